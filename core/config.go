@@ -1,0 +1,213 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+// Config configures a Core. The zero value of every field but Store works;
+// each comment gives the default and the reference config key it mirrors
+// (reference/cdi-core.md §3.5).
+type Config struct {
+	// Store keeps everything. Required.
+	Store store.Store
+
+	// APIKeys are the keys a client may send in the api-key header. Each is
+	// at least 20 characters of [A-Za-z0-9=-]. Default: none, and then no
+	// key is required. (api_keys)
+	APIKeys []string
+
+	// BasePath is a path prefix every route sits under, such as "/core".
+	// Default: "". (base_path)
+	BasePath string
+
+	// Logger receives structured logs. Default: slog.Default().
+	Logger *slog.Logger
+	// Now tells the time. Default: time.Now.
+	Now func() time.Time
+	// Metrics, when set, is where the core registers its Prometheus
+	// collectors. Default: a registry of its own, served at /metrics.
+	Metrics prometheus.Registerer
+
+	// AccessTokenValidity is how long an access token lives. Default: 1h;
+	// from 1s to 1000 days. (access_token_validity)
+	AccessTokenValidity time.Duration
+	// AccessTokenValidityJitter shortens each fresh access token by a
+	// random fraction of its validity, up to this much, so that a crowd of
+	// clients does not refresh at once. Default (nil): 0.05; from 0 to
+	// 0.25. (access_token_validity_jitter)
+	AccessTokenValidityJitter *float64
+	// RefreshTokenValidity is how long a refresh token (and so a session)
+	// lives without being used. Default: 100 days; must exceed
+	// AccessTokenValidity. (refresh_token_validity, in minutes there)
+	RefreshTokenValidity time.Duration
+	// SigningKeyUpdateInterval is how often a new dynamic signing key is
+	// made. Default: 168h; at least 1h.
+	// (access_token_dynamic_signing_key_update_interval, in hours there)
+	SigningKeyUpdateInterval time.Duration
+
+	// PasswordResetTokenLifetime is how long a password-reset token works.
+	// Default: 1h. (password_reset_token_lifetime, in ms there)
+	PasswordResetTokenLifetime time.Duration
+	// EmailVerificationTokenLifetime is how long an email-verification
+	// token works. Default: 24h. (email_verification_token_lifetime)
+	EmailVerificationTokenLifetime time.Duration
+
+	// PasswordHashing chooses how new passwords are hashed.
+	PasswordHashing PasswordHashing
+
+	// CleanupInterval is how often expired sessions, tokens and keys are
+	// deleted. Default: 1h. Negative turns the cleanup off.
+	CleanupInterval time.Duration
+	// MaxBodyBytes caps a request body; a larger one gets 413. Default:
+	// 1 MiB.
+	MaxBodyBytes int64
+}
+
+// PasswordHashing configures password hashing. Verification always follows
+// the stored hash's own algorithm and parameters; these settings apply to
+// passwords hashed from now on.
+type PasswordHashing struct {
+	// Algorithm is "BCRYPT" or "ARGON2" (argon2id). Default: "BCRYPT".
+	// (password_hashing_alg)
+	Algorithm string
+	// BcryptCost is bcrypt's log2 rounds. Default: 11; from 4 to 31.
+	// (bcrypt_log_rounds)
+	BcryptCost int
+	// Argon2Iterations, Argon2MemoryKB and Argon2Parallelism are argon2id's
+	// parameters. Defaults: 1, 87795, 2. (argon2_iterations,
+	// argon2_memory_kb, argon2_parallelism)
+	Argon2Iterations  uint32
+	Argon2MemoryKB    uint32
+	Argon2Parallelism uint8
+	// Argon2PoolSize caps how many argon2 hashes run at once, since each
+	// holds Argon2MemoryKB of memory. Default: 1. (argon2_hashing_pool_size)
+	Argon2PoolSize int
+	// BcryptPoolSize caps how many bcrypt hashes run at once. Default: the
+	// number of CPUs the process may use.
+	BcryptPoolSize int
+}
+
+// apiKeyPattern is the reference's rule for one key (§1.2).
+var apiKeyPattern = regexp.MustCompile(`^[A-Za-z0-9=-]{20,}$`)
+
+// withDefaults returns cfg with every unset field at its default.
+func (cfg Config) withDefaults() Config {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.AccessTokenValidity == 0 {
+		cfg.AccessTokenValidity = time.Hour
+	}
+	if cfg.AccessTokenValidityJitter == nil {
+		j := 0.05
+		cfg.AccessTokenValidityJitter = &j
+	}
+	if cfg.RefreshTokenValidity == 0 {
+		cfg.RefreshTokenValidity = 144000 * time.Minute
+	}
+	if cfg.SigningKeyUpdateInterval == 0 {
+		cfg.SigningKeyUpdateInterval = 168 * time.Hour
+	}
+	if cfg.PasswordResetTokenLifetime == 0 {
+		cfg.PasswordResetTokenLifetime = time.Hour
+	}
+	if cfg.EmailVerificationTokenLifetime == 0 {
+		cfg.EmailVerificationTokenLifetime = 24 * time.Hour
+	}
+	if cfg.CleanupInterval == 0 {
+		cfg.CleanupInterval = time.Hour
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	cfg.BasePath = "/" + strings.Trim(strings.TrimSpace(cfg.BasePath), "/")
+	if cfg.BasePath == "/" {
+		cfg.BasePath = ""
+	}
+	keys := make([]string, 0, len(cfg.APIKeys))
+	for _, k := range cfg.APIKeys {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	cfg.APIKeys = keys
+	h := &cfg.PasswordHashing
+	h.Algorithm = strings.ToUpper(strings.TrimSpace(h.Algorithm))
+	if h.Algorithm == "" {
+		h.Algorithm = "BCRYPT"
+	}
+	if h.BcryptCost == 0 {
+		h.BcryptCost = 11
+	}
+	if h.Argon2Iterations == 0 {
+		h.Argon2Iterations = 1
+	}
+	if h.Argon2MemoryKB == 0 {
+		h.Argon2MemoryKB = 87795
+	}
+	if h.Argon2Parallelism == 0 {
+		h.Argon2Parallelism = 2
+	}
+	if h.Argon2PoolSize == 0 {
+		h.Argon2PoolSize = 1
+	}
+	return cfg
+}
+
+// validate reports every problem with cfg (after withDefaults) at once.
+func (cfg Config) validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if cfg.Store == nil {
+		add("core: Store is required")
+	}
+	for i, k := range cfg.APIKeys {
+		if !apiKeyPattern.MatchString(k) {
+			add("core: API key %d is invalid: use at least 20 characters from A-Z, a-z, 0-9, '=' and '-'", i+1)
+		}
+	}
+	if cfg.AccessTokenValidity < time.Second || cfg.AccessTokenValidity > 86400000*time.Second {
+		add("core: AccessTokenValidity must be between 1s and 86400000s, not %s", cfg.AccessTokenValidity)
+	}
+	if j := *cfg.AccessTokenValidityJitter; j < 0 || j > 0.25 {
+		add("core: AccessTokenValidityJitter must be between 0 and 0.25, not %g", j)
+	}
+	if cfg.RefreshTokenValidity <= cfg.AccessTokenValidity {
+		add("core: RefreshTokenValidity (%s) must be longer than AccessTokenValidity (%s)", cfg.RefreshTokenValidity, cfg.AccessTokenValidity)
+	}
+	if cfg.SigningKeyUpdateInterval < time.Hour {
+		add("core: SigningKeyUpdateInterval must be at least 1h, not %s", cfg.SigningKeyUpdateInterval)
+	}
+	if cfg.PasswordResetTokenLifetime < 0 || cfg.EmailVerificationTokenLifetime < 0 {
+		add("core: token lifetimes must be positive")
+	}
+	h := cfg.PasswordHashing
+	if h.Algorithm != "BCRYPT" && h.Algorithm != "ARGON2" {
+		add("core: PasswordHashing.Algorithm must be BCRYPT or ARGON2, not %q", h.Algorithm)
+	}
+	if h.BcryptCost < 4 || h.BcryptCost > 31 {
+		add("core: PasswordHashing.BcryptCost must be between 4 and 31, not %d", h.BcryptCost)
+	}
+	if h.Argon2MemoryKB < 8*uint32(h.Argon2Parallelism) {
+		add("core: PasswordHashing.Argon2MemoryKB must be at least 8 × Argon2Parallelism")
+	}
+	if h.Argon2PoolSize < 0 || h.BcryptPoolSize < 0 {
+		add("core: hashing pool sizes must be positive")
+	}
+	if cfg.MaxBodyBytes < 0 {
+		add("core: MaxBodyBytes must be positive")
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,173 @@
+package cdi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// HandlerFunc is a core endpoint: it writes a success response itself and
+// returns any failure for Handle to write.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handle adapts h to http.Handler, writing its error as the reference
+// prescribes (see the package doc).
+func Handle(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, err)
+		}
+	})
+}
+
+// WriteError writes err as a response: a *StatusError as 200 JSON, an
+// *HTTPError as its code with a text body, anything else as a logged 500.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var status *StatusError
+	var httpErr *HTTPError
+	switch {
+	case errors.As(err, &status):
+		body := make(map[string]any, len(status.Fields)+1)
+		for k, v := range status.Fields {
+			body[k] = v
+		}
+		body["status"] = status.Status
+		WriteJSON(w, body)
+	case errors.As(err, &httpErr):
+		WriteText(w, httpErr.Code, httpErr.Message)
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; nobody reads the answer.
+		WriteText(w, http.StatusServiceUnavailable, "Request cancelled")
+	default:
+		id := RequestID(r.Context())
+		Logger(r.Context()).ErrorContext(r.Context(), "request failed",
+			"request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		WriteText(w, http.StatusInternalServerError, "Internal error (request id "+id+")")
+	}
+}
+
+// WriteJSON writes v as a 200 JSON response.
+func WriteJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Only programming errors reach here: every response type marshals.
+		WriteText(w, http.StatusInternalServerError, "Internal error")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// OK writes {"status":"OK"} merged with fields.
+func OK(w http.ResponseWriter, fields map[string]any) {
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	fields["status"] = "OK"
+	WriteJSON(w, fields)
+}
+
+// WriteText writes a plain-text response ending in a newline, as the Java
+// core's println does.
+func WriteText(w http.ResponseWriter, code int, message string) {
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(message + "\n"))
+}
+
+// Request-scoped values the transport puts in the context.
+type ctxKey int
+
+const (
+	tenantKey ctxKey = iota
+	versionKey
+	loggerKey
+	requestIDKey
+)
+
+// Request carries what the transport learned about a request.
+type Request struct {
+	AppID     string
+	TenantID  string
+	Version   string // the cdi-version in effect
+	RequestID string
+	Logger    *slog.Logger
+}
+
+// WithRequest returns ctx carrying rq.
+func WithRequest(ctx context.Context, rq Request) context.Context {
+	ctx = context.WithValue(ctx, tenantKey, rq.TenantID)
+	ctx = context.WithValue(ctx, versionKey, rq.Version)
+	ctx = context.WithValue(ctx, requestIDKey, rq.RequestID)
+	if rq.Logger != nil {
+		ctx = context.WithValue(ctx, loggerKey, rq.Logger)
+	}
+	return ctx
+}
+
+// Tenant returns the request's tenant id ("public" when none was given).
+func Tenant(ctx context.Context) string {
+	if t, ok := ctx.Value(tenantKey).(string); ok && t != "" {
+		return t
+	}
+	return "public"
+}
+
+// Version returns the request's CDI version.
+func Version(ctx context.Context) string {
+	v, _ := ctx.Value(versionKey).(string)
+	return v
+}
+
+// RequestID returns the request's id, for logs and 500 bodies.
+func RequestID(ctx context.Context) string {
+	v, _ := ctx.Value(requestIDKey).(string)
+	return v
+}
+
+// Logger returns the request's logger.
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// Router is the core's route table: exact paths, each with handlers per
+// method. It is built once, before serving, and then only read.
+type Router struct {
+	routes map[string]map[string]http.Handler
+}
+
+// NewRouter returns an empty route table.
+func NewRouter() *Router { return &Router{routes: map[string]map[string]http.Handler{}} }
+
+// Handle registers h for a "METHOD /path" pattern. Paths are matched in
+// lower case, so patterns must be lower case. It panics on a malformed or
+// duplicate pattern: that is a programming error found by any test.
+func (rt *Router) Handle(pattern string, h http.Handler) {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok || !strings.HasPrefix(path, "/") || path != strings.ToLower(path) {
+		panic("cdi: bad route pattern " + pattern)
+	}
+	m := rt.routes[path]
+	if m == nil {
+		m = map[string]http.Handler{}
+		rt.routes[path] = m
+	}
+	if _, dup := m[method]; dup {
+		panic("cdi: duplicate route " + pattern)
+	}
+	m[method] = h
+}
+
+// HandleFunc registers a HandlerFunc through Handle.
+func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern, Handle(h)) }
+
+// Methods returns the handlers registered for path (lower case), or nil.
+func (rt *Router) Methods(path string) map[string]http.Handler { return rt.routes[path] }

@@ -1,0 +1,421 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Recipe ids, as the CDI spells them.
+const (
+	RecipeEmailPassword = "emailpassword"
+	RecipePasswordless  = "passwordless"
+	RecipeThirdParty    = "thirdparty"
+)
+
+// DefaultTenant is the tenant every user belongs to until multitenancy
+// exists.
+const DefaultTenant = "public"
+
+// Store is everything an engine provides.
+type Store interface {
+	Users
+	EmailPassword
+	EmailVerification
+	Sessions
+	Keys
+	Metadata
+	Roles
+	DashboardUsers
+
+	// Ping touches the database, for /hello.
+	Ping(ctx context.Context) error
+	// Close releases the engine's connections.
+	Close() error
+}
+
+// ---------------------------------------------------------------------------
+// Users
+
+// User is an application user with every login method it has (CDI 4.0+
+// User object). Without account linking a user has exactly one login
+// method and ID equals that method's RecipeUserID.
+type User struct {
+	ID           string
+	TimeJoined   time.Time
+	TenantIDs    []string
+	LoginMethods []LoginMethod
+}
+
+// LoginMethod is one way a user signs in (CDI "loginMethods[]").
+type LoginMethod struct {
+	RecipeID     string
+	RecipeUserID string
+	TenantIDs    []string
+	TimeJoined   time.Time
+	Email        string // "" when the method has none
+	PhoneNumber  string // E.164, "" when the method has none
+	ThirdParty   *ThirdPartyInfo
+	// Verified is true when (RecipeUserID, Email) is a verified email.
+	Verified bool
+}
+
+// ThirdPartyInfo identifies a user at a third-party provider.
+type ThirdPartyInfo struct {
+	ID     string // provider id, such as "google"
+	UserID string // the user's id at the provider
+}
+
+// UserCursor is a keyset position in a user listing: the listing resumes at
+// (and includes) this user.
+type UserCursor struct {
+	UserID     string
+	TimeJoined time.Time
+}
+
+// UserSearch narrows a listing. Within one field the terms are ORed; across
+// fields they are ANDed. Terms are lower-case prefixes.
+type UserSearch struct {
+	// Emails match when the email, or the domain after its '@', starts with
+	// the term.
+	Emails []string
+	// Phones match when the E.164 number starts with the term.
+	Phones []string
+	// Providers match when the third-party provider id starts with the term.
+	Providers []string
+}
+
+// Empty reports whether the search has no terms.
+func (s UserSearch) Empty() bool {
+	return len(s.Emails) == 0 && len(s.Phones) == 0 && len(s.Providers) == 0
+}
+
+// ListUsersQuery selects a page of users in one tenant.
+type ListUsersQuery struct {
+	TenantID string
+	// Limit is the most users returned. Required, > 0.
+	Limit int
+	// Descending orders newest first. The order is always (TimeJoined in the
+	// chosen direction, then ID descending).
+	Descending bool
+	// After, when set, starts the page at this cursor row (inclusive).
+	After *UserCursor
+	// RecipeIDs, when non-empty, keeps only users with one of these recipes.
+	RecipeIDs []string
+	// Search, when not empty, keeps only matching users.
+	Search UserSearch
+}
+
+// AccountInfo is what /users/by-accountinfo looks up. Empty fields are not
+// used.
+type AccountInfo struct {
+	Email       string
+	PhoneNumber string
+	ThirdParty  *ThirdPartyInfo
+}
+
+// Users reads and removes users of every recipe.
+type Users interface {
+	// User returns one user by id. ErrNotFound when unknown.
+	User(ctx context.Context, userID string) (User, error)
+	// ListUsers returns up to q.Limit users in q's order.
+	ListUsers(ctx context.Context, q ListUsersQuery) ([]User, error)
+	// CountUsers counts users in tenantID ("" counts every tenant, each user
+	// once), only those with one of recipeIDs when it is non-empty.
+	CountUsers(ctx context.Context, tenantID string, recipeIDs []string) (int64, error)
+	// UsersByAccountInfo returns the users in tenantID with a login method
+	// that matches info, ordered by TimeJoined ascending. With union, a user
+	// matching any given field is returned; without, a user must match every
+	// given field. No fields given returns no users.
+	UsersByAccountInfo(ctx context.Context, tenantID string, info AccountInfo, union bool) ([]User, error)
+	// DeleteUser removes the user and everything the store holds for that
+	// user id: login methods, password-reset tokens, sessions, email
+	// verification tokens and verified emails, metadata and roles. Deleting
+	// an unknown id is not an error; it still removes rows keyed by the id
+	// (metadata, roles, ...), which need not belong to a user.
+	DeleteUser(ctx context.Context, userID string) error
+}
+
+// ---------------------------------------------------------------------------
+// Email-password
+
+// EmailPasswordUser is an email-password login method.
+type EmailPasswordUser struct {
+	ID           string
+	TenantID     string
+	Email        string // trimmed and lower-cased by the caller
+	PasswordHash string
+	TimeJoined   time.Time
+}
+
+// PasswordResetToken is a single-use token that lets a user set a password.
+type PasswordResetToken struct {
+	UserID    string
+	Email     string
+	TokenHash string // sha256 hex of the token; the token itself is never stored
+	Expiry    time.Time
+}
+
+// EmailPassword stores email-password users and their reset tokens.
+type EmailPassword interface {
+	// CreateEmailPasswordUser stores a new user. ErrAlreadyExists when the
+	// email already has an email-password login in u.TenantID.
+	CreateEmailPasswordUser(ctx context.Context, u EmailPasswordUser) error
+	// EmailPasswordUser returns a user by id. ErrNotFound when there is no
+	// email-password user with that id.
+	EmailPasswordUser(ctx context.Context, userID string) (EmailPasswordUser, error)
+	// EmailPasswordUserByEmail returns the user with this email in tenantID.
+	// ErrNotFound when there is none.
+	EmailPasswordUserByEmail(ctx context.Context, tenantID, email string) (EmailPasswordUser, error)
+	// UpdateEmailPasswordUser changes a user's email or password hash in one
+	// transaction. ErrNotFound when unknown; ErrAlreadyExists when the new
+	// email is taken. ID, TenantID and TimeJoined cannot change.
+	UpdateEmailPasswordUser(ctx context.Context, userID string, update func(*EmailPasswordUser) error) (EmailPasswordUser, error)
+	// ImportEmailPasswordUser creates u, or, when an email-password user with
+	// u.Email exists in u.TenantID, replaces only its password hash. It
+	// returns the stored user and whether it existed before.
+	ImportEmailPasswordUser(ctx context.Context, u EmailPasswordUser) (EmailPasswordUser, bool, error)
+
+	// CreatePasswordResetToken stores a reset token. ErrNotFound when the
+	// user does not exist.
+	CreatePasswordResetToken(ctx context.Context, t PasswordResetToken) error
+	// ConsumePasswordResetToken finds the token by hash and, in one
+	// transaction, deletes every reset token of its user. It returns the
+	// token, or ErrNotFound when no token has that hash or it expired before
+	// now (the user's tokens are deleted either way).
+	ConsumePasswordResetToken(ctx context.Context, tokenHash string, now time.Time) (PasswordResetToken, error)
+	// DeleteExpiredPasswordResetTokens removes tokens that expired before now.
+	DeleteExpiredPasswordResetTokens(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ---------------------------------------------------------------------------
+// Email verification
+
+// EmailVerificationToken proves that whoever holds it can read Email.
+type EmailVerificationToken struct {
+	TenantID  string
+	UserID    string
+	Email     string
+	TokenHash string // sha256 hex of the token
+	Expiry    time.Time
+}
+
+// EmailVerification stores verification tokens and verified emails.
+// Verified emails are kept per (user id, email), across tenants; user ids
+// need not belong to a stored user.
+type EmailVerification interface {
+	// CreateEmailVerificationToken stores a token.
+	CreateEmailVerificationToken(ctx context.Context, t EmailVerificationToken) error
+	// ConsumeEmailVerificationToken finds the token by tenant and hash and,
+	// in one transaction, deletes every token of its (tenant, user, email)
+	// and marks (user, email) verified. It returns ErrNotFound when no token
+	// matches or it expired before now (the tokens are deleted either way,
+	// and nothing is marked verified).
+	ConsumeEmailVerificationToken(ctx context.Context, tenantID, tokenHash string, now time.Time) (EmailVerificationToken, error)
+	// IsEmailVerified reports whether (userID, email) is verified.
+	IsEmailVerified(ctx context.Context, userID, email string) (bool, error)
+	// SetEmailVerified marks (userID, email) verified or not. Either is
+	// idempotent.
+	SetEmailVerified(ctx context.Context, userID, email string, verified bool) error
+	// DeleteEmailVerificationTokens removes every token of (tenant, user,
+	// email).
+	DeleteEmailVerificationTokens(ctx context.Context, tenantID, userID, email string) error
+	// DeleteExpiredEmailVerificationTokens removes tokens that expired before
+	// now.
+	DeleteExpiredEmailVerificationTokens(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ---------------------------------------------------------------------------
+// Sessions
+
+// Session is one signed-in device: the row behind a refresh token.
+type Session struct {
+	Handle   string // unique across tenants
+	TenantID string
+	// UserID is the recipe user id the session was created for.
+	UserID string
+	// RefreshTokenHash2 is sha256hex(sha256hex(refresh token)) of the
+	// current parent refresh token.
+	RefreshTokenHash2 string
+	// SessionData is userDataInDatabase, a JSON object.
+	SessionData json.RawMessage
+	// JWTPayload is userDataInJWT, a JSON object.
+	JWTPayload   json.RawMessage
+	UseStaticKey bool
+	CreatedAt    time.Time
+	// ExpiresAt is when the refresh token expires.
+	ExpiresAt time.Time
+}
+
+// Sessions stores session rows.
+type Sessions interface {
+	// CreateSession stores a new session. ErrAlreadyExists on a duplicate
+	// handle.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns a session by handle. ErrNotFound when unknown
+	// (expired rows are returned; the caller judges expiry).
+	Session(ctx context.Context, handle string) (Session, error)
+	// UpdateSession reads, updates and writes one session in a transaction
+	// that holds the row, so concurrent updates of one handle run one after
+	// the other. ErrNotFound when unknown. Handle, TenantID, UserID and
+	// CreatedAt cannot change. An error from update aborts the transaction
+	// and is returned as is.
+	UpdateSession(ctx context.Context, handle string, update func(*Session) error) (Session, error)
+	// DeleteSessions removes sessions by handle and returns the handles
+	// that existed.
+	DeleteSessions(ctx context.Context, handles []string) ([]string, error)
+	// DeleteUserSessions removes the sessions of these user ids, in tenantID
+	// or in every tenant when tenantID is "", and returns their handles.
+	DeleteUserSessions(ctx context.Context, userIDs []string, tenantID string) ([]string, error)
+	// UserSessionHandles returns the handles of the sessions of these user
+	// ids, in tenantID or in every tenant when tenantID is "", that have not
+	// expired at now.
+	UserSessionHandles(ctx context.Context, userIDs []string, tenantID string, now time.Time) ([]string, error)
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ---------------------------------------------------------------------------
+// Signing keys
+
+// SigningKey is an RSA key pair that signs access tokens or JWTs.
+type SigningKey struct {
+	// ID is the JWK "kid": "d-<created ms>" for dynamic keys, "s-<uuid>" for
+	// static ones.
+	ID        string
+	Algorithm string // "RS256"
+	// Value holds the key pair, encoded by the caller (opaque to the store).
+	Value     string
+	CreatedAt time.Time
+}
+
+// Keys stores dynamic (rotating) and static signing keys, shared by every
+// core process on one database.
+type Keys interface {
+	// DynamicSigningKeys returns every dynamic key, newest first.
+	DynamicSigningKeys(ctx context.Context) ([]SigningKey, error)
+	// AddDynamicSigningKey stores k unless a dynamic key created after
+	// newerThan already exists. The check and the insert are serialised
+	// across processes, so that processes racing to create the first key end
+	// up with one. It returns every dynamic key afterwards, newest first,
+	// and whether k was stored.
+	AddDynamicSigningKey(ctx context.Context, k SigningKey, newerThan time.Time) ([]SigningKey, bool, error)
+	// DeleteDynamicSigningKeys removes dynamic keys created before before.
+	DeleteDynamicSigningKeys(ctx context.Context, before time.Time) (int64, error)
+	// StaticSigningKey returns the static key for k.Algorithm, storing k
+	// first when there is none. Racing callers all get the same key.
+	StaticSigningKey(ctx context.Context, k SigningKey) (SigningKey, error)
+}
+
+// ---------------------------------------------------------------------------
+// User metadata
+
+// Metadata stores one JSON object per user id (the id need not belong to a
+// user).
+type Metadata interface {
+	// Metadata returns the user's metadata object, or nil when none is
+	// stored.
+	Metadata(ctx context.Context, userID string) (json.RawMessage, error)
+	// UpdateMetadata calls update with the stored object (nil when none) and
+	// stores what it returns, in one transaction that serialises updates of
+	// one user id. It returns the stored object.
+	UpdateMetadata(ctx context.Context, userID string, update func(old json.RawMessage) (json.RawMessage, error)) (json.RawMessage, error)
+	// DeleteMetadata removes the user's metadata; removing none is not an
+	// error.
+	DeleteMetadata(ctx context.Context, userID string) error
+}
+
+// ---------------------------------------------------------------------------
+// User roles
+
+// Roles stores roles, their permissions, and which users have them. Roles
+// are app-wide; user-role assignments are per tenant. Lists come back in
+// insertion order.
+type Roles interface {
+	// CreateRole creates the role if it is missing and adds the permissions
+	// (existing ones are kept). It reports whether the role was created.
+	CreateRole(ctx context.Context, role string, permissions []string) (bool, error)
+	// RolePermissions returns the role's permissions. ErrNotFound for an
+	// unknown role.
+	RolePermissions(ctx context.Context, role string) ([]string, error)
+	// RemoveRolePermissions removes the given permissions from the role, or
+	// every permission when permissions is nil. ErrNotFound for an unknown
+	// role.
+	RemoveRolePermissions(ctx context.Context, role string, permissions []string) error
+	// RolesWithPermission returns the roles that have the permission.
+	RolesWithPermission(ctx context.Context, permission string) ([]string, error)
+	// DeleteRole removes the role from every user and then deletes it. It
+	// reports whether the role existed.
+	DeleteRole(ctx context.Context, role string) (bool, error)
+	// ListRoles returns every role.
+	ListRoles(ctx context.Context) ([]string, error)
+	// AddUserRole gives the user the role in tenantID and reports whether
+	// the user already had it. ErrNotFound for an unknown role, including
+	// one deleted concurrently.
+	AddUserRole(ctx context.Context, tenantID, userID, role string) (bool, error)
+	// RemoveUserRole takes the role from the user in tenantID and reports
+	// whether the user had it. ErrNotFound for an unknown role.
+	RemoveUserRole(ctx context.Context, tenantID, userID, role string) (bool, error)
+	// UserRoles returns the user's roles in tenantID.
+	UserRoles(ctx context.Context, tenantID, userID string) ([]string, error)
+	// RoleUsers returns the users that have the role in tenantID.
+	// ErrNotFound for an unknown role.
+	RoleUsers(ctx context.Context, tenantID, role string) ([]string, error)
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard accounts
+
+// DashboardUser is an operator account that signs in to the dashboard (not
+// an application user).
+type DashboardUser struct {
+	ID           string
+	Email        string // trimmed and lower-cased by the caller
+	PasswordHash string
+	TimeJoined   time.Time
+}
+
+// DashboardSession is a signed-in dashboard account.
+type DashboardSession struct {
+	ID          string
+	UserID      string
+	Email       string // the account's email; filled in on reads
+	TimeCreated time.Time
+	Expiry      time.Time
+}
+
+// DashboardUsers stores dashboard accounts and their sessions.
+type DashboardUsers interface {
+	// CreateDashboardUser stores an account. ErrAlreadyExists when the
+	// email is taken.
+	CreateDashboardUser(ctx context.Context, u DashboardUser) error
+	// DashboardUser returns an account by id. ErrNotFound when unknown.
+	DashboardUser(ctx context.Context, userID string) (DashboardUser, error)
+	// DashboardUserByEmail returns an account by email. ErrNotFound when
+	// unknown.
+	DashboardUserByEmail(ctx context.Context, email string) (DashboardUser, error)
+	// ListDashboardUsers returns every account, oldest first.
+	ListDashboardUsers(ctx context.Context) ([]DashboardUser, error)
+	// UpdateDashboardUser changes an account's email or password hash and,
+	// in the same transaction, deletes all of its sessions. ErrNotFound when
+	// unknown; ErrAlreadyExists when the new email is taken.
+	UpdateDashboardUser(ctx context.Context, userID string, update func(*DashboardUser) error) (DashboardUser, error)
+	// DeleteDashboardUser removes an account and its sessions and reports
+	// whether it existed.
+	DeleteDashboardUser(ctx context.Context, userID string) (bool, error)
+
+	// CreateDashboardSession stores a session. ErrNotFound when the account
+	// does not exist (it may have been deleted concurrently).
+	CreateDashboardSession(ctx context.Context, s DashboardSession) error
+	// DashboardSession returns a session with its account's email.
+	// ErrNotFound when unknown.
+	DashboardSession(ctx context.Context, sessionID string) (DashboardSession, error)
+	// DashboardSessions returns an account's sessions, oldest first.
+	DashboardSessions(ctx context.Context, userID string) ([]DashboardSession, error)
+	// DeleteDashboardSession removes a session; removing none is not an
+	// error.
+	DeleteDashboardSession(ctx context.Context, sessionID string) error
+	// DeleteExpiredDashboardSessions removes sessions that expired before
+	// now.
+	DeleteExpiredDashboardSessions(ctx context.Context, now time.Time) (int64, error)
+}
