@@ -1,7 +1,15 @@
 package core
 
 import (
+	"net/http"
+	"strings"
+
+	"github.com/latchkey-dev/latchkey/core/dashboard"
+	"github.com/latchkey-dev/latchkey/core/emailpassword"
+	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/multitenancy"
+	"github.com/latchkey-dev/latchkey/core/users"
 )
 
 // mount registers every recipe's routes, and the core's own, on c.router.
@@ -12,6 +20,34 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		rt.HandleFunc(m+" /hello", c.serveHello)
 	}
 	rt.Handle("GET /metrics", c.metrics.handler)
-	_ = hasher
+
+	users.New(c.store).Mount(rt)
+	multitenancy.Handler{}.Mount(rt)
+	(&dashboard.Handler{Store: c.store, Hasher: hasher, Now: c.now}).Mount(rt)
+
+	ep := emailpassword.New(&emailpassword.Service{
+		Store:              c.store,
+		Hasher:             hasher,
+		Now:                c.now,
+		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime,
+	})
+	ep.Mount(rt)
+
+	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
+	// header; email-password is also the default (reference §1.1).
+	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser)})
+	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser)})
 	return nil
+}
+
+// byRID dispatches a shared path on the rid header, defaulting to
+// emailpassword for a missing or unknown rid.
+type byRID map[string]http.Handler
+
+func (b byRID) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, ok := b[strings.ToLower(strings.TrimSpace(r.Header.Get("rid")))]
+	if !ok {
+		h = b["emailpassword"]
+	}
+	h.ServeHTTP(w, r)
 }

@@ -1,0 +1,16 @@
+// Package dashboard serves the core's dashboard-account endpoints
+// (reference/cdi-core.md §2.8): the operator accounts that sign in to the
+// user-management dashboard, not application users.
+//
+//	POST   /recipe/dashboard/user            create an account
+//	PUT    /recipe/dashboard/user            change its email or password (ends its sessions)
+//	DELETE /recipe/dashboard/user            delete an account
+//	GET    /recipe/dashboard/users           list accounts
+//	POST   /recipe/dashboard/signin          sign in: a dashboard session id
+//	POST   /recipe/dashboard/session/verify  check a session id
+//	DELETE /recipe/dashboard/session         sign out
+//	GET    /recipe/dashboard/user/sessions   an account's sessions
+//
+// Unlike the SuperTokens core there is no limit on the number of accounts
+// (never 402, never USER_SUSPENDED_ERROR): every account can sign in.
+package dashboard

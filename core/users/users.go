@@ -1,0 +1,284 @@
+package users
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/userjson"
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+// Limits from the reference (§2.2, §3.5).
+const (
+	defaultLimit = 100
+	maxLimit     = 500
+	searchLimit  = 1000
+)
+
+// knownRecipes are the ids includeRecipeIds accepts.
+var knownRecipes = map[string]bool{
+	store.RecipeEmailPassword: true,
+	store.RecipePasswordless:  true,
+	store.RecipeThirdParty:    true,
+	"webauthn":                true,
+}
+
+// Handler serves the user endpoints.
+type Handler struct {
+	Store store.Users
+	// Normalise turns a search or lookup phone number into the stored
+	// (E.164) form. Default: trims spaces.
+	NormalisePhone func(string) string
+}
+
+// New returns a Handler over s.
+func New(s store.Users) *Handler { return &Handler{Store: s} }
+
+func (h *Handler) normalisePhone(p string) string {
+	if h.NormalisePhone != nil {
+		return h.NormalisePhone(p)
+	}
+	return strings.TrimSpace(p)
+}
+
+// list answers GET /users.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
+	q := cdi.ReadQuery(r)
+	limit := q.Int("limit", defaultLimit)
+	order, hasOrder := q.OptString("timeJoinedOrder")
+	token, hasToken := q.OptString("paginationToken")
+	recipeIDs := recipeIDs(q)
+	search := store.UserSearch{
+		Emails:    terms(q, "email", strings.ToLower),
+		Phones:    terms(q, "phone", h.normalisePhone),
+		Providers: terms(q, "provider", strings.ToLower),
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if limit < 1 {
+		return cdi.BadRequest("limit must a positive integer with min value 1")
+	}
+	searching := hasSearchTag(q)
+	if limit > maxLimit && !searching {
+		return cdi.BadRequest("max limit allowed is " + strconv.Itoa(maxLimit))
+	}
+	if hasOrder && order != "ASC" && order != "DESC" {
+		return cdi.BadRequest("timeJoinedOrder can be either ASC OR DESC")
+	}
+	query := store.ListUsersQuery{
+		TenantID:   cdi.Tenant(r.Context()),
+		Limit:      limit + 1,
+		Descending: order == "DESC",
+		RecipeIDs:  recipeIDs,
+		Search:     search,
+	}
+	if searching {
+		// A search has no pages: up to searchLimit results, whatever
+		// limit says (reference §2.2). A tag given with no usable term
+		// matches nobody.
+		if search.Empty() {
+			cdi.OK(w, map[string]any{"users": []userjson.User{}})
+			return nil
+		}
+		query.Limit = searchLimit
+		found, err := h.Store.ListUsers(r.Context(), query)
+		if err != nil {
+			return err
+		}
+		cdi.OK(w, map[string]any{"users": userjson.FromAll(found)})
+		return nil
+	}
+	if hasToken {
+		cursor, err := decodeToken(token)
+		if err != nil {
+			return err
+		}
+		query.After = &cursor
+	}
+	found, err := h.Store.ListUsers(r.Context(), query)
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{}
+	if len(found) > limit {
+		next := found[limit]
+		resp["nextPaginationToken"] = encodeToken(next.ID, next.TimeJoined)
+		found = found[:limit]
+	}
+	resp["users"] = userjson.FromAll(found)
+	cdi.OK(w, resp)
+	return nil
+}
+
+// hasSearchTag reports whether any search tag was given, even empty.
+func hasSearchTag(q *cdi.Query) bool {
+	for _, tag := range []string{"email", "phone", "provider"} {
+		if _, ok := q.OptString(tag); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// terms splits a search tag on ';', trims, normalises and drops empties.
+func terms(q *cdi.Query, tag string, normalise func(string) string) []string {
+	v, ok := q.OptString(tag)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, t := range strings.Split(v, ";") {
+		if t = strings.TrimSpace(t); t != "" {
+			if t = normalise(t); t != "" {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// recipeIDs parses includeRecipeIds, recording a 400 for an unknown id.
+func recipeIDs(q *cdi.Query) []string {
+	v, ok := q.OptString("includeRecipeIds")
+	if !ok || strings.TrimSpace(v) == "" {
+		return nil
+	}
+	var out []string
+	for _, id := range strings.Split(v, ",") {
+		id = strings.TrimSpace(id)
+		if !knownRecipes[id] {
+			q.Fail(cdi.BadRequest("Unknown recipe ID: " + id))
+			return nil
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// encodeToken makes the reference's pagination token:
+// base64std("<userId>;<timeJoined ms>").
+func encodeToken(userID string, joined time.Time) string {
+	return base64.StdEncoding.EncodeToString([]byte(userID + ";" + strconv.FormatInt(joined.UnixMilli(), 10)))
+}
+
+func decodeToken(token string) (store.UserCursor, error) {
+	invalid := cdi.BadRequest("invalid pagination token")
+	raw, err := base64.StdEncoding.DecodeString(token)
+	if err != nil {
+		return store.UserCursor{}, invalid
+	}
+	parts := strings.Split(string(raw), ";")
+	if len(parts) != 2 || parts[0] == "" {
+		return store.UserCursor{}, invalid
+	}
+	ms, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return store.UserCursor{}, invalid
+	}
+	return store.UserCursor{UserID: parts[0], TimeJoined: time.UnixMilli(ms)}, nil
+}
+
+// count answers GET /users/count.
+func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
+	q := cdi.ReadQuery(r)
+	recipes := recipeIDs(q)
+	all := q.Bool("includeAllTenants", false)
+	if err := q.Err(); err != nil {
+		return err
+	}
+	tenant := cdi.Tenant(r.Context())
+	if all {
+		tenant = ""
+	}
+	n, err := h.Store.CountUsers(r.Context(), tenant, recipes)
+	if err != nil {
+		return err
+	}
+	cdi.OK(w, map[string]any{"count": n})
+	return nil
+}
+
+// get answers GET /user/id.
+func (h *Handler) get(w http.ResponseWriter, r *http.Request) error {
+	q := cdi.ReadQuery(r)
+	id := q.String("userId")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	u, err := h.Store.User(r.Context(), strings.TrimSpace(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return cdi.ErrUnknownUserID
+	}
+	if err != nil {
+		return err
+	}
+	cdi.OK(w, map[string]any{"user": userjson.From(u)})
+	return nil
+}
+
+// remove answers POST /user/remove. Removing an unknown user is OK.
+func (h *Handler) remove(w http.ResponseWriter, r *http.Request) error {
+	b, err := cdi.ReadBody(r)
+	if err != nil {
+		return err
+	}
+	id := b.String("userId")
+	// Without account linking every user is its own group, so
+	// removeAllLinkedAccounts changes nothing; it is still type-checked.
+	b.OptBool("removeAllLinkedAccounts")
+	if err := b.Err(); err != nil {
+		return err
+	}
+	if err := h.Store.DeleteUser(r.Context(), strings.TrimSpace(id)); err != nil {
+		return err
+	}
+	cdi.OK(w, nil)
+	return nil
+}
+
+// searchTags answers GET /user/search/tags.
+func (h *Handler) searchTags(w http.ResponseWriter, r *http.Request) error {
+	cdi.OK(w, map[string]any{"tags": []string{"email", "phone", "provider"}})
+	return nil
+}
+
+// byAccountInfo answers GET /users/by-accountinfo.
+func (h *Handler) byAccountInfo(w http.ResponseWriter, r *http.Request) error {
+	q := cdi.ReadQuery(r)
+	email, _ := q.OptString("email")
+	phone, _ := q.OptString("phoneNumber")
+	tpID, hasTPID := q.OptString("thirdPartyId")
+	tpUserID, hasTPUserID := q.OptString("thirdPartyUserId")
+	webauthnID, _ := q.OptString("webauthnCredentialId")
+	union := q.StrictBool("doUnionOfAccountInfo")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if hasTPID != hasTPUserID {
+		return cdi.BadRequest("If 'thirdPartyId' is provided, 'thirdPartyUserId' must also be provided, and vice versa")
+	}
+	info := store.AccountInfo{
+		Email:       strings.ToLower(strings.TrimSpace(email)),
+		PhoneNumber: h.normalisePhone(phone),
+	}
+	if hasTPID {
+		info.ThirdParty = &store.ThirdPartyInfo{ID: strings.TrimSpace(tpID), UserID: strings.TrimSpace(tpUserID)}
+	}
+	if webauthnID != "" && !union {
+		// No user has a webauthn credential, so nobody matches every field.
+		cdi.OK(w, map[string]any{"users": []userjson.User{}})
+		return nil
+	}
+	found, err := h.Store.UsersByAccountInfo(r.Context(), cdi.Tenant(r.Context()), info, union)
+	if err != nil {
+		return err
+	}
+	cdi.OK(w, map[string]any{"users": userjson.FromAll(found)})
+	return nil
+}
