@@ -6,9 +6,15 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core/dashboard"
 	"github.com/latchkey-dev/latchkey/core/emailpassword"
+	"github.com/latchkey-dev/latchkey/core/emailverification"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/signing"
+	"github.com/latchkey-dev/latchkey/core/jwt"
 	"github.com/latchkey-dev/latchkey/core/multitenancy"
+	"github.com/latchkey-dev/latchkey/core/session"
+	"github.com/latchkey-dev/latchkey/core/usermetadata"
+	"github.com/latchkey-dev/latchkey/core/userroles"
 	"github.com/latchkey-dev/latchkey/core/users"
 )
 
@@ -32,6 +38,25 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime,
 	})
 	ep.Mount(rt)
+
+	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
+	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
+		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity})
+	if err != nil {
+		return err
+	}
+	sessions, err := session.New(session.Config{Store: c.store, Keys: keys, Now: c.now,
+		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
+		RefreshTokenValidity: c.cfg.RefreshTokenValidity})
+	if err != nil {
+		return err
+	}
+	session.NewHandler(sessions).Mount(rt)
+	jwt.New(&jwt.Service{Keys: keys, Now: c.now}).Mount(rt)
+	emailverification.New(&emailverification.Service{Store: c.store, Now: c.now,
+		TokenLifetime: c.cfg.EmailVerificationTokenLifetime}).Mount(rt)
+	usermetadata.New(&usermetadata.Service{Store: c.store}).Mount(rt)
+	userroles.New(&userroles.Service{Store: c.store}).Mount(rt)
 
 	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
 	// header; email-password is also the default (reference §1.1).
