@@ -1,0 +1,135 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+const sessionSelect = `SELECT handle, tenant_id, user_id, refresh_token_hash_2, session_data, jwt_payload,
+use_static_key, created_at, expires_at FROM sessions WHERE handle = $1`
+
+func scanSession(row *sql.Row) (store.Session, error) {
+	var (
+		ss                 store.Session
+		data, payload      sql.NullString
+		created, expiresAt int64
+	)
+	if err := row.Scan(&ss.Handle, &ss.TenantID, &ss.UserID, &ss.RefreshTokenHash2, &data, &payload,
+		&ss.UseStaticKey, &created, &expiresAt); err != nil {
+		return store.Session{}, err
+	}
+	ss.SessionData, ss.JWTPayload = rawJSON(data), rawJSON(payload)
+	ss.CreatedAt, ss.ExpiresAt = fromMS(created), fromMS(expiresAt)
+	return ss, nil
+}
+
+// CreateSession stores a new session.
+func (s *DB) CreateSession(ctx context.Context, ss store.Session) error {
+	_, err := s.writer.ExecContext(ctx, `INSERT INTO sessions (handle, tenant_id, user_id, refresh_token_hash_2,
+session_data, jwt_payload, use_static_key, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		ss.Handle, ss.TenantID, ss.UserID, ss.RefreshTokenHash2, nullText(ss.SessionData), nullText(ss.JWTPayload),
+		ss.UseStaticKey, ms(ss.CreatedAt), ms(ss.ExpiresAt))
+	return s.wrap("create session", err)
+}
+
+// Session returns a session by handle, expired or not.
+func (s *DB) Session(ctx context.Context, handle string) (store.Session, error) {
+	ss, err := scanSession(s.reader.QueryRowContext(ctx, sessionSelect, handle))
+	if errNoRows(err) {
+		return ss, notFound("session")
+	}
+	return ss, s.wrap("session", err)
+}
+
+// UpdateSession reads, updates and writes one session in a transaction that
+// holds its row (FOR UPDATE, or SQLite's single writer), so that refreshes
+// racing on one handle see each other's writes. Changes update makes to
+// Handle, TenantID, UserID or CreatedAt are ignored.
+func (s *DB) UpdateSession(ctx context.Context, handle string, update func(*store.Session) error) (store.Session, error) {
+	var out store.Session
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+s.dialect.ForUpdate, handle))
+		if errNoRows(err) {
+			return notFound("update session")
+		}
+		if err != nil {
+			return s.wrap("update session", err)
+		}
+		ss := old
+		if err := update(&ss); err != nil {
+			return err
+		}
+		ss.Handle, ss.TenantID, ss.UserID, ss.CreatedAt = old.Handle, old.TenantID, old.UserID, old.CreatedAt
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET refresh_token_hash_2 = $1, session_data = $2,
+jwt_payload = $3, use_static_key = $4, expires_at = $5 WHERE handle = $6`,
+			ss.RefreshTokenHash2, nullText(ss.SessionData), nullText(ss.JWTPayload), ss.UseStaticKey,
+			ms(ss.ExpiresAt), ss.Handle); err != nil {
+			return s.wrap("update session", err)
+		}
+		out = ss
+		return nil
+	})
+	return out, err
+}
+
+// DeleteSessions removes sessions by handle and returns those that existed.
+func (s *DB) DeleteSessions(ctx context.Context, handles []string) ([]string, error) {
+	handles = dedupe(handles)
+	if len(handles) == 0 {
+		return []string{}, nil
+	}
+	var a argList
+	return s.deleteReturning(ctx, "delete sessions",
+		`DELETE FROM sessions WHERE handle IN (`+a.in(handles)+`) RETURNING handle`, a.args...)
+}
+
+// DeleteUserSessions removes the sessions of these users, in tenantID or in
+// every tenant when tenantID is "".
+func (s *DB) DeleteUserSessions(ctx context.Context, userIDs []string, tenantID string) ([]string, error) {
+	userIDs = dedupe(userIDs)
+	if len(userIDs) == 0 {
+		return []string{}, nil
+	}
+	var a argList
+	query := `DELETE FROM sessions WHERE user_id IN (` + a.in(userIDs) + `)`
+	if tenantID != "" {
+		query += ` AND tenant_id = ` + a.add(tenantID)
+	}
+	return s.deleteReturning(ctx, "delete user sessions", query+` RETURNING handle`, a.args...)
+}
+
+// deleteReturning runs a DELETE … RETURNING of one string column in a
+// transaction, reading every returned row before the commit.
+func (s *DB) deleteReturning(ctx context.Context, op, query string, args ...any) ([]string, error) {
+	var out []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = scanStrings(tx.QueryContext(ctx, query, args...))
+		return s.wrap(op, err)
+	})
+	return out, err
+}
+
+// UserSessionHandles returns the handles of these users' sessions that have
+// not expired at now.
+func (s *DB) UserSessionHandles(ctx context.Context, userIDs []string, tenantID string, now time.Time) ([]string, error) {
+	userIDs = dedupe(userIDs)
+	if len(userIDs) == 0 {
+		return []string{}, nil
+	}
+	var a argList
+	query := `SELECT handle FROM sessions WHERE user_id IN (` + a.in(userIDs) + `) AND expires_at >= ` + a.add(ms(now))
+	if tenantID != "" {
+		query += ` AND tenant_id = ` + a.add(tenantID)
+	}
+	out, err := scanStrings(s.reader.QueryContext(ctx, query+` ORDER BY created_at, handle`, a.args...))
+	return out, s.wrap("user session handles", err)
+}
+
+// DeleteExpiredSessions removes sessions that expired before now.
+func (s *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	return s.deleteCount(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at < $1`, ms(now))
+}

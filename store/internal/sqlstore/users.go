@@ -1,0 +1,329 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+// Identifier types in account_infos.info_type.
+const (
+	infoEmail  = "email"
+	infoPhone  = "phone"
+	infoTParty = "tparty"
+)
+
+// User returns one user by id.
+func (s *DB) User(ctx context.Context, userID string) (store.User, error) {
+	users, err := s.loadUsers(ctx, s.reader, []string{userID})
+	if err != nil {
+		return store.User{}, err
+	}
+	if len(users) == 0 {
+		return store.User{}, notFound("user")
+	}
+	return users[0], nil
+}
+
+// ListUsers returns a keyset page of users. Pages are index range scans on
+// tenant_users (or on account_infos when searching), never OFFSET, so a
+// page deep in the listing costs what the first one does.
+func (s *DB) ListUsers(ctx context.Context, q store.ListUsersQuery) ([]store.User, error) {
+	if q.Limit <= 0 {
+		return nil, fmt.Errorf("sqlstore: list users: limit must be positive, got %d", q.Limit)
+	}
+	var (
+		a     argList
+		query string
+	)
+	if q.Search.Empty() {
+		query = listQuery(&a, q)
+	} else {
+		var ok bool
+		query, ok = searchQuery(&a, q)
+		if !ok {
+			return []store.User{}, nil
+		}
+	}
+	ids, err := scanStrings(s.reader.QueryContext(ctx, query, a.args...))
+	if err != nil {
+		return nil, s.wrap("list users", err)
+	}
+	return s.loadUsers(ctx, s.reader, ids)
+}
+
+// orderBy is the listing order: time joined in the chosen direction, then
+// user id descending, as the CDI sorts.
+func orderBy(desc bool) string {
+	if desc {
+		return " ORDER BY time_joined DESC, user_id DESC"
+	}
+	return " ORDER BY time_joined ASC, user_id DESC"
+}
+
+// cursorCond is the keyset condition that starts a page at (and includes)
+// the cursor row. The leading plain bound on time_joined is redundant, but
+// it is what lets both engines turn the condition into an index range
+// instead of filtering from the start of the tenant.
+func cursorCond(a *argList, q store.ListUsersQuery) string {
+	if q.After == nil {
+		return ""
+	}
+	t := a.add(ms(q.After.TimeJoined))
+	id := a.add(q.After.UserID)
+	if q.Descending {
+		return fmt.Sprintf(" AND time_joined <= %[1]s AND (time_joined < %[1]s OR (time_joined = %[1]s AND user_id <= %[2]s))", t, id)
+	}
+	return fmt.Sprintf(" AND time_joined >= %[1]s AND (time_joined > %[1]s OR (time_joined = %[1]s AND user_id <= %[2]s))", t, id)
+}
+
+// listQuery selects one page of user ids from tenant_users. With a recipe
+// filter each recipe is its own ordered, limited range scan on the
+// (tenant, recipe, time, id) indexes, merged by a UNION ALL of at most
+// limit rows per recipe; an IN list would make the engines sort every
+// matching row instead.
+func listQuery(a *argList, q store.ListUsersQuery) string {
+	tenant := a.add(q.TenantID)
+	limit := a.add(q.Limit)
+	cursor := cursorCond(a, q)
+	order := orderBy(q.Descending)
+	recipes := dedupe(q.RecipeIDs)
+	if len(recipes) == 0 {
+		return "SELECT user_id FROM tenant_users WHERE tenant_id = " + tenant + cursor + order + " LIMIT " + limit
+	}
+	if len(recipes) == 1 {
+		return "SELECT user_id FROM tenant_users WHERE tenant_id = " + tenant + " AND recipe_id = " + a.add(recipes[0]) +
+			cursor + order + " LIMIT " + limit
+	}
+	parts := make([]string, len(recipes))
+	for i, r := range recipes {
+		parts[i] = fmt.Sprintf("SELECT user_id, time_joined FROM (SELECT user_id, time_joined FROM tenant_users WHERE tenant_id = %s AND recipe_id = %s%s%s LIMIT %s) AS r%d",
+			tenant, a.add(r), cursor, order, limit, i)
+	}
+	return "SELECT user_id FROM (" + strings.Join(parts, " UNION ALL ") + ") AS u" + order + " LIMIT " + limit
+}
+
+// searchQuery selects one page of the user ids that match q.Search. Each
+// term is a range scan on account_infos, whose key starts with (tenant,
+// type, value) and carries user_id and time_joined, so a prefix never
+// reads more than the identifiers it matches. It reports false when the
+// search cannot match anything.
+func searchQuery(a *argList, q store.ListUsersQuery) (string, bool) {
+	tenant := a.add(q.TenantID)
+	var recipeCond string
+	if recipes := dedupe(q.RecipeIDs); len(recipes) > 0 {
+		recipeCond = " AND recipe_id IN (" + a.in(recipes) + ")"
+	}
+	// branch selects the identifiers of one type whose column lies in
+	// [lo, hi); hi "" means no upper bound.
+	branch := func(infoType, column, lo, hi string) string {
+		cond := column + " >= " + a.add(lo)
+		if hi != "" {
+			cond += " AND " + column + " < " + a.add(hi)
+		}
+		return "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = " + tenant +
+			" AND info_type = '" + infoType + "' AND " + cond + recipeCond
+	}
+	// field ORs its terms: the UNION of their branches.
+	field := func(terms []string, infoType string, domains bool) (string, bool) {
+		var parts []string
+		for _, t := range dedupe(terms) {
+			lo, hi, ok := prefixRange(t)
+			if !ok {
+				continue
+			}
+			parts = append(parts, branch(infoType, "info_value", lo, hi))
+			if domains {
+				parts = append(parts, branch(infoType, "email_domain", lo, hi))
+			}
+		}
+		return strings.Join(parts, " UNION "), len(parts) > 0
+	}
+
+	type fieldTerms struct {
+		terms    []string
+		infoType string
+		domains  bool
+	}
+	var fields []string
+	for _, f := range []fieldTerms{
+		{q.Search.Emails, infoEmail, true},
+		{q.Search.Phones, infoPhone, false},
+		{q.Search.Providers, infoTParty, false},
+	} {
+		if len(f.terms) == 0 {
+			continue
+		}
+		sub, ok := field(f.terms, f.infoType, f.domains)
+		if !ok {
+			return "", false // a field given whose every term can match nothing
+		}
+		fields = append(fields, sub)
+	}
+
+	// Fields are ANDed: the first one drives, each other one is a
+	// semi-join on user id.
+	var b strings.Builder
+	b.WriteString("SELECT user_id FROM (" + fields[0] + ") AS m WHERE 1 = 1")
+	b.WriteString(cursorCond(a, q))
+	for _, f := range fields[1:] {
+		b.WriteString(" AND user_id IN (SELECT user_id FROM (" + f + ") AS f)")
+	}
+	b.WriteString(orderBy(q.Descending))
+	b.WriteString(" LIMIT " + a.add(q.Limit))
+	return b.String(), true
+}
+
+// prefixRange returns the range [lo, hi) of the strings that start with
+// prefix, in byte order (SQLite's BINARY collation, PostgreSQL's "C"), so
+// that a prefix match is an index range scan on both engines, with no LIKE
+// escaping or collation rules to get wrong. hi is "" when there is no upper
+// bound. ok is false for a prefix that no stored value can have: invalid
+// UTF-8 or a NUL byte (stored values come from JSON text).
+func prefixRange(prefix string) (lo, hi string, ok bool) {
+	if !utf8.ValidString(prefix) || strings.IndexByte(prefix, 0) >= 0 {
+		return "", "", false
+	}
+	return prefix, successor(prefix), true
+}
+
+// successor returns the least string greater than every string that starts
+// with p: p with its last code point incremented, carrying past
+// U+10FFFF and skipping the surrogates, which UTF-8 cannot encode. It
+// returns "" when there is none (p is empty or all U+10FFFF). In UTF-8,
+// byte order is code point order, so this holds for byte comparisons.
+func successor(p string) string {
+	r := []rune(p)
+	for i := len(r) - 1; i >= 0; i-- {
+		c := r[i] + 1
+		if c == 0xD800 {
+			c = 0xE000
+		}
+		if c <= utf8.MaxRune {
+			return string(r[:i]) + string(c)
+		}
+	}
+	return ""
+}
+
+// CountUsers counts users in a tenant, or every user once when tenantID is
+// "". Both are counts over an index range.
+func (s *DB) CountUsers(ctx context.Context, tenantID string, recipeIDs []string) (int64, error) {
+	var a argList
+	var query string
+	if tenantID == "" {
+		query = "SELECT COUNT(*) FROM users"
+		if r := dedupe(recipeIDs); len(r) > 0 {
+			query += " WHERE recipe_id IN (" + a.in(r) + ")"
+		}
+	} else {
+		query = "SELECT COUNT(*) FROM tenant_users WHERE tenant_id = " + a.add(tenantID)
+		if r := dedupe(recipeIDs); len(r) > 0 {
+			query += " AND recipe_id IN (" + a.in(r) + ")"
+		}
+	}
+	var n int64
+	if err := s.reader.QueryRowContext(ctx, query, a.args...).Scan(&n); err != nil {
+		return 0, s.wrap("count users", err)
+	}
+	return n, nil
+}
+
+// UsersByAccountInfo returns the users with a login method in tenantID that
+// matches info; see [store.Users].
+func (s *DB) UsersByAccountInfo(ctx context.Context, tenantID string, info store.AccountInfo, union bool) ([]store.User, error) {
+	type match struct{ infoType, value string }
+	var wanted []match
+	if info.Email != "" {
+		wanted = append(wanted, match{infoEmail, info.Email})
+	}
+	if info.PhoneNumber != "" {
+		wanted = append(wanted, match{infoPhone, info.PhoneNumber})
+	}
+	if info.ThirdParty != nil {
+		wanted = append(wanted, match{infoTParty, tpartyValue(*info.ThirdParty)})
+	}
+	if len(wanted) == 0 {
+		return []store.User{}, nil
+	}
+
+	// hits counts, per user, how many of the wanted fields matched.
+	hits := map[string]int{}
+	var order []string
+	for _, w := range wanted {
+		ids, err := scanStrings(s.reader.QueryContext(ctx,
+			`SELECT DISTINCT user_id FROM account_infos WHERE tenant_id = $1 AND info_type = $2 AND info_value = $3`,
+			tenantID, w.infoType, w.value))
+		if err != nil {
+			return nil, s.wrap("users by account info", err)
+		}
+		for _, id := range ids {
+			if hits[id] == 0 {
+				order = append(order, id)
+			}
+			hits[id]++
+		}
+	}
+	var ids []string
+	for _, id := range order {
+		if union || hits[id] == len(wanted) {
+			ids = append(ids, id)
+		}
+	}
+	users, err := s.loadUsers(ctx, s.reader, ids)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(users, func(i, j int) bool {
+		if !users[i].TimeJoined.Equal(users[j].TimeJoined) {
+			return users[i].TimeJoined.Before(users[j].TimeJoined)
+		}
+		return users[i].ID > users[j].ID
+	})
+	return users, nil
+}
+
+// tpartyValue is how a third-party identity is stored in account_infos, so
+// that a provider-id prefix is a prefix of the value.
+func tpartyValue(tp store.ThirdPartyInfo) string { return tp.ID + "::" + tp.UserID }
+
+// emailDomain returns the part of an email after its last '@', or nil (SQL
+// NULL) when there is none.
+func emailDomain(email string) any {
+	i := strings.LastIndexByte(email, '@')
+	if i < 0 {
+		return nil
+	}
+	return email[i+1:]
+}
+
+// DeleteUser removes the user and every row keyed by its id, in one
+// transaction. Login methods, listing rows and reset tokens go with the
+// users row (ON DELETE CASCADE); the rest is keyed by an id that need not
+// be a user, so it is deleted explicitly.
+func (s *DB) DeleteUser(ctx context.Context, userID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM users WHERE user_id = $1`,
+			`DELETE FROM sessions WHERE user_id = $1`,
+			`DELETE FROM email_verification_tokens WHERE user_id = $1`,
+			`DELETE FROM verified_emails WHERE user_id = $1`,
+			`DELETE FROM user_metadata WHERE user_id = $1`,
+			`DELETE FROM user_roles WHERE user_id = $1`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return s.wrap("delete user", err)
+			}
+		}
+		return nil
+	})
+}
+
+// errNoRows reports whether err is sql.ErrNoRows.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,124 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/latchkey-dev/latchkey/store"
+	"github.com/latchkey-dev/latchkey/store/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// busyTimeoutMS is how long a connection waits for another process's
+// write lock before failing with SQLITE_BUSY. Within one process the
+// single writer connection means nobody waits here.
+const busyTimeoutMS = 10000
+
+// DB is a store on one SQLite file. Its methods implement [store.Store]
+// (promoted from the shared SQL implementation).
+type DB struct {
+	*sqlstore.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// dialect: write transactions are serialised by BEGIN IMMEDIATE on the one
+// writer connection, so no row or advisory locks are needed.
+var dialect = sqlstore.Dialect{Classify: classify}
+
+// Open opens (creating if needed) the SQLite database at path and applies
+// any pending migrations. Processes may open one file at once: the
+// migration transaction takes the write lock, so the second process waits
+// for the first and then finds nothing to apply.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: open: empty path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver splits the path from its parameters at '?'.
+		return nil, fmt.Errorf("sqlite: open %q: the path must not contain '?' or '#'", path)
+	}
+	migrations, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+
+	writer, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	// One connection, never closed while idle: writes queue for it in Go.
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxIdleTime(0)
+	writer.SetConnMaxLifetime(0)
+	if err := sqlstore.Migrate(ctx, writer, migrations, dialect); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+
+	reader, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	if err := reader.PingContext(ctx); err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	return &DB{sqlstore.New(writer, reader, dialect)}, nil
+}
+
+// dsn builds the driver's connection string. The driver applies
+// _busy_timeout first, then the _pragma list, then _foreign_keys, then
+// _synchronous, then _query_only, whatever their order in the string;
+// these keys are chosen so that the pragmas run in the order that matters:
+// busy_timeout first (so that the others wait for a lock instead of
+// failing), then journal_mode(WAL), foreign_keys(ON) and synchronous(FULL),
+// which in WAL mode, unlike NORMAL, loses no committed transaction on
+// power loss. Write transactions start with BEGIN IMMEDIATE (_txlock), so
+// a transaction never fails to upgrade a read lock.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	q.Set("_foreign_keys", "1")
+	if readOnly {
+		q.Set("_query_only", "1")
+	} else {
+		q.Set("_pragma", "journal_mode(WAL)")
+		q.Set("_synchronous", "FULL")
+		q.Set("_txlock", "immediate")
+	}
+	return path + "?" + q.Encode()
+}
+
+// classify maps SQLite's extended result codes to constraint kinds.
+func classify(err error) sqlstore.Violation {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return sqlstore.NoViolation
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return sqlstore.UniqueViolation
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return sqlstore.ForeignKeyViolation
+	}
+	return sqlstore.NoViolation
+}

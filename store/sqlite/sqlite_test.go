@@ -1,0 +1,94 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/latchkey-dev/latchkey/store"
+	"github.com/latchkey-dev/latchkey/store/sqlite"
+	"github.com/latchkey-dev/latchkey/store/storetest"
+)
+
+// open opens a fresh database file in the test's temporary directory.
+func open(t *testing.T) store.Store {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "latchkey.db"))
+	if err != nil {
+		t.Fatalf("sqlite.Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T)       { storetest.Run(t, open) }
+func TestConcurrency(t *testing.T) { storetest.RunConcurrency(t, open) }
+
+// TestOpenConcurrently opens one new file from several goroutines at once,
+// as processes starting together would: each must succeed, and the
+// migrations must be applied exactly once.
+func TestOpenConcurrently(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	const n = 8
+	dbs := make([]*sqlite.DB, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { dbs[i], errs[i] = sqlite.Open(t.Context(), path) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open %d: %v", i, err)
+		}
+		t.Cleanup(func() { dbs[i].Close() })
+	}
+	var versions int
+	if err := dbs[0].Writer().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM schema_migrations`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	if versions != 1 {
+		t.Fatalf("schema_migrations has %d rows, want 1", versions)
+	}
+	// A user written through one handle is read through another.
+	u := store.EmailPasswordUser{ID: "u1", TenantID: "public", Email: "a@b.c", PasswordHash: "h"}
+	if err := dbs[1].CreateEmailPasswordUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dbs[2].EmailPasswordUser(t.Context(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPragmas checks the settings the engine depends on: WAL, enforced
+// foreign keys, and synchronous=FULL (2).
+func TestPragmas(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "2"},
+		{"busy_timeout", "10000"},
+	} {
+		var got string
+		if err := db.Writer().QueryRowContext(t.Context(), "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("PRAGMA %s = %s, want %s", tc.pragma, got, tc.want)
+		}
+	}
+}
+
+func TestOpenRejectsBadPaths(t *testing.T) {
+	for _, p := range []string{"", "a?b.db", filepath.Join(t.TempDir(), "missing-dir", "x.db")} {
+		if db, err := sqlite.Open(t.Context(), p); err == nil {
+			db.Close()
+			t.Errorf("Open(%q): no error", p)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package storetest
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// mergeJSON is the CDI's shallow merge: each key of update replaces the
+// old value, and a null value removes the key.
+func mergeJSON(old, update json.RawMessage) (json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	if old != nil {
+		if err := json.Unmarshal(old, &m); err != nil {
+			return nil, err
+		}
+	}
+	var u map[string]json.RawMessage
+	if err := json.Unmarshal(update, &u); err != nil {
+		return nil, err
+	}
+	for k, v := range u {
+		delete(m, k)
+		if string(v) != "null" {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
+}
+
+func metadataKeys(t *testing.T, raw json.RawMessage) map[string]json.RawMessage {
+	t.Helper()
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("stored metadata %q is not a JSON object: %v", raw, err)
+	}
+	return m
+}
+
+func testMetadata(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	user := newID()
+	md, err := s.Metadata(ctx, user)
+	ok(t, err, "Metadata")
+	if md != nil {
+		t.Fatalf("Metadata with none stored = %s, want nil", md)
+	}
+
+	var seen json.RawMessage = json.RawMessage("unset")
+	got, err := s.UpdateMetadata(ctx, user, func(old json.RawMessage) (json.RawMessage, error) {
+		seen = old
+		return mergeJSON(old, json.RawMessage(`{"a":1,"b":{"c":2}}`))
+	})
+	ok(t, err, "UpdateMetadata first")
+	if seen != nil {
+		t.Fatalf("first updater saw %q, want nil", seen)
+	}
+	got, err = s.UpdateMetadata(ctx, user, func(old json.RawMessage) (json.RawMessage, error) {
+		seen = old
+		return mergeJSON(old, json.RawMessage(`{"a":null,"d":"x"}`))
+	})
+	ok(t, err, "UpdateMetadata second")
+	if m := metadataKeys(t, seen); len(m) != 2 {
+		t.Fatalf("second updater saw %s", seen)
+	}
+	m := metadataKeys(t, got)
+	if len(m) != 2 || string(m["d"]) != `"x"` || string(m["b"]) != `{"c":2}` {
+		t.Fatalf("UpdateMetadata returned %s", got)
+	}
+	md, err = s.Metadata(ctx, user)
+	ok(t, err, "Metadata")
+	if string(md) != string(got) {
+		t.Fatalf("Metadata = %s, want what UpdateMetadata returned, %s", md, got)
+	}
+
+	_, err = s.UpdateMetadata(ctx, user, func(json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{}`), errUpdater
+	})
+	is(t, err, errUpdater, "updater error")
+	md, err = s.Metadata(ctx, user)
+	ok(t, err, "Metadata")
+	if string(md) != string(got) {
+		t.Fatalf("Metadata after a failed update = %s, want %s", md, got)
+	}
+	// A failed first update stores nothing, not even an empty row.
+	fresh := newID()
+	_, err = s.UpdateMetadata(ctx, fresh, func(json.RawMessage) (json.RawMessage, error) { return nil, errUpdater })
+	is(t, err, errUpdater, "failed first update")
+	if md, err := s.Metadata(ctx, fresh); err != nil || md != nil {
+		t.Fatalf("Metadata after failed first update = %s, %v", md, err)
+	}
+
+	// An empty object is stored as such.
+	got, err = s.UpdateMetadata(ctx, user, func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{}`), nil })
+	ok(t, err, "UpdateMetadata to {}")
+	if md, _ := s.Metadata(ctx, user); string(md) != "{}" {
+		t.Fatalf("Metadata = %s, want {}", md)
+	}
+
+	ok(t, s.DeleteMetadata(ctx, user), "DeleteMetadata")
+	if md, err := s.Metadata(ctx, user); err != nil || md != nil {
+		t.Fatalf("Metadata after delete = %s, %v", md, err)
+	}
+	ok(t, s.DeleteMetadata(ctx, user), "DeleteMetadata of none")
+}
