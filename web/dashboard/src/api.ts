@@ -1,0 +1,270 @@
+// The dashboard JSON API client (reference/dashboard.md §6). Every path, field and status string
+// here is the reference's; "T" calls (tenant-prefixed) take a tenant argument.
+
+import type { Config } from './config';
+
+const TOKEN_KEY = 'auth-token';
+const EMAIL_KEY = 'email';
+const TENANT_KEY = 'tenant-id';
+
+function lsGet(k: string): string | null {
+  try {
+    return localStorage.getItem(k);
+  } catch {
+    return null;
+  }
+}
+function lsSet(k: string, v: string | null): void {
+  try {
+    if (v === null) localStorage.removeItem(k);
+    else localStorage.setItem(k, v);
+  } catch {
+    /* storage unavailable: keep working for this page view */
+  }
+}
+
+export const storage = {
+  token: () => lsGet(TOKEN_KEY),
+  email: () => lsGet(EMAIL_KEY),
+  tenant: () => lsGet(TENANT_KEY),
+  setAuth(token: string, email: string | null) {
+    lsSet(TOKEN_KEY, token);
+    lsSet(EMAIL_KEY, email);
+  },
+  clearAuth() {
+    lsSet(TOKEN_KEY, null);
+    lsSet(EMAIL_KEY, null);
+  },
+  setTenant: (t: string) => lsSet(TENANT_KEY, t),
+};
+
+/** ApiError is thrown for every non-2xx answer and for network failures (status 0). */
+export class ApiError extends Error {
+  status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+type Listener<T> = (v: T) => void;
+const unauthorisedListeners = new Set<Listener<void>>();
+const deniedListeners = new Set<Listener<string>>();
+
+/** onUnauthorised is called after any 401: the token has already been dropped. */
+export function onUnauthorised(fn: () => void): () => void {
+  unauthorisedListeners.add(fn);
+  return () => unauthorisedListeners.delete(fn);
+}
+/** onAccessDenied is called after any 403 with the server's message. */
+export function onAccessDenied(fn: (message: string) => void): () => void {
+  deniedListeners.add(fn);
+  return () => deniedListeners.delete(fn);
+}
+
+let cfg: Config;
+export function initAPI(c: Config): void {
+  cfg = c;
+}
+
+type QueryValue = string | number | boolean | undefined | null;
+
+interface Options {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Tenant prefix ({apiBasePath}/{tenant}/dashboard/api/...). */
+  tenant?: string;
+  /** Bearer value to use instead of the stored token. */
+  bearer?: string;
+  /** Do not run the global 401 handling (sign-in screens handle it themselves). */
+  quiet401?: boolean;
+}
+
+function buildURL(path: string, o: Options): string {
+  const prefix = o.tenant ? `${cfg.apiBasePath}/${encodeURIComponent(o.tenant)}` : cfg.apiBasePath;
+  let url = `${prefix}/dashboard/api${path}`;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(o.query ?? {})) {
+    if (v !== undefined && v !== null) q.set(k, String(v));
+  }
+  const qs = q.toString();
+  if (qs) url += '?' + qs;
+  return url;
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, o: Options = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  const bearer = o.bearer ?? storage.token();
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+  const init: RequestInit = { method, headers, cache: 'no-store' };
+  if (method === 'POST' || method === 'PUT') {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(o.body ?? {});
+  }
+  let res: Response;
+  try {
+    res = await fetch(buildURL(path, o), init);
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  let data: unknown = undefined;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  const message =
+    data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string'
+      ? (data as { message: string }).message
+      : '';
+  if (res.status === 401) {
+    if (!o.quiet401) {
+      storage.clearAuth();
+      unauthorisedListeners.forEach((fn) => fn());
+    }
+    throw new ApiError(401, message || 'Unauthorised access');
+  }
+  if (res.status === 403) {
+    const m = message || 'You do not have access to this page';
+    deniedListeners.forEach((fn) => fn(m));
+    throw new ApiError(403, m);
+  }
+  if (!res.ok) throw new ApiError(res.status, message || `Request failed (HTTP ${res.status})`);
+  if (data === undefined) throw new ApiError(res.status, 'The server sent an unreadable answer.');
+  return data as T;
+}
+
+// ---- Types (reference/dashboard.md §6.2 UserJSON) ----
+
+export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless' | 'webauthn';
+
+export interface LoginMethod {
+  recipeId: RecipeId;
+  recipeUserId: string;
+  tenantIds: string[];
+  email?: string;
+  phoneNumber?: string;
+  thirdParty?: { id: string; userId: string };
+  timeJoined: number;
+  verified: boolean;
+}
+
+export interface User {
+  id: string;
+  isPrimaryUser: boolean;
+  tenantIds: string[];
+  emails: string[];
+  phoneNumbers: string[];
+  thirdParty: { id: string; userId: string }[];
+  timeJoined: number;
+  loginMethods: LoginMethod[];
+  firstName?: string;
+  lastName?: string;
+}
+
+export interface Session {
+  sessionHandle: string;
+  userId: string;
+  recipeUserId?: string;
+  tenantId: string;
+  timeCreated: number;
+  expiry: number;
+}
+
+export interface Tenant {
+  tenantId: string;
+  firstFactors?: string[];
+}
+
+type Status<S extends string, X = object> = { status: S } & X;
+
+// ---- Auth ----
+
+export const api = {
+  signIn: (email: string, password: string) =>
+    request<{ status: string; sessionId?: string; message?: string }>('POST', '/signin', {
+      body: { email, password },
+      bearer: '',
+      quiet401: true,
+    }),
+  validateKey: (key: string) => request<{ status: string }>('POST', '/key/validate', { bearer: key, quiet401: true }),
+  signOut: () => request<{ status: string }>('POST', '/signout', { quiet401: true }),
+  me: () =>
+    request<{ status: string; email?: string; canWrite?: boolean; authMode?: string }>('GET', '/me', {
+      quiet401: true,
+    }),
+  searchTags: () => request<{ status: string; tags: string[] }>('GET', '/search/tags'),
+  tenants: () => request<Status<'OK', { tenants: Tenant[] }>>('GET', '/tenants'),
+
+  // ---- Users ----
+  users: (tenant: string, query: Record<string, QueryValue>) =>
+    request<Status<'OK', { users: User[]; nextPaginationToken?: string }>>('GET', '/users', { tenant, query }),
+  usersCount: (tenant: string) => request<Status<'OK', { count: number }>>('GET', '/users/count', { tenant }),
+  user: (userId: string) =>
+    request<Status<'OK', { user: User }> | Status<'NO_USER_FOUND_ERROR' | 'RECIPE_NOT_INITIALISED'>>('GET', '/user', {
+      query: { userId },
+    }),
+  updateUser: (
+    tenant: string,
+    body: {
+      userId: string;
+      recipeUserId: string;
+      recipeId: string;
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone: string;
+    },
+  ) => request<{ status: string; error?: string }>('PUT', '/user', { tenant, body }),
+  deleteUser: (userId: string) =>
+    request<{ status: string }>('DELETE', '/user', { query: { userId, removeAllLinkedAccounts: 'true' } }),
+
+  // ---- Email verification, password, metadata, sessions ----
+  setVerified: (tenant: string, recipeUserId: string, verified: boolean) =>
+    request<{ status: string }>('PUT', '/user/email/verify', { tenant, body: { recipeUserId, verified } }),
+  sendVerifyEmail: (tenant: string, recipeUserId: string) =>
+    request<{ status: string }>('POST', '/user/email/verify/token', { tenant, body: { recipeUserId } }),
+  changePassword: (tenant: string, recipeUserId: string, newPassword: string) =>
+    request<{ status: string; error?: string }>('PUT', '/user/password', { tenant, body: { recipeUserId, newPassword } }),
+  metadata: (userId: string) =>
+    request<{ status: string; data?: Record<string, unknown> }>('GET', '/user/metadata', { query: { userId } }),
+  setMetadata: (userId: string, data: string) =>
+    request<{ status: string }>('PUT', '/user/metadata', { body: { userId, data } }),
+  sessions: (userId: string) =>
+    request<{ status: string; sessions: Session[] }>('GET', '/user/sessions', { query: { userId } }),
+  revokeSessions: (sessionHandles: string[]) =>
+    request<{ status: string }>('POST', '/user/sessions', { body: { sessionHandles } }),
+
+  // ---- Creating users ----
+  createEmailPasswordUser: (tenant: string, email: string, password: string) =>
+    request<{ status: string; message?: string; user?: User; recipeUserId?: string }>('POST', '/user/emailpassword', {
+      tenant,
+      body: { email, password },
+    }),
+  createPasswordlessUser: (tenant: string, body: { email: string } | { phoneNumber: string }) =>
+    request<{ status: string; message?: string; user?: User; createdNewRecipeUser?: boolean }>(
+      'POST',
+      '/user/passwordless',
+      { tenant, body },
+    ),
+
+  // ---- Roles ----
+  roles: () => request<{ status: string; roles?: string[] }>('GET', '/userroles/roles'),
+  createRole: (role: string, permissions: string[]) =>
+    request<{ status: string; createdNewRole?: boolean }>('PUT', '/userroles/role', { body: { role, permissions } }),
+  deleteRole: (role: string) =>
+    request<{ status: string; didRoleExist?: boolean }>('DELETE', '/userroles/role', { query: { role } }),
+  rolePermissions: (role: string) =>
+    request<{ status: string; permissions?: string[] }>('GET', '/userroles/role/permissions', { query: { role } }),
+  removePermissions: (role: string, permissions: string[]) =>
+    request<{ status: string }>('PUT', '/userroles/role/permissions/remove', { body: { role, permissions } }),
+  userRoles: (tenant: string, userId: string) =>
+    request<{ status: string; roles?: string[] }>('GET', '/userroles/user/roles', { tenant, query: { userId } }),
+  assignRole: (tenant: string, userId: string, role: string) =>
+    request<{ status: string }>('PUT', '/userroles/user/roles', { tenant, body: { userId, role } }),
+  removeRole: (tenant: string, userId: string, role: string) =>
+    request<{ status: string }>('DELETE', '/userroles/user/roles', { tenant, query: { userId, role } }),
+};

@@ -1,0 +1,232 @@
+// The application shell: sign-in gate, header and navigation, read-only note, page routing,
+// the Access-denied dialog, toasts and the screen-reader announcer.
+
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, onAccessDenied, onUnauthorised, storage } from './api';
+import type { Config } from './config';
+import { AppContext, READ_ONLY_REASON, type AppState } from './context';
+import { cls } from './format';
+import { href, navigate, useLocation } from './router';
+import { Announcer, announce } from './ui/announce';
+import { Dialog } from './ui/Dialog';
+import { LockIcon } from './ui/icons';
+import { Toasts } from './ui/toast';
+import { SignIn } from './pages/SignIn';
+import { Users } from './pages/Users';
+import { UserPage } from './pages/User';
+import { Roles } from './pages/Roles';
+import { Tenants } from './pages/Tenants';
+import { NotFound } from './pages/NotFound';
+
+type Phase = 'checking' | 'signedOut' | 'signedIn' | 'error';
+
+/** Link is an <a> with a real href that navigates in-app on a plain click. */
+export function Link(props: { to: string; class?: string; children: ComponentChildren; 'aria-current'?: 'page'; 'aria-label'?: string }) {
+  const { to, children, ...rest } = props;
+  return (
+    <a
+      {...rest}
+      href={href(to)}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function App({ cfg }: { cfg: Config }) {
+  const [phase, setPhase] = useState<Phase>(storage.token() ? 'checking' : 'signedOut');
+  const [me, setMe] = useState({ email: storage.email() ?? '', canWrite: true });
+  const [denied, setDenied] = useState<string | null>(null);
+  const [errText, setErrText] = useState('');
+  const loc = useLocation();
+
+  useEffect(() => onUnauthorised(() => setPhase('signedOut')), []);
+  useEffect(() => onAccessDenied((m) => setDenied(m)), []);
+
+  useEffect(() => {
+    if (phase !== 'checking') return;
+    let live = true;
+    (async () => {
+      try {
+        const r = await api.me();
+        if (!live) return;
+        setMe({
+          email: r.email ?? storage.email() ?? '',
+          canWrite: r.canWrite !== false,
+        });
+        setPhase('signedIn');
+      } catch (e) {
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 401) {
+          storage.clearAuth();
+          setPhase('signedOut');
+        } else if (e instanceof ApiError && e.status === 404) {
+          // A backend without /api/me: assume full access; the server still enforces 403.
+          setMe({ email: storage.email() ?? '', canWrite: true });
+          setPhase('signedIn');
+        } else {
+          setErrText(e instanceof Error ? e.message : 'Something went wrong');
+          setPhase('error');
+        }
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [phase]);
+
+  useEffect(() => {
+    if (phase === 'signedOut') document.title = 'Sign in · Latchkey dashboard';
+  }, [phase]);
+
+  const signOut = async () => {
+    try {
+      await api.signOut();
+    } catch {
+      /* the token is dropped locally either way */
+    }
+    storage.clearAuth();
+    setPhase('signedOut');
+    announce('Signed out');
+  };
+
+  let body: ComponentChildren;
+  if (phase === 'checking') {
+    body = (
+      <main class="auth-page" id="main" aria-busy="true">
+        <p class="muted" role="status">
+          Loading…
+        </p>
+      </main>
+    );
+  } else if (phase === 'signedOut') {
+    body = <SignIn cfg={cfg} onSignedIn={() => setPhase('checking')} />;
+  } else if (phase === 'error') {
+    body = (
+      <main class="auth-page" id="main">
+        <div class="auth-card">
+          <h1 id="main-heading" tabIndex={-1}>
+            Something went wrong
+          </h1>
+          <p class="alert alert-error" role="alert">
+            {errText}
+          </p>
+          <button type="button" class="btn btn-primary" onClick={() => setPhase('checking')}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  } else {
+    const state: AppState = { config: cfg, canWrite: me.canWrite, email: me.email, urlTenant: loc.tenant };
+    const r = loc.route;
+    let page: ComponentChildren;
+    switch (r.name) {
+      case 'users':
+        page = <Users />;
+        break;
+      case 'user':
+        page = <UserPage key={r.id} id={r.id} />;
+        break;
+      case 'roles':
+        page = <Roles />;
+        break;
+      case 'tenants':
+        page = <Tenants />;
+        break;
+      default:
+        page = <NotFound />;
+    }
+    const nav = [
+      { to: '/', label: 'Users', active: r.name === 'users' || r.name === 'user' },
+      { to: '/roles', label: 'Roles', long: 'Roles and Permissions', active: r.name === 'roles' },
+      { to: '/tenants', label: 'Tenants', active: r.name === 'tenants' },
+    ];
+    body = (
+      <AppContext.Provider value={state}>
+        <a
+          class="skip-link"
+          href={href('/')}
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main-heading')?.focus();
+          }}
+        >
+          Skip to content
+        </a>
+        <header class="topbar">
+          <div class="topbar-inner">
+            <Link to="/" class="brand" aria-label="Latchkey dashboard home">
+              <span class="brand-mark" aria-hidden="true" />
+              <span>Latchkey</span>
+            </Link>
+            <nav class="nav" aria-label="Main">
+              <ul>
+                {nav.map((n) => (
+                  <li key={n.to}>
+                    <Link to={n.to} class={cls('nav-link', n.active && 'active')} aria-current={n.active ? 'page' : undefined}>
+                      {n.long ? (
+                        <>
+                          <span class="nav-short">{n.label}</span>
+                          <span class="nav-long">{n.long}</span>
+                        </>
+                      ) : (
+                        n.label
+                      )}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div class="account">
+              {me.email && (
+                <span class="account-email" title={`Signed in as ${me.email}`}>
+                  {me.email}
+                </span>
+              )}
+              {!me.canWrite && <span class="pill pill-warn">Read-only</span>}
+              <button type="button" class="btn btn-small" onClick={signOut}>
+                Sign Out
+              </button>
+            </div>
+          </div>
+        </header>
+        {!me.canWrite && (
+          <div class="readonly-banner" role="note">
+            <LockIcon />
+            <p id="readonly-note">
+              {READ_ONLY_REASON}. You can view everything, but actions that change data are disabled.
+            </p>
+          </div>
+        )}
+        <main id="main" class="page">
+          {page}
+        </main>
+      </AppContext.Provider>
+    );
+  }
+
+  return (
+    <>
+      {body}
+      <Toasts />
+      <Announcer />
+      {denied !== null && (
+        <Dialog title="Access Denied" alert onClose={() => setDenied(null)}>
+          <p>{denied}</p>
+          <div class="dialog-actions">
+            <button type="button" class="btn btn-primary" data-autofocus onClick={() => setDenied(null)}>
+              OK
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,480 @@
+// Roles and Permissions (reference/dashboard.md §5.9): list (newest first, 10 per page),
+// create with permissions, add and remove permissions, delete.
+
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { READ_ONLY_REASON, useApp } from '../context';
+import { errorText, isDenied } from '../errors';
+import { Dialog } from '../ui/Dialog';
+import { FormError } from '../ui/forms';
+import { BackIcon, NextIcon, PlusIcon, RefreshIcon, TrashIcon } from '../ui/icons';
+import { PageHeading } from '../ui/PageHeading';
+import { toast } from '../ui/toast';
+import { WriteButton } from '../ui/WriteButton';
+
+const PER_PAGE = 10;
+
+export function Roles() {
+  const { config } = useApp();
+  const [roles, setRoles] = useState<string[] | null>(null);
+  const [state, setState] = useState<'loading' | 'ok' | 'disabled' | 'error'>('loading');
+  const [page, setPage] = useState(0);
+  const [version, setVersion] = useState(0);
+  const [permVersion, setPermVersion] = useState(0);
+  const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'manage'; role: string } | { kind: 'delete'; role: string } | null>(null);
+
+  useEffect(() => {
+    if (!config.recipes.userroles) return setState('disabled');
+    let live = true;
+    api
+      .roles()
+      .then((r) => {
+        if (!live) return;
+        if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return setState('disabled');
+        setRoles([...(r.roles ?? [])].reverse());
+        setState('ok');
+      })
+      .catch(() => live && setState('error'));
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  const list = roles ?? [];
+  const pages = Math.max(1, Math.ceil(list.length / PER_PAGE));
+  const p = Math.min(page, pages - 1);
+  const shown = list.slice(p * PER_PAGE, p * PER_PAGE + PER_PAGE);
+  const reload = () => {
+    setVersion((v) => v + 1);
+    setPermVersion((v) => v + 1);
+  };
+
+  return (
+    <section class="container">
+      <PageHeading
+        title="Roles and Permissions"
+        sub="One place to manage all your user roles and permissions. Edit roles and permissions according to your needs."
+      >
+        {state === 'ok' && (
+          <WriteButton class="btn btn-primary" onClick={() => setDialog({ kind: 'create' })}>
+            <PlusIcon />
+            <span>Add Role</span>
+          </WriteButton>
+        )}
+      </PageHeading>
+      {state === 'disabled' && (
+        <p class="alert alert-info">
+          Feature is not enabled. Initialise the UserRoles recipe on the backend to manage roles and permissions.
+        </p>
+      )}
+      {state === 'loading' && (
+        <p class="muted" role="status">
+          Loading roles…
+        </p>
+      )}
+      {state === 'error' && (
+        <div class="alert alert-error" role="alert">
+          <p>Something went wrong! Could not load the roles.</p>
+          <button type="button" class="btn btn-small" onClick={reload}>
+            Retry
+          </button>
+        </div>
+      )}
+      {state === 'ok' && list.length === 0 && (
+        <div class="empty" role="status">
+          <p class="empty-title">Currently, you don’t have any Roles</p>
+          <p class="muted">Once added, all created user roles will be found here</p>
+        </div>
+      )}
+      {state === 'ok' && list.length > 0 && (
+        <>
+          <div class="table-wrap">
+            <table class="table table-stack">
+              <caption class="sr-only">Roles, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User Roles</th>
+                  <th scope="col">Permissions</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((role) => (
+                  <tr key={role}>
+                    <th scope="row" data-label="Role" class="role-name">
+                      {role}
+                    </th>
+                    <td data-label="Permissions">
+                      <Permissions key={`${role}:${permVersion}`} role={role} />
+                    </td>
+                    <td class="actions-cell">
+                      <button type="button" class="btn btn-small" aria-label={`Manage role ${role}`} onClick={() => setDialog({ kind: 'manage', role })}>
+                        Manage
+                      </button>
+                      <WriteButton
+                        class="btn btn-small btn-icon btn-danger-outline"
+                        aria-label={`Delete role ${role}`}
+                        onClick={() => setDialog({ kind: 'delete', role })}
+                      >
+                        <TrashIcon />
+                      </WriteButton>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="pager">
+            <p class="pager-range" aria-live="polite">
+              {`${p * PER_PAGE + 1} - ${p * PER_PAGE + shown.length} of ${list.length}`}
+            </p>
+            <div class="pager-buttons">
+              <button type="button" class="btn btn-small btn-icon" aria-label="Previous page" disabled={p === 0} onClick={() => setPage(p - 1)}>
+                <BackIcon />
+              </button>
+              <button
+                type="button"
+                class="btn btn-small btn-icon"
+                aria-label="Next page"
+                disabled={p >= pages - 1}
+                onClick={() => setPage(p + 1)}
+              >
+                <NextIcon />
+              </button>
+            </div>
+          </div>
+        </>
+      )}
+      {dialog?.kind === 'create' && (
+        <CreateRoleDialog
+          existing={list}
+          onClose={() => setDialog(null)}
+          onCreated={() => {
+            setDialog(null);
+            setPage(0);
+            reload();
+          }}
+        />
+      )}
+      {dialog?.kind === 'manage' && (
+        <ManageRoleDialog
+          role={dialog.role}
+          onClose={() => {
+            setDialog(null);
+            setPermVersion((v) => v + 1);
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <DeleteRoleDialog
+          role={dialog.role}
+          onClose={() => setDialog(null)}
+          onDeleted={() => {
+            setDialog(null);
+            reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function Permissions({ role }: { role: string }) {
+  const [perms, setPerms] = useState<string[] | null>(null);
+  const [err, setErr] = useState(false);
+  const [v, setV] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setErr(false);
+    api
+      .rolePermissions(role)
+      .then((r) => {
+        if (!live) return;
+        if (r.status !== 'OK') return setErr(true);
+        setPerms(r.permissions ?? []);
+      })
+      .catch(() => live && setErr(true));
+    return () => {
+      live = false;
+    };
+  }, [role, v]);
+  if (err)
+    return (
+      <span class="inline-error">
+        Something went wrong!{' '}
+        <button type="button" class="btn btn-small btn-icon" aria-label={`Reload permissions of ${role}`} onClick={() => setV(v + 1)}>
+          <RefreshIcon />
+        </button>
+      </span>
+    );
+  if (!perms) return <span class="muted">Loading…</span>;
+  if (perms.length === 0) return <span class="muted">No Permissions</span>;
+  const max = 6;
+  return (
+    <ul class="pills" aria-label={`Permissions of ${role}`}>
+      {perms.slice(0, max).map((p) => (
+        <li key={p} class="pill">
+          {p}
+        </li>
+      ))}
+      {perms.length > max && <li class="pill pill-more">+{perms.length - max} more</li>}
+    </ul>
+  );
+}
+
+/** PermissionInput adds a typed permission on Enter or with its button. */
+function PermissionInput({
+  id,
+  existing,
+  onAdd,
+  disabled,
+}: {
+  id: string;
+  existing: string[];
+  onAdd: (p: string) => void | Promise<void>;
+  disabled?: boolean;
+}) {
+  const [value, setValue] = useState('');
+  const [err, setErr] = useState('');
+  const add = async () => {
+    const v = value.trim();
+    if (!v) return;
+    if (existing.includes(v)) {
+      setErr('Permission already exists!');
+      return;
+    }
+    setErr('');
+    await onAdd(v);
+    setValue('');
+  };
+  return (
+    <div class="field">
+      <label for={id}>Add permissions</label>
+      <div class="input-row">
+        <input
+          id={id}
+          value={value}
+          disabled={disabled}
+          autoComplete="off"
+          placeholder="e.g. read:users"
+          aria-describedby={`${id}-hint${err ? ` ${id}-err` : ''}`}
+          aria-invalid={err ? 'true' : undefined}
+          onInput={(e) => {
+            setValue(e.currentTarget.value);
+            setErr('');
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+        <WriteButton class="btn" onClick={add}>
+          Add
+        </WriteButton>
+      </div>
+      <p id={`${id}-hint`} class="field-hint">
+        {disabled ? READ_ONLY_REASON : 'Type a permission and press Enter.'}
+      </p>
+      {err && (
+        <p id={`${id}-err`} class="field-error" role="alert">
+          {err}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]; onClose: () => void; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [perms, setPerms] = useState<string[]>([]);
+  const [nameErr, setNameErr] = useState('');
+  const [err, setErr] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const role = name.trim();
+    if (!role) return setNameErr('Role name cannot be empty');
+    if (existing.includes(role)) return setNameErr('A role with this name already exists');
+    setNameErr('');
+    setBusy(true);
+    try {
+      const r = await api.createRole(role, perms);
+      if (r.status === 'OK') {
+        toast.success(`Role "${role}" created`);
+        onCreated();
+      } else if (r.status === 'FEATURE_NOT_ENABLED_ERROR') setErr('Feature is not enabled');
+      else setErr('Could not create the role.');
+    } catch (e2) {
+      if (isDenied(e2)) return onClose();
+      setErr(errorText(e2));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Create New Role" onClose={onClose}>
+      <form class="form" onSubmit={submit} noValidate>
+        <FormError text={err} />
+        <div class="field">
+          <label for="role-name">Name of Role</label>
+          <input
+            id="role-name"
+            value={name}
+            autoComplete="off"
+            onInput={(e) => setName(e.currentTarget.value)}
+            aria-invalid={nameErr ? 'true' : undefined}
+            aria-describedby={nameErr ? 'role-name-err' : undefined}
+          />
+          {nameErr && (
+            <p id="role-name-err" class="field-error">
+              {nameErr}
+            </p>
+          )}
+        </div>
+        <PermissionInput id="role-new-perm" existing={perms} onAdd={(p) => setPerms([...perms, p])} />
+        {perms.length > 0 && (
+          <ul class="chips" aria-label="Permissions to create">
+            {perms.map((p) => (
+              <li key={p} class="chip">
+                <span>{p}</span>
+                <button type="button" class="chip-x" aria-label={`Remove permission ${p}`} onClick={() => setPerms(perms.filter((x) => x !== p))}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div class="dialog-actions">
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create now'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void }) {
+  const [perms, setPerms] = useState<string[] | null>(null);
+  const [err, setErr] = useState('');
+  const [busy, setBusy] = useState('');
+  const { canWrite } = useApp();
+  const load = () =>
+    api
+      .rolePermissions(role)
+      .then((r) => {
+        if (r.status === 'UNKNOWN_ROLE_ERROR') setErr('This role does not exist any more.');
+        setPerms(r.permissions ?? []);
+      })
+      .catch((e) => setErr(errorText(e, 'Could not load the permissions')));
+  useEffect(() => {
+    load();
+  }, []);
+
+  const add = async (p: string) => {
+    setBusy(p);
+    try {
+      const r = await api.createRole(role, [p]);
+      if (r.status === 'OK') {
+        toast.success(`Permission "${p}" added`);
+        await load();
+      } else setErr('Could not add the permission.');
+    } catch (e) {
+      if (isDenied(e)) return onClose();
+      setErr(errorText(e));
+    } finally {
+      setBusy('');
+    }
+  };
+  const remove = async (p: string) => {
+    setBusy(p);
+    try {
+      const r = await api.removePermissions(role, [p]);
+      if (r.status === 'OK') {
+        toast.success(`Permission "${p}" removed`);
+        await load();
+      } else if (r.status === 'UNKNOWN_ROLE_ERROR') setErr('This role does not exist any more.');
+      else setErr('Could not remove the permission.');
+    } catch (e) {
+      if (isDenied(e)) return onClose();
+      setErr(errorText(e));
+    } finally {
+      setBusy('');
+    }
+  };
+
+  return (
+    <Dialog title={`Role: ${role}`} onClose={onClose} wide>
+      <FormError text={err} />
+      <h3 class="dialog-sub">Permissions</h3>
+      {perms === null && !err && (
+        <p class="muted" role="status">
+          Loading permissions…
+        </p>
+      )}
+      {perms && perms.length === 0 && <p class="muted">No Permissions</p>}
+      {perms && perms.length > 0 && (
+        <ul class="chips" aria-label={`Permissions of ${role}`}>
+          {perms.map((p) => (
+            <li key={p} class="chip">
+              <span>{p}</span>
+              <WriteButton class="chip-x" aria-label={`Remove permission ${p}`} disabled={busy !== ''} onClick={() => remove(p)}>
+                ×
+              </WriteButton>
+            </li>
+          ))}
+        </ul>
+      )}
+      {perms && <PermissionInput id="role-add-perm" existing={perms} onAdd={add} disabled={!canWrite} />}
+      <div class="dialog-actions">
+        <button type="button" class="btn btn-primary" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function DeleteRoleDialog({ role, onClose, onDeleted }: { role: string; onClose: () => void; onDeleted: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState('');
+  const del = async () => {
+    setBusy(true);
+    try {
+      const r = await api.deleteRole(role);
+      if (r.status === 'OK') {
+        toast.success(`Role "${role}" deleted`);
+        onDeleted();
+      } else setErr('Could not delete the role.');
+    } catch (e) {
+      if (isDenied(e)) return onClose();
+      setErr(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Delete Role?" alert onClose={onClose}>
+      <FormError text={err} />
+      <p>
+        Are you sure you want to delete the role <strong>{role}</strong>? It is removed from every user who has it. This
+        cannot be undone.
+      </p>
+      <div class="dialog-actions">
+        <button type="button" class="btn" data-autofocus onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" class="btn btn-danger" disabled={busy} onClick={del}>
+          {busy ? 'Deleting…' : 'Delete role'}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,106 @@
+// Modal dialog on the native <dialog> element: showModal() makes the rest of the page inert;
+// Tab is kept inside, Escape closes, and focus returns to where it was when the dialog opened.
+
+import type { ComponentChildren } from 'preact';
+import { useEffect, useId, useLayoutEffect, useRef } from 'preact/hooks';
+import { cls } from '../format';
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function focusables(root: HTMLElement): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null || el === document.activeElement);
+}
+
+export interface DialogProps {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  /** alertdialog for confirmations and errors. */
+  alert?: boolean;
+  wide?: boolean;
+  /** Short description read with the title. */
+  description?: string;
+}
+
+export function Dialog({ title, onClose, children, alert, wide, description }: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  const titleId = useId();
+  const descId = useId();
+
+  useLayoutEffect(() => {
+    const prev = document.activeElement as HTMLElement | null;
+    const d = ref.current!;
+    if (!d.open) d.showModal();
+    const body = d.querySelector<HTMLElement>('.dialog-body');
+    const target =
+      d.querySelector<HTMLElement>('[data-autofocus]') ??
+      (body ? body.querySelector<HTMLElement>('input, select, textarea') : null) ??
+      (body ? focusables(body)[0] : null) ??
+      focusables(d)[0];
+    target?.focus();
+    return () => {
+      if (d.open) d.close();
+      if (prev && prev.isConnected && prev !== document.body) prev.focus();
+      else document.getElementById('main-heading')?.focus();
+    };
+  }, []);
+
+  useEffect(() => {
+    const d = ref.current!;
+    // Chrome may close a dialog on a repeated Escape even when cancel is prevented: keep state in step.
+    const onNativeClose = () => closeRef.current();
+    d.addEventListener('close', onNativeClose);
+    return () => d.removeEventListener('close', onNativeClose);
+  }, []);
+
+  const onCancel = (e: Event) => {
+    e.preventDefault();
+    closeRef.current();
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Tab') return;
+    const list = focusables(ref.current!);
+    if (list.length === 0) return;
+    const first = list[0];
+    const last = list[list.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      class={cls('dialog', wide && 'dialog-wide')}
+      role={alert ? 'alertdialog' : undefined}
+      aria-modal="true"
+      aria-labelledby={titleId}
+      aria-describedby={description ? descId : undefined}
+      onCancel={onCancel}
+      onKeyDown={onKeyDown}
+    >
+      <div class="dialog-head">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" class="icon-btn" aria-label="Close dialog" onClick={() => closeRef.current()}>
+          ×
+        </button>
+      </div>
+      <div class="dialog-body">
+        {description && (
+          <p id={descId} class="dialog-desc">
+            {description}
+          </p>
+        )}
+        {children}
+      </div>
+    </dialog>
+  );
+}
