@@ -1,0 +1,65 @@
+package latchkey
+
+import (
+	"errors"
+	"net/http"
+)
+
+// ErrNotHandled, returned by an API handler, makes the middleware pass the
+// request on to the application's own handler, as if the route did not
+// exist. An APIs override uses it to turn off one API.
+var ErrNotHandled = errors.New("latchkey: API not handled")
+
+// BadInputError is a malformed request: the middleware answers 400
+// {"message": Message} (reference/sdk-fdi.md §1.3).
+type BadInputError struct {
+	Message string
+}
+
+// Error implements error.
+func (e *BadInputError) Error() string { return "latchkey: bad input: " + e.Message }
+
+// GeneralError is a failure the frontend shows to the user as it is: the
+// middleware answers 200 {"status":"GENERAL_ERROR","message": Message}.
+// Overrides return it to refuse a sign-up, say.
+type GeneralError struct {
+	Message string
+}
+
+// Error implements error.
+func (e *GeneralError) Error() string { return "latchkey: " + e.Message }
+
+// ErrorWriter is implemented by recipes whose errors need a response of
+// their own (the session recipe's 401 and 403). WriteError reports whether
+// it wrote the response.
+type ErrorWriter interface {
+	WriteError(w http.ResponseWriter, r *http.Request, err error) bool
+}
+
+// WriteError writes the response for err: 400 for a *BadInputError,
+// GENERAL_ERROR for a *GeneralError, what a recipe says for its own errors
+// (401 and 403 for session errors), else Config.ErrorHandler. Application
+// handlers that call recipe functions pass their errors here.
+func (lk *Latchkey) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var bad *BadInputError
+	if errors.As(err, &bad) {
+		WriteJSON(w, http.StatusBadRequest, map[string]string{"message": bad.Message})
+		return
+	}
+	var gen *GeneralError
+	if errors.As(err, &gen) {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "GENERAL_ERROR", "message": gen.Message})
+		return
+	}
+	for _, rc := range lk.recipes {
+		if ew, ok := rc.(ErrorWriter); ok && ew.WriteError(w, r, err) {
+			return
+		}
+	}
+	if lk.cfg.ErrorHandler != nil {
+		lk.cfg.ErrorHandler(w, r, err)
+		return
+	}
+	lk.logger.ErrorContext(r.Context(), "latchkey: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
+}

@@ -1,0 +1,214 @@
+package emailpassword
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/emaildelivery"
+	"github.com/latchkey-dev/latchkey/recipe/session"
+)
+
+// RecipeID is the recipe's id.
+const RecipeID = "emailpassword"
+
+// Config configures the recipe. The zero value works, but sends no email:
+// set EmailDelivery.
+type Config struct {
+	// SignUpFields are the sign-up form's fields. email and password are
+	// always there; list them to replace their validators.
+	SignUpFields []Field
+	// EmailDelivery sends password-reset emails. Default: none (a
+	// warning is logged for each email).
+	EmailDelivery emaildelivery.Sender
+	// Override wraps or replaces the recipe's functions.
+	Override func(Service) Service
+	// APIOverride wraps or replaces the recipe's HTTP APIs.
+	APIOverride func(APIs) APIs
+}
+
+// Recipe is the email-password recipe. Build it with [New] and pass it in
+// latchkey.Config.Recipes, together with the session recipe.
+type Recipe struct {
+	cfg    Config
+	lk     *latchkey.Latchkey
+	sess   *session.Recipe
+	svc    Service
+	apis   APIs
+	fields []Field
+	mail   emaildelivery.Sender
+}
+
+var (
+	_ latchkey.Recipe        = (*Recipe)(nil)
+	_ latchkey.RouteProvider = (*Recipe)(nil)
+)
+
+// New returns the recipe for cfg. Problems in cfg are reported by
+// latchkey.New.
+func New(cfg Config) *Recipe { return &Recipe{cfg: cfg} }
+
+// ID implements latchkey.Recipe.
+func (rc *Recipe) ID() string { return RecipeID }
+
+// Init implements latchkey.Recipe.
+func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
+	var errs []error
+	rc.lk = lk
+	sess, ok := latchkey.FindRecipe[*session.Recipe](lk)
+	if !ok {
+		errs = append(errs, errors.New("emailpassword: add session.New(...) to latchkey.Config.Recipes: sign-in creates sessions"))
+	}
+	rc.sess = sess
+	seen := map[string]bool{}
+	for i, f := range rc.cfg.SignUpFields {
+		if strings.TrimSpace(f.ID) == "" {
+			errs = append(errs, errors.New("emailpassword: SignUpFields["+strconv.Itoa(i)+"] has no ID"))
+		}
+		if seen[f.ID] {
+			errs = append(errs, errors.New("emailpassword: SignUpFields has "+f.ID+" twice"))
+		}
+		seen[f.ID] = true
+	}
+	rc.fields = signUpFields(rc.cfg.SignUpFields)
+	rc.mail = rc.cfg.EmailDelivery
+	if rc.mail == nil {
+		rc.mail = emaildelivery.Nop(lk.Logger())
+	}
+	var svc Service = coreService{lk: lk}
+	if rc.cfg.Override != nil {
+		if svc = rc.cfg.Override(svc); svc == nil {
+			errs = append(errs, errors.New("emailpassword: Config.Override returned nil"))
+		}
+	}
+	rc.svc = svc
+	var apis APIs = defaultAPIs{rc: rc}
+	if rc.cfg.APIOverride != nil {
+		if apis = rc.cfg.APIOverride(apis); apis == nil {
+			errs = append(errs, errors.New("emailpassword: Config.APIOverride returned nil"))
+		}
+	}
+	rc.apis = apis
+	return errors.Join(errs...)
+}
+
+var errNotInitialised = errors.New("emailpassword: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")
+
+// Service returns the recipe's functions, with Config.Override applied.
+func (rc *Recipe) Service() (Service, error) {
+	if rc.svc == nil {
+		return nil, errNotInitialised
+	}
+	return rc.svc, nil
+}
+
+// SignUp creates a user without a request (no session is created).
+func (rc *Recipe) SignUp(ctx context.Context, tenantID, email, password string) (*SignInUp, error) {
+	svc, err := rc.Service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.SignUp(ctx, tenantOr(tenantID), strings.TrimSpace(email), password)
+}
+
+// SignIn checks a password without a request (no session is created).
+func (rc *Recipe) SignIn(ctx context.Context, tenantID, email, password string) (*SignInUp, error) {
+	svc, err := rc.Service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.SignIn(ctx, tenantOr(tenantID), strings.TrimSpace(email), password)
+}
+
+// CreateResetPasswordLink returns a password-reset link for the user's
+// email: {origin}{websiteBasePath}/reset-password?token=…&tenantId=….
+func (rc *Recipe) CreateResetPasswordLink(ctx context.Context, tenantID, userID, email string) (string, error) {
+	svc, err := rc.Service()
+	if err != nil {
+		return "", err
+	}
+	tenantID = tenantOr(tenantID)
+	token, err := svc.CreateResetPasswordToken(ctx, tenantID, userID, email)
+	if err != nil {
+		return "", err
+	}
+	origin, err := rc.lk.App().Origin(latchkey.RequestFromContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	// The token is URL-safe; like the reference, it is not escaped.
+	return origin + rc.lk.App().WebsiteBasePath + "/reset-password?token=" + token + "&tenantId=" + url.QueryEscape(tenantID), nil
+}
+
+// SendResetPasswordEmail creates a reset link and emails it.
+func (rc *Recipe) SendResetPasswordEmail(ctx context.Context, tenantID, userID, email string) error {
+	link, err := rc.CreateResetPasswordLink(ctx, tenantID, userID, email)
+	if err != nil {
+		return err
+	}
+	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindPasswordReset, To: email, UserID: userID, TenantID: tenantOr(tenantID), AppName: rc.lk.App().Name, Link: link})
+}
+
+// ResetPasswordUsingToken sets a new password with a reset token, after
+// checking it against the password policy. It returns field errors when
+// the password fails the policy, and ErrInvalidResetToken for a bad token.
+func (rc *Recipe) ResetPasswordUsingToken(ctx context.Context, tenantID, token, newPassword string) ([]FieldError, error) {
+	svc, err := rc.Service()
+	if err != nil {
+		return nil, err
+	}
+	tenantID = tenantOr(tenantID)
+	pw := fieldByID(rc.fields, "password")
+	if err := pw.Validate(ctx, newPassword, tenantID); err != nil {
+		return []FieldError{{ID: "password", Error: err.Error()}}, nil
+	}
+	userID, _, err := svc.ConsumeResetPasswordToken(ctx, tenantID, token)
+	if err != nil {
+		return nil, err
+	}
+	return nil, svc.UpdateEmailOrPassword(ctx, userID, "", newPassword)
+}
+
+// UpdateEmailOrPassword changes a user's email and/or password ("" leaves
+// one unchanged). With applyPolicy the password must pass the sign-up
+// password validator; field errors are returned when it does not.
+func (rc *Recipe) UpdateEmailOrPassword(ctx context.Context, recipeUserID, email, password string, applyPolicy bool) ([]FieldError, error) {
+	svc, err := rc.Service()
+	if err != nil {
+		return nil, err
+	}
+	if password != "" && applyPolicy {
+		if err := fieldByID(rc.fields, "password").Validate(ctx, password, "public"); err != nil {
+			return []FieldError{{ID: "password", Error: err.Error()}}, nil
+		}
+	}
+	return nil, svc.UpdateEmailOrPassword(ctx, recipeUserID, strings.TrimSpace(email), password)
+}
+
+// emailPasswordUser returns the user of tenantID with an email-password
+// login method for email, and that method's recipe user id.
+func (rc *Recipe) emailPasswordUser(ctx context.Context, tenantID, email string) (*latchkey.User, string, error) {
+	users, err := rc.lk.UsersByEmail(ctx, tenantID, email)
+	if err != nil {
+		return nil, "", err
+	}
+	want := strings.ToLower(strings.TrimSpace(email))
+	for i := range users {
+		for _, m := range users[i].LoginMethods {
+			if m.RecipeID == RecipeID && strings.EqualFold(m.Email, want) {
+				return &users[i], m.RecipeUserID, nil
+			}
+		}
+	}
+	return nil, "", nil
+}
+
+func tenantOr(t string) string {
+	if t == "" {
+		return "public"
+	}
+	return t
+}

@@ -1,0 +1,125 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// TokenTransferMethod says how tokens travel: in cookies or in headers.
+type TokenTransferMethod string
+
+// Token transfer methods (the st-auth-mode request header).
+const (
+	TransferCookie TokenTransferMethod = "cookie"
+	TransferHeader TokenTransferMethod = "header"
+	TransferAny    TokenTransferMethod = "any"
+)
+
+// AntiCSRF modes (reference/sdk-fdi.md §2.2).
+const (
+	AntiCSRFNone            = "NONE"
+	AntiCSRFViaToken        = "VIA_TOKEN"
+	AntiCSRFViaCustomHeader = "VIA_CUSTOM_HEADER"
+)
+
+// Config configures the session recipe. The zero value works.
+type Config struct {
+	// CookieSecure sets the Secure attribute. Default: true when the API
+	// domain is https.
+	CookieSecure *bool
+	// CookieSameSite is "strict", "lax" or "none". Default, per request:
+	// "none" when the website and API differ in scheme or in registrable
+	// domain, else "lax".
+	CookieSameSite string
+	// CookieDomain sets the cookies' Domain, such as ".example.com".
+	// Default: none, so cookies are host-only.
+	CookieDomain string
+	// OlderCookieDomain is a Domain that earlier cookies were set with;
+	// refresh clears duplicates left there. Default: none.
+	OlderCookieDomain string
+	// AntiCSRF is NONE, VIA_TOKEN or VIA_CUSTOM_HEADER. Default, per
+	// request: VIA_CUSTOM_HEADER when SameSite is "none", else NONE.
+	AntiCSRF string
+	// SessionExpiredStatusCode answers try-refresh and unauthorised.
+	// Default: 401.
+	SessionExpiredStatusCode int
+	// InvalidClaimStatusCode answers failed claims. Default: 403.
+	InvalidClaimStatusCode int
+	// GetTokenTransferMethod chooses how tokens travel for a request.
+	// forCreate is true when a session is being created. Default: the
+	// st-auth-mode header when creating, else any.
+	GetTokenTransferMethod func(r *http.Request, forCreate bool) TokenTransferMethod
+	// ExposeAccessTokenToFrontendInCookieBasedAuth also sends the access
+	// token in the st-access-token header in cookie mode. Default: false.
+	ExposeAccessTokenToFrontendInCookieBasedAuth bool
+	// UseStaticSigningKey signs access tokens with the core's static key
+	// instead of its rotating dynamic keys. Default: false.
+	UseStaticSigningKey bool
+	// JWKSRefreshInterval is how long the core's public keys are cached.
+	// Default: 4h.
+	JWKSRefreshInterval time.Duration
+	// Override wraps or replaces the recipe's functions.
+	Override func(Service) Service
+	// APIOverride wraps or replaces the recipe's HTTP APIs.
+	APIOverride func(APIs) APIs
+}
+
+func (c *Config) setDefaults() error {
+	var errs []error
+	c.CookieSameSite = strings.ToLower(strings.TrimSpace(c.CookieSameSite))
+	switch c.CookieSameSite {
+	case "", "strict", "lax", "none":
+	default:
+		errs = append(errs, fmt.Errorf("session: CookieSameSite must be strict, lax or none, not %q", c.CookieSameSite))
+	}
+	c.AntiCSRF = strings.ToUpper(strings.TrimSpace(c.AntiCSRF))
+	switch c.AntiCSRF {
+	case "", AntiCSRFNone, AntiCSRFViaToken, AntiCSRFViaCustomHeader:
+	default:
+		errs = append(errs, fmt.Errorf("session: AntiCSRF must be NONE, VIA_TOKEN or VIA_CUSTOM_HEADER, not %q", c.AntiCSRF))
+	}
+	if c.SessionExpiredStatusCode == 0 {
+		c.SessionExpiredStatusCode = http.StatusUnauthorized
+	}
+	if c.InvalidClaimStatusCode == 0 {
+		c.InvalidClaimStatusCode = http.StatusForbidden
+	}
+	if c.SessionExpiredStatusCode < 400 || c.SessionExpiredStatusCode > 599 || c.InvalidClaimStatusCode < 400 || c.InvalidClaimStatusCode > 599 {
+		errs = append(errs, errors.New("session: SessionExpiredStatusCode and InvalidClaimStatusCode must be 4xx or 5xx codes"))
+	}
+	if c.SessionExpiredStatusCode == c.InvalidClaimStatusCode {
+		errs = append(errs, errors.New("session: SessionExpiredStatusCode and InvalidClaimStatusCode must differ"))
+	}
+	if c.JWKSRefreshInterval == 0 {
+		c.JWKSRefreshInterval = 4 * time.Hour
+	}
+	if c.JWKSRefreshInterval < 0 {
+		errs = append(errs, errors.New("session: JWKSRefreshInterval must be positive"))
+	}
+	c.CookieDomain = normaliseCookieDomain(c.CookieDomain)
+	c.OlderCookieDomain = normaliseCookieDomain(c.OlderCookieDomain)
+	return errors.Join(errs...)
+}
+
+// normaliseCookieDomain keeps a hostname and its leading dot.
+func normaliseCookieDomain(d string) string {
+	d = strings.ToLower(strings.TrimSpace(d))
+	if d == "" {
+		return ""
+	}
+	dot := strings.HasPrefix(d, ".")
+	if i := strings.Index(d, "://"); i >= 0 {
+		d = d[i+3:]
+	}
+	if i := strings.IndexAny(d, "/:?#"); i >= 0 {
+		d = d[:i]
+	}
+	d = strings.TrimPrefix(d, ".")
+	if dot {
+		d = "." + d
+	}
+	return d
+}

@@ -1,0 +1,231 @@
+package session
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// accessToken is a parsed access token (reference/cdi-core.md §2.4.2).
+// The payload is decoded into the fields the SDK needs; the full payload
+// map is decoded only when asked for, which keeps verification cheap.
+type accessToken struct {
+	raw     string
+	kid     string
+	version int
+	payload []byte // the decoded JSON payload
+	claims  tokenClaims
+
+	once sync.Once
+	full map[string]any
+}
+
+type tokenClaims struct {
+	Sub                     string  `json:"sub"`
+	Exp                     int64   `json:"exp"`
+	Iat                     int64   `json:"iat"`
+	SessionHandle           string  `json:"sessionHandle"`
+	RefreshTokenHash1       string  `json:"refreshTokenHash1"`
+	ParentRefreshTokenHash1 *string `json:"parentRefreshTokenHash1"`
+	AntiCSRFToken           *string `json:"antiCsrfToken"`
+	TenantID                string  `json:"tId"`
+	RecipeUserID            string  `json:"rsub"`
+	Stt                     *int    `json:"stt"`
+}
+
+type tokenHeader struct {
+	Alg     string `json:"alg"`
+	Typ     string `json:"typ"`
+	Kid     string `json:"kid"`
+	Version string `json:"version"`
+}
+
+var errNotAccessToken = errors.New("session: not an access token")
+
+// parseAccessToken decodes a token without checking its signature. It
+// fails for anything that is not a v3+ Latchkey/SuperTokens access token,
+// so that an unrelated Bearer token is ignored.
+func parseAccessToken(raw string) (*accessToken, error) {
+	h, rest, ok := strings.Cut(raw, ".")
+	if !ok {
+		return nil, errNotAccessToken
+	}
+	p, _, ok := strings.Cut(rest, ".")
+	if !ok {
+		return nil, errNotAccessToken
+	}
+	var hdr tokenHeader
+	if err := decodeSegment(h, &hdr); err != nil {
+		return nil, errNotAccessToken
+	}
+	v, err := strconv.Atoi(hdr.Version)
+	if err != nil || hdr.Alg != "RS256" || hdr.Typ != "JWT" || hdr.Kid == "" || v < 3 {
+		return nil, errNotAccessToken
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(p)
+	if err != nil {
+		return nil, errNotAccessToken
+	}
+	t := &accessToken{raw: raw, kid: hdr.Kid, version: v, payload: payload}
+	if err := json.Unmarshal(payload, &t.claims); err != nil {
+		return nil, errNotAccessToken
+	}
+	c := t.claims
+	if c.Sub == "" || c.Exp == 0 || c.Iat == 0 || c.SessionHandle == "" || c.RefreshTokenHash1 == "" {
+		return nil, errNotAccessToken
+	}
+	if v >= 5 && c.RecipeUserID == "" {
+		return nil, errNotAccessToken
+	}
+	if c.Stt != nil && *c.Stt != 0 {
+		return nil, errNotAccessToken // an OAuth token, not a session's
+	}
+	if v < 4 && t.claims.TenantID == "" {
+		t.claims.TenantID = "public"
+	}
+	if t.claims.RecipeUserID == "" {
+		t.claims.RecipeUserID = c.Sub
+	}
+	return t, nil
+}
+
+func decodeSegment(s string, v any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// Payload returns the whole payload, decoded once.
+func (t *accessToken) Payload() map[string]any {
+	t.once.Do(func() {
+		if err := json.Unmarshal(t.payload, &t.full); err != nil || t.full == nil {
+			t.full = map[string]any{}
+		}
+	})
+	return t.full
+}
+
+// expired reports whether the token expired at now.
+func (t *accessToken) expired(now time.Time) bool {
+	return t.claims.Exp*1000 < now.UnixMilli()
+}
+
+// verifySignature checks the RS256 signature with key.
+func (t *accessToken) verifySignature(key *rsa.PublicKey) error {
+	i := strings.LastIndexByte(t.raw, '.')
+	sig, err := base64.RawURLEncoding.DecodeString(t.raw[i+1:])
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(t.raw[:i]))
+	return rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig)
+}
+
+// errUnknownKey means no key in the JWKS has the token's kid.
+var errUnknownKey = errors.New("session: the access token's signing key is unknown")
+
+// jwks caches the core's public signing keys, refetched when they are older
+// than the refresh interval or when a token names an unknown kid, at most
+// once per cooldown (reference/cdi-core.md §1.6).
+type jwks struct {
+	fetch    func(ctx context.Context) ([]byte, error)
+	now      func() time.Time
+	interval time.Duration
+	cooldown time.Duration
+
+	mu        sync.RWMutex
+	keys      map[string]*rsa.PublicKey
+	fetchedAt time.Time
+
+	fetchMu     sync.Mutex
+	lastAttempt time.Time
+}
+
+// key returns the key named kid.
+func (j *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+	now := j.now()
+	j.mu.RLock()
+	k, ok := j.keys[kid]
+	fresh := j.keys != nil && now.Sub(j.fetchedAt) < j.interval
+	j.mu.RUnlock()
+	if ok && fresh {
+		return k, nil
+	}
+	j.fetchMu.Lock()
+	defer j.fetchMu.Unlock()
+	j.mu.RLock()
+	k, ok = j.keys[kid]
+	fresh = j.keys != nil && now.Sub(j.fetchedAt) < j.interval
+	j.mu.RUnlock()
+	if ok && fresh {
+		return k, nil
+	}
+	if !j.lastAttempt.IsZero() && now.Sub(j.lastAttempt) >= 0 && now.Sub(j.lastAttempt) < j.cooldown {
+		if ok {
+			return k, nil // stale but known; refetch after the cooldown
+		}
+		return nil, errUnknownKey
+	}
+	j.lastAttempt = now
+	raw, err := j.fetch(ctx)
+	if err != nil {
+		if ok {
+			return k, nil
+		}
+		return nil, err
+	}
+	keys, err := parseJWKS(raw)
+	if err != nil {
+		return nil, err
+	}
+	j.mu.Lock()
+	j.keys, j.fetchedAt = keys, now
+	j.mu.Unlock()
+	if k, ok := keys[kid]; ok {
+		return k, nil
+	}
+	return nil, errUnknownKey
+}
+
+// parseJWKS reads the RS256 keys of a JWKS document.
+func parseJWKS(raw []byte) (map[string]*rsa.PublicKey, error) {
+	var doc struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Kid string `json:"kid"`
+			N   string `json:"n"`
+			E   string `json:"e"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, errors.New("session: the core's JWKS is not valid JSON")
+	}
+	keys := make(map[string]*rsa.PublicKey, len(doc.Keys))
+	for _, k := range doc.Keys {
+		if k.Kty != "RSA" || k.Kid == "" {
+			continue
+		}
+		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
+		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
+		if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
+			continue
+		}
+		var exp int
+		for _, b := range e {
+			exp = exp<<8 | int(b)
+		}
+		keys[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}
+	}
+	return keys, nil
+}
