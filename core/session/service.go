@@ -218,7 +218,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 		return Tokens{}, err
 	}
 	return Tokens{
-		Session:       info(row, row.JWTPayload),
+		Session:       info(row),
 		AccessToken:   at,
 		RefreshToken:  &Token{Token: rt, Expiry: row.ExpiresAt, CreatedTime: now.Truncate(time.Millisecond)},
 		AntiCSRFToken: csrf,
@@ -305,7 +305,7 @@ func (s *Service) Verify(ctx context.Context, in VerifyInput) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{Session: info(row, row.JWTPayload), AccessToken: at}, nil
+	return Tokens{Session: info(row), AccessToken: at}, nil
 }
 
 // errNoChange aborts an UpdateSession whose callback decided not to write.
@@ -397,7 +397,7 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 	}
 	created := now.Truncate(time.Millisecond)
 	return Tokens{
-		Session:     info(row, row.JWTPayload),
+		Session:     info(row),
 		AccessToken: at,
 		// As the Java core does, the new token's cookie lives a full
 		// refresh validity; the row's expiry moves when the child is
@@ -427,26 +427,27 @@ func (s *Service) Regenerate(ctx context.Context, accessTokenText string, payloa
 		}
 	}
 	now := s.now()
-	row, err := s.store.UpdateSession(ctx, t.SessionHandle, func(r *store.Session) error {
+	var row store.Session
+	_, err = s.store.UpdateSession(ctx, t.SessionHandle, func(r *store.Session) error {
 		if !r.ExpiresAt.After(now) {
 			return errGone
 		}
+		if payload != nil {
+			r.JWTPayload = payload
+		}
+		row = *r
 		if payload == nil {
 			return errNoChange
 		}
-		r.JWTPayload = payload
 		return nil
 	})
-	if errors.Is(err, errNoChange) {
-		row, err = s.store.Session(ctx, t.SessionHandle)
-	}
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, errGone):
 		return Tokens{}, unauthorised(msgNoSession)
-	case err != nil:
+	case err != nil && !errors.Is(err, errNoChange):
 		return Tokens{}, err
 	}
-	out := Tokens{Session: info(row, row.JWTPayload)}
+	out := Tokens{Session: info(row)}
 	if t.Expiry*1000 < now.UnixMilli() {
 		return out, nil
 	}
@@ -619,10 +620,12 @@ func (s *Service) refreshKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
-func info(row store.Session, payload json.RawMessage) Info {
+// info is the session summary of a row. Without account linking the
+// primary and the recipe user id are the id the session was made for.
+func info(row store.Session) Info {
 	return Info{
 		Handle: row.Handle, UserID: row.UserID, RecipeUserID: row.UserID,
-		UserDataInJWT: orEmptyObject(payload), TenantID: row.TenantID,
+		UserDataInJWT: orEmptyObject(row.JWTPayload), TenantID: row.TenantID,
 	}
 }
 
