@@ -104,14 +104,14 @@ type Regenerated struct {
 
 // Information is what the core holds about a session.
 type Information struct {
-	SessionHandle          string
-	UserID                 string
-	RecipeUserID           string
-	TenantID               string
-	SessionDataInDatabase  map[string]any
-	AccessTokenPayload     map[string]any
-	Expiry                 time.Time
-	TimeCreated            time.Time
+	SessionHandle         string
+	UserID                string
+	RecipeUserID          string
+	TenantID              string
+	SessionDataInDatabase map[string]any
+	AccessTokenPayload    map[string]any
+	Expiry                time.Time
+	TimeCreated           time.Time
 }
 
 // coreService is the default Service, over the core client.
