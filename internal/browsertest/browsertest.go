@@ -165,4 +165,3 @@ func (b *Browser) Problems() []string {
 	defer b.mu.Unlock()
 	return append([]string(nil), b.problems...)
 }
-

@@ -188,4 +188,3 @@ func cors(origin string, lk *latchkey.Latchkey, next http.Handler) http.Handler 
 		next.ServeHTTP(w, r)
 	})
 }
-
