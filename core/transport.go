@@ -48,8 +48,8 @@ func (c *Core) resolve(rawPath string) resolved {
 	if len(p) > 1 {
 		p = strings.TrimSuffix(p, "/")
 	}
-	if p == "" {
-		p = "/"
+	if p == "" || p == "/" {
+		return resolved{appID: "public", tenantID: "public", path: "/"}
 	}
 	if m := c.router.Methods(p); m != nil {
 		return resolved{appID: "public", tenantID: "public", path: p, methods: m}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -206,21 +207,23 @@ type Query struct {
 }
 
 // ReadQuery parses r's query string. Invalid UTF-8 or a malformed escape
-// is a 400.
+// is a 400. Unlike url.ParseQuery, a ';' is part of a value, not a
+// separator: search tags are ';'-separated lists ("email=a;b").
 func ReadQuery(r *http.Request) *Query {
-	q := &Query{}
-	values, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		q.err = BadRequest("Invalid query string")
-	}
-	for _, vs := range values {
-		for _, v := range vs {
-			if !utf8.ValidString(v) {
-				q.Fail(BadRequest("Invalid query string"))
-			}
+	q := &Query{values: url.Values{}}
+	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+		if pair == "" {
+			continue
 		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil || !utf8.ValidString(key) || !utf8.ValidString(value) {
+			q.Fail(BadRequest("Invalid query string"))
+			continue
+		}
+		q.values[key] = append(q.values[key], value)
 	}
-	q.values = values
 	return q
 }
 

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/latchkey-dev/latchkey/core"
+)
+
+// coreSettings is everything `latchkey core` is configured with.
+type coreSettings struct {
+	Addr      string
+	DB        string
+	LogLevel  slog.Level
+	LogFormat string // "text" or "json"
+	Core      core.Config
+}
+
+// setting is one configuration key. It is read, from lowest to highest
+// precedence, from the YAML file (key), the environment (LATCHKEY_<KEY>)
+// and the command line (--<key with dashes>). Every source yields a
+// string, parsed by the one apply function, so the three agree.
+type setting struct {
+	key     string
+	aliases []string // other YAML keys SuperTokens configs use for it
+	help    string
+	apply   func(s *coreSettings, v string) error
+}
+
+func (st setting) flagName() string { return strings.ReplaceAll(st.key, "_", "-") }
+func (st setting) envName() string  { return "LATCHKEY_" + strings.ToUpper(st.key) }
+
+// coreSettingsTable lists every setting. Names and units follow the
+// SuperTokens core's config.yaml (reference/cdi-core.md §3.5) where a key
+// exists there.
+var coreSettingsTable = []setting{
+	{key: "addr", help: "address to listen on (default 127.0.0.1:3567)", apply: func(s *coreSettings, v string) error {
+		s.Addr = v
+		return nil
+	}},
+	{key: "db", help: "database: sqlite:PATH or a postgres:// URL (default sqlite:latchkey.db)", apply: func(s *coreSettings, v string) error {
+		s.DB = v
+		return nil
+	}},
+	{key: "api_keys", help: "comma-separated API keys clients must send; none means no key is required", apply: func(s *coreSettings, v string) error {
+		s.Core.APIKeys = nil
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				s.Core.APIKeys = append(s.Core.APIKeys, k)
+			}
+		}
+		return nil
+	}},
+	{key: "base_path", help: "path prefix for every route, such as /core", apply: func(s *coreSettings, v string) error {
+		s.Core.BasePath = v
+		return nil
+	}},
+	{key: "access_token_validity", help: "access-token lifetime in seconds (default 3600)", apply: func(s *coreSettings, v string) error {
+		return parseUnit(v, time.Second, &s.Core.AccessTokenValidity)
+	}},
+	{key: "access_token_validity_jitter", help: "largest fraction an access token's lifetime is shortened by (default 0.05)", apply: func(s *coreSettings, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", v)
+		}
+		s.Core.AccessTokenValidityJitter = &f
+		return nil
+	}},
+	{key: "refresh_token_validity", help: "refresh-token lifetime in minutes (default 144000)", apply: func(s *coreSettings, v string) error {
+		return parseUnit(v, time.Minute, &s.Core.RefreshTokenValidity)
+	}},
+	{key: "access_token_dynamic_signing_key_update_interval", aliases: []string{"access_token_signing_key_update_interval"},
+		help: "hours between new signing keys (default 168)", apply: func(s *coreSettings, v string) error {
+			return parseUnit(v, time.Hour, &s.Core.SigningKeyUpdateInterval)
+		}},
+	{key: "password_reset_token_lifetime", help: "password-reset token lifetime in ms (default 3600000)", apply: func(s *coreSettings, v string) error {
+		return parseUnit(v, time.Millisecond, &s.Core.PasswordResetTokenLifetime)
+	}},
+	{key: "email_verification_token_lifetime", help: "email-verification token lifetime in ms (default 86400000)", apply: func(s *coreSettings, v string) error {
+		return parseUnit(v, time.Millisecond, &s.Core.EmailVerificationTokenLifetime)
+	}},
+	{key: "password_hashing_alg", help: "BCRYPT or ARGON2 for new passwords (default BCRYPT)", apply: func(s *coreSettings, v string) error {
+		s.Core.PasswordHashing.Algorithm = v
+		return nil
+	}},
+	{key: "bcrypt_log_rounds", help: "bcrypt cost (default 11)", apply: func(s *coreSettings, v string) error {
+		return parseInt(v, &s.Core.PasswordHashing.BcryptCost)
+	}},
+	{key: "argon2_iterations", help: "argon2id iterations (default 1)", apply: func(s *coreSettings, v string) error {
+		return parseUint(v, 32, func(n uint64) { s.Core.PasswordHashing.Argon2Iterations = uint32(n) })
+	}},
+	{key: "argon2_memory_kb", help: "argon2id memory in KiB (default 87795)", apply: func(s *coreSettings, v string) error {
+		return parseUint(v, 32, func(n uint64) { s.Core.PasswordHashing.Argon2MemoryKB = uint32(n) })
+	}},
+	{key: "argon2_parallelism", help: "argon2id parallelism (default 2)", apply: func(s *coreSettings, v string) error {
+		return parseUint(v, 8, func(n uint64) { s.Core.PasswordHashing.Argon2Parallelism = uint8(n) })
+	}},
+	{key: "argon2_hashing_pool_size", help: "argon2 hashes run at once (default 1)", apply: func(s *coreSettings, v string) error {
+		return parseInt(v, &s.Core.PasswordHashing.Argon2PoolSize)
+	}},
+	{key: "bcrypt_hashing_pool_size", help: "bcrypt hashes run at once (default: number of CPUs)", apply: func(s *coreSettings, v string) error {
+		return parseInt(v, &s.Core.PasswordHashing.BcryptPoolSize)
+	}},
+	{key: "cleanup_interval", help: "time between deletions of expired rows, such as 1h (default 1h; negative: never)", apply: func(s *coreSettings, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("not a duration such as 30m or 1h: %q", v)
+		}
+		s.Core.CleanupInterval = d
+		return nil
+	}},
+	{key: "log_level", help: "DEBUG, INFO, WARN or ERROR (default INFO)", apply: func(s *coreSettings, v string) error {
+		return s.LogLevel.UnmarshalText([]byte(v))
+	}},
+	{key: "log_format", help: "text or json (default text)", apply: func(s *coreSettings, v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("must be text or json, not %q", v)
+		}
+		s.LogFormat = v
+		return nil
+	}},
+}
+
+func parseUnit(v string, unit time.Duration, dst *time.Duration) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("must be a positive whole number, not %q", v)
+	}
+	*dst = time.Duration(n) * unit
+	return nil
+}
+
+func parseInt(v string, dst *int) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return fmt.Errorf("not a whole number: %q", v)
+	}
+	*dst = n
+	return nil
+}
+
+func parseUint(v string, bits int, set func(uint64)) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, bits)
+	if err != nil {
+		return fmt.Errorf("not a whole number that fits %d bits: %q", bits, v)
+	}
+	set(n)
+	return nil
+}
+
+// loadCoreSettings reads settings from the YAML file named by --config (or
+// LATCHKEY_CONFIG), then the environment, then the flags in args. It
+// collects every problem into one error.
+func loadCoreSettings(args []string, getenv func(string) string, stderr io.Writer) (coreSettings, error) {
+	s := coreSettings{Addr: "127.0.0.1:3567", DB: "sqlite:latchkey.db", LogLevel: slog.LevelInfo, LogFormat: "text"}
+	fs := flag.NewFlagSet("latchkey core", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFile := fs.String("config", "", "YAML config file (keys as in SuperTokens' config.yaml); env LATCHKEY_CONFIG")
+	flagValues := map[string]*string{}
+	for _, st := range coreSettingsTable {
+		flagValues[st.key] = fs.String(st.flagName(), "", st.help+"; env "+st.envName())
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: latchkey core [flags]\n\nStarts the Latchkey core. Each setting comes from its flag, else its environment\nvariable, else the --config YAML file, else its default.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return s, err
+		}
+		return s, errUsage
+	}
+	if fs.NArg() > 0 {
+		return s, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var errs []error
+	apply := func(st setting, source, v string) {
+		if err := st.apply(&s, strings.TrimSpace(v)); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", source, err))
+		}
+	}
+	path := *configFile
+	if path == "" {
+		path = getenv("LATCHKEY_CONFIG")
+	}
+	if path != "" {
+		values, err := readConfigFile(path)
+		if err != nil {
+			return s, err
+		}
+		for _, st := range coreSettingsTable {
+			for _, k := range append([]string{st.key}, st.aliases...) {
+				if v, ok := values[k]; ok {
+					apply(st, path+": "+k, v)
+					delete(values, k)
+				}
+			}
+		}
+		for k := range values {
+			errs = append(errs, fmt.Errorf("%s: unknown key %q", path, k))
+		}
+	}
+	for _, st := range coreSettingsTable {
+		if v := getenv(st.envName()); v != "" {
+			apply(st, st.envName(), v)
+		}
+	}
+	for _, st := range coreSettingsTable {
+		if set[st.flagName()] {
+			apply(st, "--"+st.flagName(), *flagValues[st.key])
+		}
+	}
+	return s, errors.Join(errs...)
+}
+
+// readConfigFile reads a flat YAML mapping into strings. A list (such as
+// api_keys written as a sequence) is joined with commas.
+func readConfigFile(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := make(map[string]string, len(doc))
+	for k, n := range doc {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if n.Tag != "!!null" {
+				out[k] = n.Value
+			}
+		case yaml.SequenceNode:
+			var items []string
+			for _, c := range n.Content {
+				items = append(items, c.Value)
+			}
+			out[k] = strings.Join(items, ",")
+		default:
+			return nil, fmt.Errorf("%s: %s must be a value or a list", path, k)
+		}
+	}
+	return out, nil
+}

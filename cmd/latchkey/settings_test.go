@@ -1,0 +1,90 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSettingsPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "latchkey.yaml")
+	yaml := `
+addr: 127.0.0.1:1111
+db: sqlite:/from/file.db
+api_keys:
+  - file-key-aaaaaaaaaaaaaaaaaaaa
+  - file-key-bbbbbbbbbbbbbbbbbbbb
+access_token_validity: 900
+refresh_token_validity: 60
+access_token_signing_key_update_interval: 2
+password_hashing_alg: ARGON2
+bcrypt_log_rounds: 12
+email_verification_token_lifetime: 5000
+`
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		check func(t *testing.T, s coreSettings)
+	}{
+		{"defaults", nil, nil, func(t *testing.T, s coreSettings) {
+			if s.Addr != "127.0.0.1:3567" || s.DB != "sqlite:latchkey.db" || len(s.Core.APIKeys) != 0 {
+				t.Errorf("defaults = %+v", s)
+			}
+		}},
+		{"file", []string{"--config", file}, nil, func(t *testing.T, s coreSettings) {
+			if s.Addr != "127.0.0.1:1111" || s.DB != "sqlite:/from/file.db" || len(s.Core.APIKeys) != 2 ||
+				s.Core.AccessTokenValidity != 900*time.Second || s.Core.RefreshTokenValidity != time.Hour ||
+				s.Core.SigningKeyUpdateInterval != 2*time.Hour || s.Core.PasswordHashing.Algorithm != "ARGON2" ||
+				s.Core.PasswordHashing.BcryptCost != 12 || s.Core.EmailVerificationTokenLifetime != 5*time.Second {
+				t.Errorf("from file = %+v", s)
+			}
+		}},
+		{"env beats file", []string{"--config", file}, map[string]string{"LATCHKEY_ADDR": "127.0.0.1:2222", "LATCHKEY_API_KEYS": "env-key-cccccccccccccccccccc"},
+			func(t *testing.T, s coreSettings) {
+				if s.Addr != "127.0.0.1:2222" || strings.Join(s.Core.APIKeys, ",") != "env-key-cccccccccccccccccccc" || s.DB != "sqlite:/from/file.db" {
+					t.Errorf("env over file = %+v", s)
+				}
+			}},
+		{"flag beats env", []string{"--addr", "127.0.0.1:3333", "--db", "postgres://x@h/db"}, map[string]string{"LATCHKEY_ADDR": "127.0.0.1:2222", "LATCHKEY_CONFIG": file},
+			func(t *testing.T, s coreSettings) {
+				if s.Addr != "127.0.0.1:3333" || s.DB != "postgres://x@h/db" || s.Core.AccessTokenValidity != 900*time.Second {
+					t.Errorf("flag over env = %+v", s)
+				}
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := loadCoreSettings(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, s)
+		})
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(file, []byte("addr: x\ncolour: blue\naccess_token_validity: soon\n"), 0o600)
+	_, err := loadCoreSettings([]string{"--config", file, "--log-level", "LOUD"}, func(string) string { return "" }, io.Discard)
+	if err == nil {
+		t.Fatal("bad settings accepted")
+	}
+	for _, want := range []string{`unknown key "colour"`, "access_token_validity", "--log-level"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if _, err := loadCoreSettings([]string{"--nope"}, func(string) string { return "" }, io.Discard); err != errUsage {
+		t.Errorf("unknown flag: %v", err)
+	}
+}

@@ -1,0 +1,314 @@
+package users_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/latchkey-dev/latchkey/core/coretest"
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+type obj = map[string]any
+
+// bulkLoader is the engines' fast path for loading many users at once.
+type bulkLoader interface {
+	BulkLoadEmailPasswordUsers(ctx context.Context, users []store.EmailPasswordUser) error
+}
+
+// seed stores email-password users directly, joined at the given times:
+// through the store contract for a few, in bulk for many.
+func seed(t *testing.T, c *coretest.Client, emails []string, joined func(i int) time.Time) []string {
+	t.Helper()
+	ids := make([]string, len(emails))
+	users := make([]store.EmailPasswordUser, len(emails))
+	for i, e := range emails {
+		ids[i] = uuid.NewString()
+		users[i] = store.EmailPasswordUser{ID: ids[i], TenantID: "public", Email: e, PasswordHash: "$2a$04$x", TimeJoined: joined(i)}
+	}
+	if bl, ok := c.Store.(bulkLoader); ok && len(users) > 100 {
+		if err := bl.BulkLoadEmailPasswordUsers(t.Context(), users); err != nil {
+			t.Fatalf("seeding: %v", err)
+		}
+		return ids
+	}
+	for _, u := range users {
+		if err := c.Store.CreateEmailPasswordUser(t.Context(), u); err != nil {
+			t.Fatalf("seeding %s: %v", u.Email, err)
+		}
+	}
+	return ids
+}
+
+var epoch = time.UnixMilli(1_700_000_000_000)
+
+func emailsOf(t *testing.T, r *coretest.Response) []string {
+	t.Helper()
+	var out []string
+	for _, u := range r.JSON(t)["users"].([]any) {
+		out = append(out, u.(obj)["emails"].([]any)[0].(string))
+	}
+	return out
+}
+
+func TestListUsersRules(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		seed(t, c, []string{"u0@a.com", "u1@a.com", "u2@a.com"}, func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Second) })
+		bad := []struct{ query, want string }{
+			{"limit=0", "limit must a positive integer with min value 1"},
+			{"limit=501", "max limit allowed is 500"},
+			{"limit=ten", "Field name 'limit' must be an int in the GET request"},
+			{"timeJoinedOrder=desc", "timeJoinedOrder can be either ASC OR DESC"},
+			{"includeRecipeIds=emailpassword,magic", "Unknown recipe ID: magic"},
+			{"paginationToken=%21%21", "invalid pagination token"},
+			{"paginationToken=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte("id;notanumber"))), "invalid pagination token"},
+			{"paginationToken=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte("onlyonepart"))), "invalid pagination token"},
+		}
+		for _, b := range bad {
+			r := c.Get(t, "/users?"+b.query)
+			if r.Code != 400 || r.Text() != b.want {
+				t.Errorf("%s: %d %q, want 400 %q", b.query, r.Code, r.Body, b.want)
+			}
+		}
+
+		r := c.Get(t, "/users")
+		if got := emailsOf(t, r); strings.Join(got, ",") != "u0@a.com,u1@a.com,u2@a.com" {
+			t.Errorf("default order (ASC) = %v", got)
+		}
+		if _, has := r.JSON(t)["nextPaginationToken"]; has {
+			t.Error("a single page has a nextPaginationToken")
+		}
+		r = c.Get(t, "/users?limit=2&timeJoinedOrder=DESC")
+		if got := emailsOf(t, r); strings.Join(got, ",") != "u2@a.com,u1@a.com" {
+			t.Errorf("DESC page = %v", got)
+		}
+		tok, _ := r.JSON(t)["nextPaginationToken"].(string)
+		raw, err := base64.StdEncoding.DecodeString(tok)
+		if err != nil || !strings.HasSuffix(string(raw), fmt.Sprintf(";%d", epoch.UnixMilli())) {
+			t.Errorf("token %q does not decode to <id>;<timeJoined of the next user>", tok)
+		}
+		r = c.Get(t, "/users?limit=2&timeJoinedOrder=DESC&paginationToken="+url.QueryEscape(tok))
+		if got := emailsOf(t, r); strings.Join(got, ",") != "u0@a.com" {
+			t.Errorf("second DESC page = %v", got)
+		}
+		if r := c.Get(t, "/users?includeRecipeIds=passwordless"); len(emailsOf(t, r)) != 0 {
+			t.Errorf("recipe filter: %s", r.Body)
+		}
+		if r := c.Get(t, "/users/count?includeRecipeIds=emailpassword"); r.JSON(t)["count"] != float64(3) {
+			t.Errorf("count = %s", r.Body)
+		}
+		if r := c.Get(t, "/users/count?includeAllTenants=TRUE"); r.JSON(t)["count"] != float64(3) {
+			t.Errorf("count across tenants = %s", r.Body)
+		}
+		if r := c.Get(t, "/users/count?includeRecipeIds=passwordless"); r.JSON(t)["count"] != float64(0) {
+			t.Errorf("passwordless count = %s", r.Body)
+		}
+	})
+}
+
+func TestSearch(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		seed(t, c, []string{"john.smith@acme.com", "johnny@globex.com", "jane@acme.org", "bob@johnson.net"},
+			func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Minute) })
+		cases := []struct {
+			query string
+			want  string
+		}{
+			{"email=john", "john.smith@acme.com,johnny@globex.com,bob@johnson.net"},
+			{"email=JOHN.S", "john.smith@acme.com"},
+			{"email=acme", "john.smith@acme.com,jane@acme.org"},
+			{"email=acme.c", "john.smith@acme.com"},
+			{"email=jane;globex", "johnny@globex.com,jane@acme.org"},
+			{"email=%20;%20", ""},
+			{"email=zzz", ""},
+			{"email=john&phone=%2B1", ""},
+			{"provider=google", ""},
+			{"email=john&timeJoinedOrder=DESC", "bob@johnson.net,johnny@globex.com,john.smith@acme.com"},
+			{"email=j&limit=1000", "john.smith@acme.com,johnny@globex.com,jane@acme.org,bob@johnson.net"},
+		}
+		for _, tc := range cases {
+			r := c.Get(t, "/users?"+tc.query)
+			if r.Status(t) != "OK" {
+				t.Fatalf("%s: %s", tc.query, r.Body)
+			}
+			if got := strings.Join(emailsOf(t, r), ","); got != tc.want {
+				t.Errorf("%s: got %q, want %q", tc.query, got, tc.want)
+			}
+			if _, has := r.JSON(t)["nextPaginationToken"]; has {
+				t.Errorf("%s: a search has no pages", tc.query)
+			}
+		}
+		if r := c.Get(t, "/user/search/tags"); r.Status(t) != "OK" || fmt.Sprint(r.JSON(t)["tags"]) != "[email phone provider]" {
+			t.Errorf("tags: %s", r.Body)
+		}
+	})
+}
+
+// TestPaginationWalk walks 10,000 users, many sharing a join time, in both
+// orders and checks each is seen exactly once and in order.
+func TestPaginationWalk(t *testing.T) {
+	for _, engine := range coretest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			c := coretest.Start(t, coretest.Mode{Engine: engine})
+			const n = 10000
+			emails := make([]string, n)
+			for i := range emails {
+				emails[i] = fmt.Sprintf("walker%05d@example.com", i)
+			}
+			// Groups of 7 share a millisecond, to exercise the tie-break.
+			seed(t, c, emails, func(i int) time.Time { return epoch.Add(time.Duration(i/7) * time.Millisecond) })
+			for _, order := range []string{"ASC", "DESC"} {
+				seen := map[string]bool{}
+				var lastJoined float64
+				token := ""
+				pages := 0
+				for {
+					q := "/users?limit=337&timeJoinedOrder=" + order
+					if token != "" {
+						q += "&paginationToken=" + url.QueryEscape(token)
+					}
+					r := c.Get(t, q)
+					if r.Status(t) != "OK" {
+						t.Fatalf("%s page %d: %s", order, pages, r.Body)
+					}
+					body := r.JSON(t)
+					for _, u := range body["users"].([]any) {
+						u := u.(obj)
+						id := u["id"].(string)
+						if seen[id] {
+							t.Fatalf("%s: user %s seen twice", order, id)
+						}
+						seen[id] = true
+						joined := u["timeJoined"].(float64)
+						if len(seen) > 1 && (order == "ASC" && joined < lastJoined || order == "DESC" && joined > lastJoined) {
+							t.Fatalf("%s: out of order at %s", order, id)
+						}
+						lastJoined = joined
+					}
+					pages++
+					next, ok := body["nextPaginationToken"].(string)
+					if !ok {
+						break
+					}
+					token = next
+				}
+				if len(seen) != n {
+					t.Errorf("%s walk saw %d users, want %d", order, len(seen), n)
+				}
+			}
+		})
+	}
+}
+
+func TestGetUserAndByAccountInfo(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		ids := seed(t, c, []string{"one@example.com", "two@example.com"}, func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Second) })
+		r := c.Get(t, "/user/id?userId="+ids[0])
+		if r.Status(t) != "OK" || r.JSON(t)["user"].(obj)["id"] != ids[0] {
+			t.Errorf("user/id: %s", r.Body)
+		}
+		if r := c.Get(t, "/user/id?userId=nope"); r.Status(t) != "UNKNOWN_USER_ID_ERROR" {
+			t.Errorf("unknown: %s", r.Body)
+		}
+		if r := c.Get(t, "/user/id"); r.Code != 400 || r.Text() != "Field name 'userId' is missing in GET request" {
+			t.Errorf("missing userId: %d %s", r.Code, r.Body)
+		}
+		cases := []struct {
+			query    string
+			wantCode int
+			want     int
+		}{
+			{"email=ONE@example.com&doUnionOfAccountInfo=true", 200, 1},
+			{"email=one@example.com&phoneNumber=%2B15550100&doUnionOfAccountInfo=true", 200, 1},
+			{"email=one@example.com&phoneNumber=%2B15550100&doUnionOfAccountInfo=false", 200, 0},
+			{"doUnionOfAccountInfo=true", 200, 0},
+			{"email=one@example.com", 400, 0},
+			{"email=one@example.com&doUnionOfAccountInfo=yes", 400, 0},
+			{"thirdPartyId=google&doUnionOfAccountInfo=true", 400, 0},
+		}
+		for _, tc := range cases {
+			r := c.Get(t, "/users/by-accountinfo?"+tc.query)
+			if r.Code != tc.wantCode {
+				t.Fatalf("%s: %d %s", tc.query, r.Code, r.Body)
+			}
+			if tc.wantCode == 200 && len(r.JSON(t)["users"].([]any)) != tc.want {
+				t.Errorf("%s: %s, want %d users", tc.query, r.Body, tc.want)
+			}
+		}
+	})
+}
+
+// TestRemoveUser checks that /user/remove deletes everything the store
+// holds for the user, and that removing an unknown user is OK.
+func TestRemoveUser(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		ctx := t.Context()
+		ids := seed(t, c, []string{"gone@example.com", "kept@example.com"}, func(i int) time.Time { return epoch })
+		gone, kept := ids[0], ids[1]
+		now := time.Now()
+		for _, id := range ids {
+			must(t, c.Store.CreateSession(ctx, store.Session{Handle: uuid.NewString(), TenantID: "public", UserID: id,
+				RefreshTokenHash2: "h", SessionData: json.RawMessage(`{}`), JWTPayload: json.RawMessage(`{}`), CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+			_, err := c.Store.UpdateMetadata(ctx, id, func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{"a":1}`), nil })
+			must(t, err)
+			must(t, c.Store.SetEmailVerified(ctx, id, "x@example.com", true))
+		}
+		if _, err := c.Store.CreateRole(ctx, "admin", nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if _, err := c.Store.AddUserRole(ctx, "public", id, "admin"); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		if r := c.Post(t, "/user/remove", obj{"userId": gone}); r.Status(t) != "OK" {
+			t.Fatalf("remove: %s", r.Body)
+		}
+		if r := c.Post(t, "/user/remove", obj{"userId": "never-existed", "removeAllLinkedAccounts": false}); r.Status(t) != "OK" {
+			t.Errorf("remove unknown: %s", r.Body)
+		}
+		if r := c.Post(t, "/user/remove", obj{"userId": gone, "removeAllLinkedAccounts": "yes"}); r.Code != 400 {
+			t.Errorf("non-boolean flag: %d", r.Code)
+		}
+		if r := c.Get(t, "/user/id?userId="+gone); r.Status(t) != "UNKNOWN_USER_ID_ERROR" {
+			t.Errorf("user still there: %s", r.Body)
+		}
+		for id, want := range map[string]int{gone: 0, kept: 1} {
+			hs, err := c.Store.UserSessionHandles(ctx, []string{id}, "", now)
+			must(t, err)
+			md, err := c.Store.Metadata(ctx, id)
+			must(t, err)
+			roles, err := c.Store.UserRoles(ctx, "public", id)
+			must(t, err)
+			verified, err := c.Store.IsEmailVerified(ctx, id, "x@example.com")
+			must(t, err)
+			got := []int{len(hs), boolInt(md != nil), len(roles), boolInt(verified)}
+			if fmt.Sprint(got) != fmt.Sprint([]int{want, want, want, want}) {
+				t.Errorf("user %s: sessions, metadata, roles, verified = %v, want all %d", id, got, want)
+			}
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
