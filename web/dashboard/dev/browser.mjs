@@ -25,7 +25,12 @@ export const FLAGS = [
 /** startServer runs dev/serve.mjs on a port and resolves when it listens. */
 export function startServer(port) {
   const script = fileURLToPath(new URL('./serve.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The server exits when its stdin closes, so it never outlives this process.
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: String(port), EXIT_WITH_STDIN: '1' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  process.on('exit', () => child.kill());
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.stdout.on('data', (d) => {

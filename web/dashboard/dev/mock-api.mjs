@@ -7,8 +7,10 @@
 //                                  suspended@example.com / abcd1234 (USER_SUSPENDED_ERROR)
 // API-key mode key:                dev-api-key
 //
-// Control endpoint: POST or GET /__mock/reset?seed=full|empty&authMode=email-password|api-key
+// Control endpoints: GET /__mock/reset?seed=full|empty&authMode=email-password|api-key
 //   &coreAPIKeyRequired=true|false&passwordless=true|false&delay=<ms>
+// GET /__mock/permission?email=…&canWrite=true|false (changes an account behind the UI's back)
+// GET /__mock/expire (drops every dashboard session: the next call answers 401)
 
 const API_BASE = '/auth';
 
@@ -413,6 +415,17 @@ export function createMock() {
       if (q.get('delay')) opts.delay = Number(q.get('delay'));
       seed();
       send(res, 200, { status: 'OK', options: opts });
+      return true;
+    }
+    if (url.pathname === '/__mock/permission') {
+      const u = st.dashUsers[url.searchParams.get('email')];
+      if (u) u.canWrite = url.searchParams.get('canWrite') === 'true';
+      send(res, 200, { status: u ? 'OK' : 'UNKNOWN' });
+      return true;
+    }
+    if (url.pathname === '/__mock/expire') {
+      st.tokens.clear();
+      send(res, 200, { status: 'OK' });
       return true;
     }
     const m = new RegExp(`^${API_BASE}(?:/([a-zA-Z0-9-]+))?/dashboard/api(/.*)$`).exec(url.pathname);

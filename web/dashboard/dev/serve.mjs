@@ -53,3 +53,9 @@ const server = createServer(async (req, res) => {
   }
 });
 server.listen(port, '127.0.0.1', () => console.log(`dashboard (built, CSP) on http://127.0.0.1:${port}/auth/dashboard`));
+
+if (process.env.EXIT_WITH_STDIN) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
+  process.stdin.resume();
+}

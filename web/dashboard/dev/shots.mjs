@@ -27,7 +27,11 @@ try {
     if (only && !c.name.includes(only)) continue;
     const b = await launch(c);
     const { page } = b;
-    const shot = (n, full = true) => page.screenshot({ path: `${out}/${c.name}-${n}.png`, fullPage: full });
+    const shot = async (n, full = true) => {
+      await page.screenshot({ path: `${out}/${c.name}-${n}.png`, fullPage: full });
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (over > 0) problems.push(`${c.name}-${n}: page is ${over}px wider than the viewport`);
+    };
     await reset();
     await page.goto(`${base}/auth/dashboard`);
     await page.getByRole('heading', { name: 'User Management Dashboard' }).waitFor();

@@ -1,7 +1,7 @@
 // `npm run dev`: Vite with hot reload, the in-memory mock API and the same head injection the
 // Go SDK does. Open http://127.0.0.1:5173/auth/dashboard/ (accounts: see dev/mock-api.mjs).
 import { defineConfig, mergeConfig, type Plugin } from 'vite';
-import base from '../vite.config';
+import base from '../vite.config.ts';
 // @ts-ignore -- plain JS module shared with dev/serve.mjs
 import { createMock } from './mock-api.mjs';
 

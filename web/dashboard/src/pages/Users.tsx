@@ -345,7 +345,7 @@ function UserTable({
   }
   return (
     <div class="table-wrap">
-      <table class="table table-stack" aria-busy={status === 'loading' ? 'true' : undefined}>
+      <table class="table table-stack users-table" aria-busy={status === 'loading' ? 'true' : undefined}>
         <caption class="sr-only">{searching ? 'Search results' : 'Users, newest first'}</caption>
         <thead>
           <tr>

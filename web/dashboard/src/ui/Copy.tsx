@@ -60,7 +60,7 @@ export function CopyButton({ text, target, label, compact }: CopyButtonProps) {
     <button
       type="button"
       class={cls('btn btn-small', compact && 'btn-icon')}
-      aria-label={compact ? label : undefined}
+      aria-label={label}
       title={label}
       onClick={onClick}
     >
