@@ -36,7 +36,10 @@ var _ store.Store = (*DB)(nil)
 
 // dialect: write transactions are serialised by BEGIN IMMEDIATE on the one
 // writer connection, so no row or advisory locks are needed.
-var dialect = sqlstore.Dialect{Classify: classify}
+var dialect = sqlstore.Dialect{
+	SearchWalkFrom: "account_infos INDEXED BY account_infos_walk",
+	Classify:       classify,
+}
 
 // Open opens (creating if needed) the SQLite database at path and applies
 // any pending migrations. Processes may open one file at once: the

@@ -204,20 +204,42 @@ func testPaginationWalk(t *testing.T, open Opener) {
 		t.Fatalf("CountUsers = %d, %v; want %d", c, err, n)
 	}
 
+	// A search term that matches most users is served by walking in
+	// listing order, one that matches a few by sorting the matches: walk
+	// both ways.
+	emails := func(terms ...string) store.UserSearch { return store.UserSearch{Emails: terms} }
 	for _, tc := range []struct {
 		desc    bool
 		recipes []string
 		limit   int
+		search  store.UserSearch
+		match   func(email string) bool
 	}{
-		{false, nil, 97},
-		{true, nil, 97},
-		{false, []string{store.RecipeEmailPassword}, 500},
-		{true, []string{store.RecipeThirdParty, store.RecipeEmailPassword}, 250},
+		{false, nil, 97, store.UserSearch{}, nil},
+		{true, nil, 97, store.UserSearch{}, nil},
+		{false, []string{store.RecipeEmailPassword}, 500, store.UserSearch{}, nil},
+		{true, []string{store.RecipeThirdParty, store.RecipeEmailPassword}, 250, store.UserSearch{}, nil},
+		{false, nil, 97, emails("walk"), func(string) bool { return true }},
+		{true, nil, 97, emails("walk"), func(string) bool { return true }},
+		{true, nil, 50, emails("example.com", "nomatch"), func(string) bool { return true }},
+		{false, []string{store.RecipeEmailPassword}, 97, emails("walk05", "walk09"),
+			func(e string) bool { return strings.HasPrefix(e, "walk05") || strings.HasPrefix(e, "walk09") }},
+		{true, nil, 9, emails("walk000"), func(e string) bool { return strings.HasPrefix(e, "walk000") }},
+		{false, nil, 30, emails("walk01", "walk02", "walk03"),
+			func(e string) bool { return e >= "walk01" && e < "walk04" }},
+		{true, nil, 30, emails("walk01", "walk02", "walk03"),
+			func(e string) bool { return e >= "walk01" && e < "walk04" }},
 	} {
-		t.Run(fmt.Sprintf("desc=%v/recipes=%v", tc.desc, tc.recipes), func(t *testing.T) {
-			want := listingOrder(users, tc.desc)
+		t.Run(fmt.Sprintf("desc=%v/recipes=%v/search=%v", tc.desc, tc.recipes, tc.search.Emails), func(t *testing.T) {
+			kept := users
+			if tc.match != nil {
+				kept = slices.DeleteFunc(slices.Clone(users), func(u store.EmailPasswordUser) bool { return !tc.match(u.Email) })
+			}
+			want := listingOrder(kept, tc.desc)
+			n := len(want)
 			var seen []string
-			q := store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: tc.limit + 1, Descending: tc.desc, RecipeIDs: tc.recipes}
+			q := store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: tc.limit + 1, Descending: tc.desc,
+				RecipeIDs: tc.recipes, Search: tc.search}
 			for pages := 0; ; pages++ {
 				if pages > n {
 					t.Fatal("the walk does not end")

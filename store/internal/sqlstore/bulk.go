@@ -46,6 +46,7 @@ var bulkTables = []bulkTable{
 // store.ErrAlreadyExists.
 func (s *DB) BulkLoadEmailPasswordUsers(ctx context.Context, users []store.EmailPasswordUser) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		counts := userCounts{}
 		stmts := map[int][]*sql.Stmt{} // by batch size, one per table
 		defer func() {
 			for _, ss := range stmts {
@@ -77,8 +78,11 @@ func (s *DB) BulkLoadEmailPasswordUsers(ctx context.Context, users []store.Email
 					return s.wrap("bulk load", err)
 				}
 			}
+			for _, u := range batch {
+				counts.add(store.RecipeEmailPassword, 1, u.TenantID)
+			}
 		}
-		return nil
+		return s.adjustCounts(ctx, tx, counts)
 	})
 }
 

@@ -62,7 +62,9 @@ VALUES ($1, 'email', $2, 'emailpassword', '', $3, $4, $5)`,
 			return s.wrap("create email-password user", err)
 		}
 	}
-	return nil
+	counts := userCounts{}
+	counts.add(store.RecipeEmailPassword, 1, u.TenantID)
+	return s.adjustCounts(ctx, tx, counts)
 }
 
 // EmailPasswordUser returns an email-password user by id.

@@ -38,19 +38,15 @@ func (s *DB) ListUsers(ctx context.Context, q store.ListUsersQuery) ([]store.Use
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("sqlstore: list users: limit must be positive, got %d", q.Limit)
 	}
-	var (
-		a     argList
-		query string
-	)
-	if q.Search.Empty() {
-		query = listQuery(&a, q)
-	} else {
-		var ok bool
-		query, ok = searchQuery(&a, q)
-		if !ok {
-			return []store.User{}, nil
+	if !q.Search.Empty() {
+		ids, err := s.searchUserIDs(ctx, q)
+		if err != nil {
+			return nil, err
 		}
+		return s.loadUsers(ctx, s.reader, ids)
 	}
+	var a argList
+	query := listQuery(&a, q)
 	ids, err := scanStrings(s.reader.QueryContext(ctx, query, a.args...))
 	if err != nil {
 		return nil, s.wrap("list users", err)
@@ -109,77 +105,6 @@ func listQuery(a *argList, q store.ListUsersQuery) string {
 	return "SELECT user_id FROM (" + strings.Join(parts, " UNION ALL ") + ") AS u" + order + " LIMIT " + limit
 }
 
-// searchQuery selects one page of the user ids that match q.Search. Each
-// term is a range scan on account_infos, whose key starts with (tenant,
-// type, value) and carries user_id and time_joined, so a prefix never
-// reads more than the identifiers it matches. It reports false when the
-// search cannot match anything.
-func searchQuery(a *argList, q store.ListUsersQuery) (string, bool) {
-	tenant := a.add(q.TenantID)
-	var recipeCond string
-	if recipes := dedupe(q.RecipeIDs); len(recipes) > 0 {
-		recipeCond = " AND recipe_id IN (" + a.in(recipes) + ")"
-	}
-	// branch selects the identifiers of one type whose column lies in
-	// [lo, hi); hi "" means no upper bound.
-	branch := func(infoType, column, lo, hi string) string {
-		cond := column + " >= " + a.add(lo)
-		if hi != "" {
-			cond += " AND " + column + " < " + a.add(hi)
-		}
-		return "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = " + tenant +
-			" AND info_type = '" + infoType + "' AND " + cond + recipeCond
-	}
-	// field ORs its terms: the UNION of their branches.
-	field := func(terms []string, infoType string, domains bool) (string, bool) {
-		var parts []string
-		for _, t := range dedupe(terms) {
-			lo, hi, ok := prefixRange(t)
-			if !ok {
-				continue
-			}
-			parts = append(parts, branch(infoType, "info_value", lo, hi))
-			if domains {
-				parts = append(parts, branch(infoType, "email_domain", lo, hi))
-			}
-		}
-		return strings.Join(parts, " UNION "), len(parts) > 0
-	}
-
-	type fieldTerms struct {
-		terms    []string
-		infoType string
-		domains  bool
-	}
-	var fields []string
-	for _, f := range []fieldTerms{
-		{q.Search.Emails, infoEmail, true},
-		{q.Search.Phones, infoPhone, false},
-		{q.Search.Providers, infoTParty, false},
-	} {
-		if len(f.terms) == 0 {
-			continue
-		}
-		sub, ok := field(f.terms, f.infoType, f.domains)
-		if !ok {
-			return "", false // a field given whose every term can match nothing
-		}
-		fields = append(fields, sub)
-	}
-
-	// Fields are ANDed: the first one drives, each other one is a
-	// semi-join on user id.
-	var b strings.Builder
-	b.WriteString("SELECT user_id FROM (" + fields[0] + ") AS m WHERE 1 = 1")
-	b.WriteString(cursorCond(a, q))
-	for _, f := range fields[1:] {
-		b.WriteString(" AND user_id IN (SELECT user_id FROM (" + f + ") AS f)")
-	}
-	b.WriteString(orderBy(q.Descending))
-	b.WriteString(" LIMIT " + a.add(q.Limit))
-	return b.String(), true
-}
-
 // prefixRange returns the range [lo, hi) of the strings that start with
 // prefix, in byte order (SQLite's BINARY collation, PostgreSQL's "C"), so
 // that a prefix match is an index range scan on both engines, with no LIKE
@@ -213,20 +138,13 @@ func successor(p string) string {
 }
 
 // CountUsers counts users in a tenant, or every user once when tenantID is
-// "". Both are counts over an index range.
+// "". It reads the counters in user_counts, which the transactions that
+// add and remove users keep, rather than counting rows.
 func (s *DB) CountUsers(ctx context.Context, tenantID string, recipeIDs []string) (int64, error) {
 	var a argList
-	var query string
-	if tenantID == "" {
-		query = "SELECT COUNT(*) FROM users"
-		if r := dedupe(recipeIDs); len(r) > 0 {
-			query += " WHERE recipe_id IN (" + a.in(r) + ")"
-		}
-	} else {
-		query = "SELECT COUNT(*) FROM tenant_users WHERE tenant_id = " + a.add(tenantID)
-		if r := dedupe(recipeIDs); len(r) > 0 {
-			query += " AND recipe_id IN (" + a.in(r) + ")"
-		}
+	query := "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM user_counts WHERE tenant_id = " + a.add(tenantID)
+	if r := dedupe(recipeIDs); len(r) > 0 {
+		query += " AND recipe_id IN (" + a.in(r) + ")"
 	}
 	var n int64
 	if err := s.reader.QueryRowContext(ctx, query, a.args...).Scan(&n); err != nil {
@@ -305,12 +223,36 @@ func emailDomain(email string) any {
 
 // DeleteUser removes the user and every row keyed by its id, in one
 // transaction. Login methods, listing rows and reset tokens go with the
-// users row (ON DELETE CASCADE); the rest is keyed by an id that need not
-// be a user, so it is deleted explicitly.
+// users row (ON DELETE CASCADE); the listing rows are deleted first, to
+// learn which counters to decrement; the rest is keyed by an id that need
+// not be a user, so it is deleted explicitly.
 func (s *DB) DeleteUser(ctx context.Context, userID string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		counts := userCounts{}
+		rows, err := tx.QueryContext(ctx, `DELETE FROM tenant_users WHERE user_id = $1 RETURNING tenant_id, recipe_id`, userID)
+		if err != nil {
+			return s.wrap("delete user", err)
+		}
+		for rows.Next() {
+			var tenant, recipe string
+			if err := rows.Scan(&tenant, &recipe); err != nil {
+				rows.Close()
+				return s.wrap("delete user", err)
+			}
+			counts[countKey{tenant, recipe}]--
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return s.wrap("delete user", err)
+		}
+		var recipe string
+		switch err := tx.QueryRowContext(ctx, `DELETE FROM users WHERE user_id = $1 RETURNING recipe_id`, userID).Scan(&recipe); {
+		case err == nil:
+			counts.add(recipe, -1)
+		case !errNoRows(err):
+			return s.wrap("delete user", err)
+		}
 		for _, q := range []string{
-			`DELETE FROM users WHERE user_id = $1`,
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM email_verification_tokens WHERE user_id = $1`,
 			`DELETE FROM verified_emails WHERE user_id = $1`,
@@ -321,7 +263,7 @@ func (s *DB) DeleteUser(ctx context.Context, userID string) error {
 				return s.wrap("delete user", err)
 			}
 		}
-		return nil
+		return s.adjustCounts(ctx, tx, counts)
 	})
 }
 

@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+// Search (ListUsers with q.Search) has two plans, chosen per query by how
+// many identifiers the first field matches:
+//
+//   - Few matches (a full local part, a rare domain): read every match by
+//     range scans on account_infos' (tenant, type, value) key, then sort
+//     them. The cost grows with the number of matches.
+//   - Many matches (a first name, a big domain): walk the tenant's
+//     identifiers in listing order on account_infos_walk, which carries the
+//     values, and stop after limit matches. The cost grows with how far
+//     apart the matches are, which is short exactly when there are many.
+//
+// A bounded count (at most denseMatches(limit) index entries) picks the
+// plan, so neither plan meets the case that is slow for it, whatever the
+// engines' planners estimate.
+
+// denseMatches is the match count from which walking in listing order is
+// cheaper than sorting every match. Sorting costs about m entries, walking
+// about limit·N/m, for a tenant of N identifiers; on a million users the
+// two cross near m = 45·limit.
+func denseMatches(limit int) int { return 50 * limit }
+
+// searchField is one field of a search: its identifier type, whether terms
+// also match the email's domain, and the byte ranges of its terms.
+type searchField struct {
+	infoType string
+	domains  bool
+	ranges   [][2]string // [lo, hi); hi "" means no upper bound
+}
+
+// searchFields turns q.Search into fields, in a fixed order. It reports
+// false when a field is given but none of its terms can match anything,
+// which makes the whole (ANDed) search empty.
+func searchFields(q store.UserSearch) ([]searchField, bool) {
+	var out []searchField
+	for _, f := range []struct {
+		terms    []string
+		infoType string
+		domains  bool
+	}{
+		{q.Emails, infoEmail, true},
+		{q.Phones, infoPhone, false},
+		{q.Providers, infoTParty, false},
+	} {
+		if len(f.terms) == 0 {
+			continue
+		}
+		sf := searchField{infoType: f.infoType, domains: f.domains}
+		for _, t := range dedupe(f.terms) {
+			if lo, hi, ok := prefixRange(t); ok {
+				sf.ranges = append(sf.ranges, [2]string{lo, hi})
+			}
+		}
+		if len(sf.ranges) == 0 {
+			return nil, false
+		}
+		out = append(out, sf)
+	}
+	return out, len(out) > 0
+}
+
+// rangeCond is "column >= lo AND column < hi".
+func rangeCond(a *argList, column string, r [2]string) string {
+	cond := column + " >= " + a.add(r[0])
+	if r[1] != "" {
+		cond += " AND " + column + " < " + a.add(r[1])
+	}
+	return cond
+}
+
+// branches returns one SELECT of (user_id, time_joined) per term and
+// column, each a range scan on an index that starts with (tenant, type,
+// column).
+func (f searchField) branches(a *argList, tenant, recipeCond string) []string {
+	var out []string
+	for _, r := range f.ranges {
+		cols := []string{"info_value"}
+		if f.domains {
+			cols = append(cols, "email_domain")
+		}
+		for _, col := range cols {
+			out = append(out, "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = "+tenant+
+				" AND info_type = '"+f.infoType+"' AND "+rangeCond(a, col, r)+recipeCond)
+		}
+	}
+	return out
+}
+
+// matchCond is the field's terms as one condition on an account_infos row.
+func (f searchField) matchCond(a *argList) string {
+	var ors []string
+	for _, r := range f.ranges {
+		ors = append(ors, "("+rangeCond(a, "info_value", r)+")")
+		if f.domains {
+			ors = append(ors, "("+rangeCond(a, "email_domain", r)+")")
+		}
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// searchUserIDs returns one page of the ids of the users that match
+// q.Search, in listing order.
+func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]string, error) {
+	fields, ok := searchFields(q.Search)
+	if !ok {
+		return []string{}, nil
+	}
+	recipes := dedupe(q.RecipeIDs)
+	recipeCond := func(a *argList) string {
+		if len(recipes) == 0 {
+			return ""
+		}
+		return " AND recipe_id IN (" + a.in(recipes) + ")"
+	}
+
+	// Count the first field's matches, stopping at the threshold.
+	var probe argList
+	tenant := probe.add(q.TenantID)
+	var n int
+	if err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+
+		strings.Join(fields[0].branches(&probe, tenant, recipeCond(&probe)), " UNION ALL ")+
+		" LIMIT "+probe.add(denseMatches(q.Limit))+") AS p", probe.args...).Scan(&n); err != nil {
+		return nil, s.wrap("search users", err)
+	}
+
+	var a argList
+	tenant = a.add(q.TenantID)
+	var b strings.Builder
+	if n < denseMatches(q.Limit) {
+		// Few: the UNION of the range scans also folds an identifier that
+		// matches two terms into one row.
+		b.WriteString("SELECT user_id FROM (" +
+			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a)), " UNION ") + ") AS m WHERE 1 = 1")
+	} else {
+		// Many: one pass in listing order over the tenant's identifiers of
+		// the field's type, filtering on the values the index carries.
+		b.WriteString("SELECT user_id FROM " + s.dialect.SearchWalkFrom + " WHERE tenant_id = " + tenant +
+			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a) + recipeCond(&a))
+	}
+	b.WriteString(cursorCond(&a, q))
+	// Fields are ANDed: each further field is a semi-join on user id.
+	for _, f := range fields[1:] {
+		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
+			strings.Join(f.branches(&a, tenant, recipeCond(&a)), " UNION ") + ") AS f)")
+	}
+	b.WriteString(orderBy(q.Descending))
+	b.WriteString(" LIMIT " + a.add(q.Limit))
+
+	ids, err := scanStrings(s.reader.QueryContext(ctx, b.String(), a.args...))
+	if err != nil {
+		return nil, s.wrap("search users", err)
+	}
+	// In the walk, a user with two matching identifiers of one type would
+	// come twice; without account linking a user has one per type.
+	return dedupe(ids), nil
+}
