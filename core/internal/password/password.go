@@ -32,10 +32,10 @@ var ErrInvalidHash = errors.New("password: hash is in invalid format")
 // Limits on argon2 parameters read from a stored or imported hash, so that
 // one hash cannot make a verification take gigabytes or minutes.
 const (
-	maxArgon2MemoryKB   = 1 << 20 // 1 GiB
-	maxArgon2Iterations = 64
+	maxArgon2MemoryKB   = 512 << 10 // 512 MiB
+	maxArgon2Iterations = 16
 	maxArgon2Threads    = 64
-	maxBcryptCost       = 20
+	maxBcryptCost       = 16 // about 6 s on one core; each step doubles
 )
 
 // bcryptMaxBytes is where bcrypt stops reading a password. Longer
