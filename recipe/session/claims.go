@@ -61,8 +61,19 @@ func (c *Claim) FetchedAt(payload map[string]any) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	t, ok := e["t"].(float64)
-	return time.UnixMilli(int64(t)), ok
+	// "t" is a float64 when read from a token, an int64 when just built.
+	switch t := e["t"].(type) {
+	case float64:
+		return time.UnixMilli(int64(t)), true
+	case int64:
+		return time.UnixMilli(t), true
+	case int:
+		return time.UnixMilli(int64(t)), true
+	case json.Number:
+		n, err := t.Int64()
+		return time.UnixMilli(n), err == nil
+	}
+	return time.Time{}, false
 }
 
 // Validator checks a session's claims. ShouldRefetch, when set and true,
