@@ -17,6 +17,7 @@ import { Users } from './pages/Users';
 import { UserPage } from './pages/User';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
+import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
 type Phase = 'checking' | 'signedOut' | 'signedIn' | 'error';
@@ -52,6 +53,9 @@ export function App({ cfg }: { cfg: Config }) {
   useEffect(() => {
     if (phase !== 'checking') return;
     let live = true;
+    // Fetch the tenant list alongside /me: the users page needs it first, so this saves a
+    // round trip before the first page of users.
+    void loadTenants(true);
     (async () => {
       try {
         const r = await api.me();

@@ -10,7 +10,10 @@ export function loadTenants(force = false): Promise<Tenant[]> {
     cache = api
       .tenants()
       .then((r) => sortTenants(r.tenants ?? []))
-      .catch(() => [{ tenantId: 'public' }]);
+      .catch(() => {
+        cache = null; // do not keep a failure (e.g. a 401 before sign-in) for later
+        return [{ tenantId: 'public' }];
+      });
   }
   return cache;
 }
