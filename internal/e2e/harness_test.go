@@ -63,6 +63,8 @@ type app struct {
 type options struct {
 	evMode  string // "" leaves email verification out
 	website string
+	session session.Config
+	fields  []emailpassword.Field
 }
 
 // modes runs fn for every core mode: SQLite and PostgreSQL, in-process and
@@ -92,8 +94,8 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	if website == "" {
 		website = "http://localhost:3000"
 	}
-	a.sess = session.New(session.Config{})
-	a.ep = emailpassword.New(emailpassword.Config{EmailDelivery: a.mail})
+	a.sess = session.New(o.session)
+	a.ep = emailpassword.New(emailpassword.Config{EmailDelivery: a.mail, SignUpFields: o.fields})
 	a.md = usermetadata.New(usermetadata.Config{})
 	a.roles = userroles.New(userroles.Config{})
 	recipes := []latchkey.Recipe{a.sess, a.ep, a.md, a.roles}
