@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey/core/coretest"
@@ -63,15 +64,24 @@ func FuzzCoreJSON(f *testing.F) {
 		f.Add(uint8(i), []byte(s), "")
 	}
 	f.Add(uint8(0), []byte(`{}`), "userId=%ff&limit=-1")
-	core := coretest.New(f).Core
+	f.Add(uint8(12), []byte(`{"userId":"a\u0000b","enableAntiCsrf":false,"userDataInJWT":{},"userDataInDatabase":{}}`), "")
+	f.Add(uint8(24), []byte(`{"userId":"u","metadataUpdate":{"k\u0000":"v\u0000"}}`), "userId=%00")
+	// Every input goes to a core on each engine: PostgreSQL refuses some
+	// text that SQLite stores (a NUL byte), and both must answer 4xx.
+	cores := []http.Handler{coretest.New(f).Core}
+	if os.Getenv("LATCHKEY_TEST_POSTGRES_URL") != "" {
+		cores = append(cores, coretest.Start(f, coretest.Mode{Engine: "postgres"}).Core)
+	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, query string) {
 		rt := fuzzRoutes[int(route)%len(fuzzRoutes)]
-		req := httptest.NewRequest(rt.method, "http://core"+rt.path, bytes.NewReader(body))
-		req.URL.RawQuery = query
-		rec := httptest.NewRecorder()
-		core.ServeHTTP(rec, req)
-		if rec.Code >= http.StatusInternalServerError {
-			t.Fatalf("%s %s?%s with %q: HTTP %d %s", rt.method, rt.path, query, body, rec.Code, rec.Body)
+		for i, core := range cores {
+			req := httptest.NewRequest(rt.method, "http://core"+rt.path, bytes.NewReader(body))
+			req.URL.RawQuery = query
+			rec := httptest.NewRecorder()
+			core.ServeHTTP(rec, req)
+			if rec.Code >= http.StatusInternalServerError {
+				t.Fatalf("engine %s: %s %s?%s with %q: HTTP %d %s", coretest.Engines[i], rt.method, rt.path, query, body, rec.Code, rec.Body)
+			}
 		}
 	})
 }

@@ -68,6 +68,8 @@ func TestTransport(t *testing.T) {
 		{name: "missing field", method: "POST", path: "/recipe/signup", body: `{"email":"a@b.co"}`, header: []string{"api-key", testKey}, wantCode: 400, wantText: "Field name 'password' is invalid in JSON input"},
 		{name: "null field", method: "POST", path: "/recipe/signup", body: `{"email":null,"password":"x"}`, header: []string{"api-key", testKey}, wantCode: 400, wantText: "Field name 'email' is invalid in JSON input"},
 		{name: "oversized body", method: "POST", path: "/recipe/signup", body: `{"email":"` + strings.Repeat("a", 1<<20) + `","password":"x"}`, header: []string{"api-key", testKey}, wantCode: 413},
+		{name: "NUL in a string", method: "POST", path: "/recipe/signup", body: `{"email":"a\u0000@b.co","password":"x"}`, header: []string{"api-key", testKey}, wantCode: 400, wantText: "Field name 'email' is invalid in JSON input"},
+		{name: "NUL in a query", method: "GET", path: "/user/id?userId=%00", header: []string{"api-key", testKey}, wantCode: 400, wantText: "Invalid query string"},
 		{name: "bad query escape", method: "GET", path: "/user/id?userId=%zz", header: []string{"api-key", testKey}, wantCode: 400},
 		{name: "metrics need the key", method: "GET", path: "/metrics", wantCode: 401},
 		{name: "metrics", method: "GET", path: "/metrics", header: []string{"api-key", testKey}, wantCode: 200},

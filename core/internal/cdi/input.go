@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -108,7 +109,9 @@ func (b *Body) OptString(name string) (string, bool) {
 		return "", false
 	}
 	var s string
-	if v[0] != '"' || json.Unmarshal(v, &s) != nil {
+	if v[0] != '"' || json.Unmarshal(v, &s) != nil || strings.ContainsRune(s, 0) {
+		// A NUL is refused here because PostgreSQL cannot store one in
+		// text; no id, email or token contains one.
 		b.invalid(name)
 		return "", false
 	}
@@ -193,7 +196,7 @@ func (b *Body) StringArray(name string) ([]string, bool) {
 		return nil, false
 	}
 	var out []string
-	if v[0] != '[' || json.Unmarshal(v, &out) != nil {
+	if v[0] != '[' || json.Unmarshal(v, &out) != nil || slices.ContainsFunc(out, func(s string) bool { return strings.ContainsRune(s, 0) }) {
 		b.invalid(name)
 		return nil, false
 	}
@@ -218,7 +221,7 @@ func ReadQuery(r *http.Request) *Query {
 		k, v, _ := strings.Cut(pair, "=")
 		key, err1 := url.QueryUnescape(k)
 		value, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil || !utf8.ValidString(key) || !utf8.ValidString(value) {
+		if err1 != nil || err2 != nil || !validText(key) || !validText(value) {
 			q.Fail(BadRequest("Invalid query string"))
 			continue
 		}
@@ -226,6 +229,10 @@ func ReadQuery(r *http.Request) *Query {
 	}
 	return q
 }
+
+// validText reports whether s is valid UTF-8 without NUL, the text every
+// engine can store.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // Err returns the first problem an accessor recorded, or nil.
 func (q *Query) Err() error { return q.err }
