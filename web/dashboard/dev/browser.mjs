@@ -58,7 +58,11 @@ export async function launch({ colorScheme = 'light', viewport = { width: 1280, 
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on('requestfailed', (r) => {
+      // ERR_ABORTED is the browser cancelling requests of a page the script navigated away from.
+      const why = r.failure()?.errorText ?? '';
+      if (!why.includes('ERR_ABORTED')) problems.push(`requestfailed: ${r.url()} ${why}`);
+    });
   };
   await ctx.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {

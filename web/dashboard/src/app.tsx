@@ -10,6 +10,7 @@ import { cls } from './format';
 import { href, navigate, useLocation } from './router';
 import { Announcer, announce } from './ui/announce';
 import { Dialog } from './ui/Dialog';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { LockIcon } from './ui/icons';
 import { Toasts } from './ui/toast';
 import { SignIn } from './pages/SignIn';
@@ -83,10 +84,6 @@ export function App({ cfg }: { cfg: Config }) {
     return () => {
       live = false;
     };
-  }, [phase]);
-
-  useEffect(() => {
-    if (phase === 'signedOut') document.title = 'Sign in · Latchkey dashboard';
   }, [phase]);
 
   const signOut = async () => {
@@ -210,7 +207,7 @@ export function App({ cfg }: { cfg: Config }) {
           </div>
         )}
         <main id="main" class="page">
-          {page}
+          <ErrorBoundary key={r.name === 'user' ? `user:${r.id}` : r.name}>{page}</ErrorBoundary>
         </main>
       </AppContext.Provider>
     );

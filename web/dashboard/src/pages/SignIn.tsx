@@ -2,7 +2,7 @@
 // "Add a new user" and "Forgot password" screens with the core curl commands.
 
 import type { ComponentChildren } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, storage } from '../api';
 import type { Config } from '../config';
 import { CopyButton } from '../ui/Copy';
@@ -27,6 +27,12 @@ export function curlCommand(cfg: Config, kind: 'signup' | 'reset'): string {
 }
 
 function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {
+  const h1 = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Latchkey dashboard`;
+    // After switching views the button that was focused is gone: start again at the heading.
+    if (!document.activeElement || document.activeElement === document.body) h1.current?.focus();
+  }, [title]);
   return (
     <main class="auth-page" id="main">
       <div class="auth-card">
@@ -34,7 +40,7 @@ function AuthCard({ title, children }: { title: string; children: ComponentChild
           <span class="brand-mark" />
           Latchkey
         </p>
-        <h1 id="main-heading" tabIndex={-1}>
+        <h1 id="main-heading" tabIndex={-1} ref={h1}>
           {title}
         </h1>
         {children}
