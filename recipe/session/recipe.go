@@ -245,6 +245,28 @@ func (rc *Recipe) GetSession(w http.ResponseWriter, r *http.Request, opts *Verif
 	return s, nil
 }
 
+// GetSessionFromToken verifies an access token that did not come in an
+// HTTP request (a WebSocket message, a gRPC call), with the global claim
+// validators. Claims it refetches change the session's token, which the
+// caller must send back itself: read it with Session.AccessToken.
+func (rc *Recipe) GetSessionFromToken(ctx context.Context, accessToken string, opts *VerifyOptions) (*Session, error) {
+	if rc.lk == nil {
+		return nil, errNotInitialised
+	}
+	if opts == nil {
+		opts = &VerifyOptions{}
+	}
+	v, err := rc.Service().VerifyAccessToken(ctx, accessToken, opts.CheckDatabase)
+	if err != nil {
+		return nil, err
+	}
+	s := rc.newSession(v.token, nil, nil, TransferHeader)
+	if err := rc.checkClaims(ctx, s, opts); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // checkClaims refetches what the validators ask for and validates.
 func (rc *Recipe) checkClaims(ctx context.Context, s *Session, opts *VerifyOptions) error {
 	rc.mu.RLock()

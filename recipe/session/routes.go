@@ -25,6 +25,10 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{Method: "POST", Path: "/session/refresh", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			return rc.apis.Refresh(w, r)
 		}},
+		// The core's public keys, for services that verify access tokens
+		// themselves (reference/sdk-fdi.md §2.9, jwt and openid).
+		{Method: "GET", Path: "/jwt/jwks.json", Handler: rc.serveJWKS},
+		{Method: "GET", Path: "/.well-known/openid-configuration", Handler: rc.serveOpenIDConfiguration},
 		{Method: "POST", Path: "/signout", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			// Sign-out needs a session but skips the claim validators, so
 			// that an unverified user can still sign out.
@@ -120,4 +124,22 @@ func (rc *Recipe) RefreshSession(w http.ResponseWriter, r *http.Request) (*Sessi
 	}
 	rc.setTokens(w, r, t, cs.Tokens, from)
 	return rc.newSession(t, w, r, from), nil
+}
+
+func (rc *Recipe) serveJWKS(w http.ResponseWriter, r *http.Request) error {
+	raw, err := rc.lk.Core().JWKS(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "max-age=60, must-revalidate")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = w.Write(raw)
+	return nil
+}
+
+func (rc *Recipe) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request) error {
+	issuer := rc.lk.App().APIDomain + rc.lk.App().APIBasePath
+	latchkey.WriteJSON(w, http.StatusOK, map[string]string{"issuer": issuer, "jwks_uri": issuer + "/jwt/jwks.json"})
+	return nil
 }

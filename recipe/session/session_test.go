@@ -205,3 +205,25 @@ func TestErrorsAreTyped(t *testing.T) {
 		t.Fatal("an uninitialised recipe must fail, not panic")
 	}
 }
+
+func TestGetSessionFromTokenAndJWKSRoute(t *testing.T) {
+	f := newFakeCore(t)
+	lk, rc := newTestRecipe(t, f, Config{}, nil)
+	s, err := rc.GetSessionFromToken(context.Background(), f.token(t, "u9", time.Now().Add(time.Hour), nil), nil)
+	if err != nil || s.UserID() != "u9" || s.TenantID() != "public" {
+		t.Fatal(s, err)
+	}
+	var tr *TryRefreshTokenError
+	if _, err := rc.GetSessionFromToken(context.Background(), "nope", nil); !errors.As(err, &tr) {
+		t.Fatalf("got %v", err)
+	}
+	h := lk.Middleware(http.NotFoundHandler())
+	w := serve(h, httptest.NewRequest("GET", "/auth/jwt/jwks.json", nil))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), f.kid) || w.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("jwks: %d %s", w.Code, w.Body)
+	}
+	w = serve(h, httptest.NewRequest("GET", "/auth/.well-known/openid-configuration", nil))
+	if !strings.Contains(w.Body.String(), `"jwks_uri":"http://api.example.test/auth/jwt/jwks.json"`) {
+		t.Fatalf("openid: %s", w.Body)
+	}
+}
