@@ -173,7 +173,7 @@ export function Users() {
 
       <UserTable users={list} status={status} searching={searching} onRetry={() => setReload(reload + 1)} />
 
-      {status !== 'error' && (
+      {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
         <div class="pager">
           {searching ? (
             <p aria-live="polite">{status === 'ok' ? plural(list.length, 'result', 'results') : ''}</p>
