@@ -56,6 +56,14 @@ func (lk *Latchkey) WriteError(w http.ResponseWriter, r *http.Request, err error
 			return
 		}
 	}
+	var ce *CoreError
+	if errors.As(err, &ce) && ce.Code == http.StatusBadRequest {
+		// The core refused a value that came from the client (one the
+		// SDK's validation let through): a bad request, not a fault.
+		lk.logger.WarnContext(r.Context(), "latchkey: the core refused the request's input", "method", r.Method, "path", r.URL.Path, "err", err)
+		WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "the request has invalid input"})
+		return
+	}
 	if lk.cfg.ErrorHandler != nil {
 		lk.cfg.ErrorHandler(w, r, err)
 		return

@@ -77,12 +77,21 @@ func TestSignUpValidation(t *testing.T) {
 
 // TestBadInputIsNever500 sends malformed requests to every API.
 func TestBadInputIsNever500(t *testing.T) {
-	a := newApp(t, coretest.Mode{Engine: "sqlite", InProcess: true}, options{evMode: "OPTIONAL"})
+	for _, engine := range coretest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			badInput(t, coretest.Mode{Engine: engine, InProcess: true})
+		})
+	}
+}
+
+func badInput(t *testing.T, m coretest.Mode) {
+	a := newApp(t, m, options{evMode: "OPTIONAL"})
 	b := a.browser(false)
 	bodies := []string{``, `{`, `null`, `[]`, `"x"`, `{"formFields":null}`, `{"formFields":{}}`, `{"formFields":[1]}`,
 		`{"formFields":[{"id":1}]}`, `{"formFields":[{"id":"email","value":5}]}`, `{"formFields":[{"id":"password","value":{}}]}`,
 		`{"formFields":[{"id":"email","value":"a@b.co"},{"id":"password","value":"x"},{"id":"x","value":1}]}`,
-		`{"formFields":[{"id":"password","value":"secret123"}],"token":7}`, `{"token":null}`, `{"token":"` + strings.Repeat("x", 5000) + `"}`}
+		`{"formFields":[{"id":"password","value":"secret123"}],"token":7}`, `{"token":null}`, `{"token":"a\u0000b","formFields":[{"id":"password","value":"secret123"}]}`, `{"method":"token","token":"a\u0000b"}`, `{"token":"` + strings.Repeat("x", 5000) + `"}`}
 	paths := []string{"/auth/signup", "/auth/signin", "/auth/user/password/reset/token", "/auth/user/password/reset",
 		"/auth/user/email/verify", "/auth/user/email/verify/token", "/auth/session/refresh", "/auth/signout", "/auth/t1/signup"}
 	for _, p := range paths {
@@ -101,7 +110,20 @@ func TestBadInputIsNever500(t *testing.T) {
 			}
 		}
 	}
-	for _, q := range []string{"", "?email=", "?email=%zz", "?email=" + strings.Repeat("a", 3000)} {
+	long := strings.Repeat("p4", 3000)
+	for _, ff := range []map[string]any{
+		fields("email", "a@example.com", "password", long),
+		fields("email", "a\x00b@example.com", "password", "secret123"),
+		fields("email", strings.Repeat("a", 5000)+"@example.com", "password", "secret123"),
+		fields("email", "ünï@exämple.com", "password", "secret123"),
+	} {
+		for _, p := range []string{"/auth/signin", "/auth/signup", "/auth/user/password/reset/token"} {
+			if r := b.post(p, ff); r.code >= 500 {
+				t.Errorf("POST %s: %d %s", p, r.code, r.raw)
+			}
+		}
+	}
+	for _, q := range []string{"", "?email=", "?email=%zz", "?email=a%00b@example.com", "?email=" + strings.Repeat("a", 3000)} {
 		r := b.get("/auth/emailpassword/email/exists" + q)
 		if r.code >= 500 {
 			t.Errorf("email exists %q: %d", q, r.code)

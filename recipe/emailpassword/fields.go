@@ -143,8 +143,13 @@ func readFormFields(raw map[string]json.RawMessage) ([]FormField, error) {
 				return nil, &latchkey.BadInputError{Message: id + " value must be a string"}
 			}
 		}
-		if s, isString := v.(string); isString && id == "email" {
-			v = strings.TrimSpace(s)
+		if s, isString := v.(string); isString {
+			if strings.ContainsRune(s, 0) {
+				return nil, &latchkey.BadInputError{Message: id + " value must not contain NUL characters"}
+			}
+			if id == "email" {
+				v = strings.TrimSpace(s)
+			}
 		}
 		out = append(out, FormField{ID: id, Value: v})
 	}
