@@ -1,15 +1,18 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -24,14 +27,41 @@ import (
 // bundles (internal/e2e/webjs/package.json pins the version).
 const webjsBundle = "webjs/node_modules/supertokens-web-js/bundle"
 
+// npmCI is the command that installs the pinned web-js (the Makefile
+// should run it before the tests).
+const npmCI = "cd internal/e2e/webjs && npm ci --no-audit --no-fund"
+
+// ensureWebJS installs the pinned supertokens-web-js when it is missing
+// and CI=true, where the browser test must run: `npm ci` from the lock
+// file is deterministic. Locally the test skips instead, naming the
+// command.
+func ensureWebJS(t *testing.T) {
+	t.Helper()
+	if m, _ := filepath.Glob(filepath.Join(webjsBundle, "supertokens.*.js")); len(m) > 0 || os.Getenv("CI") != "true" {
+		return
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatalf("supertokens-web-js is missing and npm is not installed: run %s", npmCI)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
+	cmd.Dir = "webjs"
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in internal/e2e/webjs: %v\n%s", err, out)
+	}
+}
+
 // bundleFiles maps the page's script names to the package's hashed bundle
 // files.
 func bundleFiles(t *testing.T) map[string]string {
 	t.Helper()
+	ensureWebJS(t)
 	out := map[string]string{}
 	for _, name := range []string{"website", "supertokens", "session", "emailpassword"} {
 		m, _ := filepath.Glob(filepath.Join(webjsBundle, name+".*.js"))
-		browsertest.Require(t, len(m) == 1, fmt.Sprintf("supertokens-web-js is not installed: run `npm ci` in internal/e2e/webjs (%s.*.js not found)", name))
+		browsertest.Require(t, len(m) == 1, fmt.Sprintf("supertokens-web-js is not installed (%s.*.js not found): run %s", name, npmCI))
 		out["/webjs/"+name+".js"] = m[0]
 	}
 	return out
