@@ -25,6 +25,8 @@ type Recipe struct {
 	svc  Service
 	apis APIs
 	keys *jwks
+	// headers caches verified token headers (see headerCache).
+	headers headerCache
 
 	mu         sync.RWMutex
 	claims     []*Claim

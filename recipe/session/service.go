@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
@@ -187,7 +188,7 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 }
 
 func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDatabase bool) (*Verified, error) {
-	t, err := parseAccessToken(raw)
+	t, err := parseAccessTokenCached(raw, &s.rc.headers)
 	if err != nil {
 		return nil, &TryRefreshTokenError{Message: "the access token is not valid"}
 	}
@@ -206,6 +207,7 @@ func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDat
 	if t.verifySignature(key) != nil {
 		return nil, &TryRefreshTokenError{Message: "the access token's signature is not valid"}
 	}
+	s.rc.headers.put(raw[:strings.IndexByte(raw, '.')], parsedHeader{kid: t.kid, version: t.version})
 	if t.expired(s.rc.lk.Now()) {
 		return nil, &TryRefreshTokenError{Message: "the access token expired"}
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"math/big"
 	"strconv"
 	"strings"
@@ -54,7 +55,48 @@ var errNotAccessToken = errors.New("session: not an access token")
 // parseAccessToken decodes a token without checking its signature. It
 // fails for anything that is not a v3+ Latchkey/SuperTokens access token,
 // so that an unrelated Bearer token is ignored.
-func parseAccessToken(raw string) (*accessToken, error) {
+func parseAccessToken(raw string) (*accessToken, error) { return parseAccessTokenCached(raw, nil) }
+
+// headerCache remembers the few header segments of tokens that verified:
+// every token signed with one key has the same header, so decoding it
+// again is wasted work on the hot path.
+type headerCache struct {
+	mu sync.RWMutex
+	m  map[string]parsedHeader
+}
+
+type parsedHeader struct {
+	kid     string
+	version int
+}
+
+// maxCachedHeaders bounds the cache; only verified tokens enter it, so it
+// holds about one entry per signing key.
+const maxCachedHeaders = 32
+
+func (c *headerCache) get(seg string) (parsedHeader, bool) {
+	if c == nil {
+		return parsedHeader{}, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.m[seg]
+	return h, ok
+}
+
+func (c *headerCache) put(seg string, h parsedHeader) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedHeaders {
+		c.m = map[string]parsedHeader{}
+	}
+	c.m[seg] = h
+}
+
+func parseAccessTokenCached(raw string, cache *headerCache) (*accessToken, error) {
 	h, rest, ok := strings.Cut(raw, ".")
 	if !ok {
 		return nil, errNotAccessToken
@@ -63,19 +105,24 @@ func parseAccessToken(raw string) (*accessToken, error) {
 	if !ok {
 		return nil, errNotAccessToken
 	}
-	var hdr tokenHeader
-	if err := decodeSegment(h, &hdr); err != nil {
-		return nil, errNotAccessToken
+	ph, cached := cache.get(h)
+	if !cached {
+		var hdr tokenHeader
+		if err := decodeSegment(h, &hdr); err != nil {
+			return nil, errNotAccessToken
+		}
+		v, err := strconv.Atoi(hdr.Version)
+		if err != nil || hdr.Alg != "RS256" || hdr.Typ != "JWT" || hdr.Kid == "" || v < 3 {
+			return nil, errNotAccessToken
+		}
+		ph = parsedHeader{kid: hdr.Kid, version: v}
 	}
-	v, err := strconv.Atoi(hdr.Version)
-	if err != nil || hdr.Alg != "RS256" || hdr.Typ != "JWT" || hdr.Kid == "" || v < 3 {
-		return nil, errNotAccessToken
-	}
+	v := ph.version
 	payload, err := base64.RawURLEncoding.DecodeString(p)
 	if err != nil {
 		return nil, errNotAccessToken
 	}
-	t := &accessToken{raw: raw, kid: hdr.Kid, version: v, payload: payload}
+	t := &accessToken{raw: raw, kid: ph.kid, version: v, payload: payload}
 	if err := json.Unmarshal(payload, &t.claims); err != nil {
 		return nil, errNotAccessToken
 	}
@@ -124,12 +171,20 @@ func (t *accessToken) expired(now time.Time) bool {
 // verifySignature checks the RS256 signature with key.
 func (t *accessToken) verifySignature(key *rsa.PublicKey) error {
 	i := strings.LastIndexByte(t.raw, '.')
-	sig, err := base64.RawURLEncoding.DecodeString(t.raw[i+1:])
+	seg := t.raw[i+1:]
+	// A 4096-bit signature is 512 bytes; decode on the stack.
+	var buf [512]byte
+	if base64.RawURLEncoding.DecodedLen(len(seg)) > len(buf) {
+		return errors.New("session: the signature is too long")
+	}
+	n, err := base64.RawURLEncoding.Decode(buf[:], []byte(seg))
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256([]byte(t.raw[:i]))
-	return rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig)
+	h := sha256.New()
+	_, _ = io.WriteString(h, t.raw[:i])
+	var sum [sha256.Size]byte
+	return rsa.VerifyPKCS1v15(key, crypto.SHA256, h.Sum(sum[:0]), buf[:n])
 }
 
 // errUnknownKey means no key in the JWKS has the token's kid.
