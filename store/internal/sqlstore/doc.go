@@ -11,8 +11,10 @@
 //
 //	sqlstore.go           DB, Dialect, transactions, error mapping
 //	migrate.go            numbered .sql migrations, tracked in schema_migrations
-//	users.go              User, ListUsers (keyset pages, search), CountUsers, …
+//	users.go              User, ListUsers (keyset pages), CountUsers, DeleteUser, …
+//	search.go             ListUsers with a search: two plans, picked per query
 //	users_load.go         loading full User objects for a page in two queries
+//	counts.go             user_counts, the counters behind CountUsers
 //	emailpassword.go      email-password users and reset tokens
 //	emailverification.go  verification tokens and verified emails
 //	sessions.go           session rows
