@@ -19,12 +19,20 @@ postgres:
 chromium:
 	@scripts/ensure-chromium.sh
 
-ui-deps:
-	@if [ ! -d web/dashboard/node_modules ]; then cd web/dashboard && npm ci --no-audit --no-fund; fi
+# npm packages: the dashboard and demo website build tools, and the pinned
+# supertokens-web-js the browser compatibility test loads.
+NPM_DIRS = web/dashboard examples/demo/website internal/e2e/webjs
 
-# Rebuild the dashboard's committed dist/ from its sources.
+ui-deps:
+	@for d in $(NPM_DIRS); do \
+	  if [ ! -d $$d/node_modules ]; then echo "npm ci in $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; fi; \
+	done
+
+# Rebuild the committed dist/ of the dashboard and the demo website from
+# their sources.
 ui: ui-deps
 	cd web/dashboard && npm run build
+	cd examples/demo/website && npm run build
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

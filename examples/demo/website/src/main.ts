@@ -1,0 +1,290 @@
+// The demo website: every page of a typical sign-in flow, built on the
+// official SuperTokens frontend library (supertokens-web-js) talking to a
+// Go backend that uses the Latchkey SDK. No framework: a page is a
+// function that fills <main>.
+import SuperTokens from 'supertokens-web-js';
+import Session from 'supertokens-web-js/recipe/session';
+import EmailPassword from 'supertokens-web-js/recipe/emailpassword';
+import EmailVerification from 'supertokens-web-js/recipe/emailverification';
+import './style.css';
+import { el, field, formError, setBusy, fieldErrors } from './dom';
+
+// Config is what the website server tells us about the backend.
+interface Config {
+  appName: string;
+  apiDomain: string;
+  apiBasePath: string;
+  websiteBasePath: string;
+}
+
+let config: Config;
+const main = document.getElementById('main') as HTMLElement;
+const nav = document.getElementById('nav') as HTMLElement;
+
+async function start(): Promise<void> {
+  config = await (await fetch('/config.json')).json();
+  SuperTokens.init({
+    appInfo: { appName: config.appName, apiDomain: config.apiDomain, apiBasePath: config.apiBasePath },
+    recipeList: [Session.init(), EmailPassword.init(), EmailVerification.init()],
+  });
+  document.addEventListener('click', (e) => {
+    const a = (e.target as HTMLElement).closest('a');
+    if (a && a.origin === location.origin && !a.hasAttribute('download') && !e.metaKey && !e.ctrlKey) {
+      e.preventDefault();
+      go(a.pathname + a.search);
+    }
+  });
+  window.addEventListener('popstate', () => void render());
+  await render();
+}
+
+function go(path: string): void {
+  history.pushState(null, '', path);
+  void render();
+}
+
+// render shows the page for the current path.
+async function render(): Promise<void> {
+  const signedIn = await Session.doesSessionExist();
+  nav.replaceChildren(
+    signedIn
+      ? el('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out')
+      : el('a', { href: `${config.websiteBasePath}` }, 'Sign in'),
+  );
+  const base = config.websiteBasePath;
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  let page: () => Promise<Node> | Node;
+  if (path === `${base}/reset-password`) page = resetPassword;
+  else if (path === `${base}/verify-email`) page = verifyEmail;
+  else if (path === base) page = signedIn ? () => redirect('/account') : authPage;
+  else if (path === '/account') page = signedIn ? account : () => redirect(base);
+  else page = () => redirect(signedIn ? '/account' : base);
+  main.replaceChildren(await page());
+  main.focus();
+}
+
+function redirect(path: string): Node {
+  history.replaceState(null, '', path);
+  queueMicrotask(() => void render());
+  return el('p', {}, 'Redirecting…');
+}
+
+async function signOut(): Promise<void> {
+  await Session.signOut();
+  go(config.websiteBasePath);
+}
+
+// authPage is sign-in and sign-up, one form with a switch.
+function authPage(): Node {
+  let mode: 'signin' | 'signup' = new URLSearchParams(location.search).get('show') === 'signup' ? 'signup' : 'signin';
+  const wrap = el('section', { class: 'card', 'aria-labelledby': 'auth-title' });
+  const draw = () => {
+    const title = el('h1', { id: 'auth-title' }, mode === 'signin' ? 'Sign in' : 'Sign up');
+    const email = field('email', 'Email', 'email', 'username');
+    const password = field('password', 'Password', 'password', mode === 'signin' ? 'current-password' : 'new-password');
+    const error = formError();
+    const submit = el('button', { type: 'submit' }, mode === 'signin' ? 'Sign in' : 'Sign up');
+    const form = el('form', { novalidate: '' }, email.row, password.row, error, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      setBusy(submit, true);
+      error.textContent = '';
+      try {
+        const formFields = [
+          { id: 'email', value: email.input.value },
+          { id: 'password', value: password.input.value },
+        ];
+        const res = mode === 'signin' ? await EmailPassword.signIn({ formFields }) : await EmailPassword.signUp({ formFields });
+        if (res.status === 'OK') {
+          go('/account');
+        } else if (res.status === 'FIELD_ERROR') {
+          fieldErrors(res.formFields, { email, password });
+        } else if (res.status === 'WRONG_CREDENTIALS_ERROR') {
+          error.textContent = 'Incorrect email and password combination.';
+        } else {
+          error.textContent = 'Signing in is not allowed for this account.';
+        }
+      } catch {
+        error.textContent = 'Something went wrong. Please try again.';
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+    const switcher = el(
+      'p',
+      {},
+      mode === 'signin' ? 'No account yet? ' : 'Already have an account? ',
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          onclick: () => {
+            mode = mode === 'signin' ? 'signup' : 'signin';
+            draw();
+          },
+        },
+        mode === 'signin' ? 'Sign up' : 'Sign in',
+      ),
+    );
+    const forgot = el('p', {}, el('a', { href: `${config.websiteBasePath}/reset-password` }, 'Forgot your password?'));
+    wrap.replaceChildren(title, form, switcher, ...(mode === 'signin' ? [forgot] : []));
+    email.input.focus();
+  };
+  draw();
+  return wrap;
+}
+
+// resetPassword asks for an email, or, with a token in the link, for the
+// new password.
+function resetPassword(): Node {
+  const hasToken = new URLSearchParams(location.search).has('token');
+  const card = el('section', { class: 'card', 'aria-labelledby': 'reset-title' });
+  const error = formError();
+  if (!hasToken) {
+    const email = field('email', 'Email', 'email', 'username');
+    const submit = el('button', { type: 'submit' }, 'Email me a reset link');
+    const form = el('form', { novalidate: '' }, email.row, error, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      setBusy(submit, true);
+      error.textContent = '';
+      try {
+        const res = await EmailPassword.sendPasswordResetEmail({ formFields: [{ id: 'email', value: email.input.value }] });
+        if (res.status === 'OK') {
+          card.replaceChildren(
+            el('h1', { id: 'reset-title' }, 'Check your email'),
+            el('p', { role: 'status' }, 'If an account exists for that email, a reset link is on its way. In the demo, the link is printed in the terminal that runs `latchkey demo`.'),
+          );
+        } else if (res.status === 'FIELD_ERROR') {
+          fieldErrors(res.formFields, { email });
+        } else {
+          error.textContent = 'A password reset is not allowed for this account.';
+        }
+      } catch {
+        error.textContent = 'Something went wrong. Please try again.';
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+    card.append(el('h1', { id: 'reset-title' }, 'Reset your password'), form);
+    return card;
+  }
+  const password = field('password', 'New password', 'password', 'new-password');
+  const submit = el('button', { type: 'submit' }, 'Change password');
+  const form = el('form', { novalidate: '' }, password.row, error, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    setBusy(submit, true);
+    error.textContent = '';
+    try {
+      const res = await EmailPassword.submitNewPassword({ formFields: [{ id: 'password', value: password.input.value }] });
+      if (res.status === 'OK') {
+        card.replaceChildren(
+          el('h1', { id: 'reset-title' }, 'Password changed'),
+          el('p', { role: 'status' }, 'Your password has been changed. ', el('a', { href: config.websiteBasePath }, 'Sign in')),
+        );
+      } else if (res.status === 'FIELD_ERROR') {
+        fieldErrors(res.formFields, { password });
+      } else {
+        error.textContent = 'This reset link is invalid or has expired. Ask for a new one.';
+      }
+    } catch {
+      error.textContent = 'Something went wrong. Please try again.';
+    } finally {
+      setBusy(submit, false);
+    }
+  });
+  card.append(el('h1', { id: 'reset-title' }, 'Choose a new password'), form);
+  return card;
+}
+
+// verifyEmail consumes the token in an email-verification link.
+async function verifyEmail(): Promise<Node> {
+  const card = el('section', { class: 'card', 'aria-labelledby': 'verify-title' });
+  if (!new URLSearchParams(location.search).has('token')) {
+    card.append(el('h1', { id: 'verify-title' }, 'Verify your email'), el('p', {}, 'Open the link from the verification email.'));
+    return card;
+  }
+  let message: string;
+  try {
+    const res = await EmailVerification.verifyEmail();
+    message = res.status === 'OK' ? 'Your email is verified.' : 'This verification link is invalid or has expired.';
+  } catch {
+    message = 'Something went wrong. Please try again.';
+  }
+  card.append(
+    el('h1', { id: 'verify-title' }, 'Email verification'),
+    el('p', { role: 'status' }, message),
+    el('p', {}, el('a', { href: '/account' }, 'Go to your account')),
+  );
+  return card;
+}
+
+interface UserInfo {
+  userId: string;
+  email: string;
+  emailVerified: boolean;
+  timeJoined: number;
+}
+
+interface SessionInfo {
+  sessionHandle: string;
+  userId: string;
+  accessTokenPayload: Record<string, unknown>;
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(config.apiDomain + path, { credentials: 'include' });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+// account is the protected page: who is signed in, and their session.
+async function account(): Promise<Node> {
+  const card = el('section', { class: 'card wide', 'aria-labelledby': 'account-title' });
+  let user: UserInfo;
+  let session: SessionInfo;
+  try {
+    [user, session] = await Promise.all([api<UserInfo>('/userinfo'), api<SessionInfo>('/sessioninfo')]);
+  } catch {
+    card.append(el('h1', { id: 'account-title' }, 'Your account'), el('p', { role: 'alert' }, 'Could not load your account. Try signing in again.'));
+    return card;
+  }
+  const verifyStatus = el('span', { id: 'verify-status' });
+  const verifyButton = el('button', { type: 'button', class: 'secondary' }, 'Send verification email');
+  verifyButton.addEventListener('click', async () => {
+    setBusy(verifyButton, true);
+    try {
+      const res = await EmailVerification.sendVerificationEmail();
+      verifyStatus.textContent =
+        res.status === 'OK' ? ' Sent: the link is printed in the terminal that runs `latchkey demo`.' : ' Your email is already verified.';
+    } catch {
+      verifyStatus.textContent = ' Could not send the email.';
+    } finally {
+      setBusy(verifyButton, false);
+    }
+  });
+  card.append(
+    el('h1', { id: 'account-title' }, 'Your account'),
+    el(
+      'dl',
+      { class: 'facts' },
+      el('dt', {}, 'User ID'),
+      el('dd', { id: 'user-id' }, user.userId),
+      el('dt', {}, 'Email'),
+      el('dd', { id: 'user-email' }, user.email),
+      el('dt', {}, 'Email verified'),
+      el('dd', {}, user.emailVerified ? 'Yes' : 'No', ...(user.emailVerified ? [] : [' ', verifyButton, verifyStatus])),
+      el('dt', {}, 'Joined'),
+      el('dd', {}, new Date(user.timeJoined).toLocaleString()),
+      el('dt', {}, 'Session handle'),
+      el('dd', { id: 'session-handle' }, session.sessionHandle),
+    ),
+    el('h2', {}, 'Access-token payload'),
+    el('pre', { id: 'access-token-payload', tabindex: '0' }, JSON.stringify(session.accessTokenPayload, null, 2)),
+  );
+  return card;
+}
+
+void start();

@@ -1,0 +1,57 @@
+// Package archtest keeps the module's dependencies pointing one way
+// (DESIGN.md): the SDK (the root package and recipe/*) never reaches the
+// core or the store, the core never reaches the SDK, and the store never
+// reaches either.
+package archtest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/latchkey-dev/latchkey"
+
+func TestDependencyDirection(t *testing.T) {
+	cases := []struct {
+		pkgs      string   // go list pattern
+		forbidden []string // import path prefixes none of them may depend on
+	}{
+		{module, []string{module + "/core", module + "/store", module + "/cmd", module + "/internal/openstore"}},
+		{module + "/recipe/...", []string{module + "/core", module + "/store", module + "/cmd", module + "/internal/openstore"}},
+		{module + "/emaildelivery/...", []string{module + "/core", module + "/store"}},
+		{module + "/core/...", []string{module + "/recipe", module + "/cmd", module + "/examples", module + "/emaildelivery"}},
+		{module + "/store/...", []string{module + "/core", module + "/recipe", module + "/cmd"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.pkgs, func(t *testing.T) {
+			// Without -test: the rule is about what ships; tests may wire
+			// both sides together.
+			out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", tc.pkgs).CombinedOutput()
+			if err != nil {
+				t.Fatalf("go list: %v\n%s", err, out)
+			}
+			for _, dep := range strings.Fields(string(out)) {
+				for _, f := range tc.forbidden {
+					if dep == f || strings.HasPrefix(dep, f+"/") {
+						t.Errorf("%s depends on %s", tc.pkgs, dep)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCoreTestIsTestOnly: core/coretest opens real stores for tests; the
+// shipped core must not depend on it.
+func TestCoreTestIsTestOnly(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", module+"/cmd/latchkey").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, module+"/core/coretest") || strings.Contains(dep, "chromedp") {
+			t.Errorf("the latchkey binary depends on %s", dep)
+		}
+	}
+}
