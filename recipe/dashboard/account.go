@@ -1,0 +1,383 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
+	"github.com/latchkey-dev/latchkey/recipe/emailverification"
+	"github.com/latchkey-dev/latchkey/recipe/session"
+)
+
+// verificationEmail returns the email that email verification checks for
+// a recipe user; a *latchkey.BadInputError when it has none.
+func (rc *Recipe) verificationEmail(ctx context.Context, recipeUserID string) (string, error) {
+	email, ok, err := rc.ev.EmailForUserID(ctx, recipeUserID)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", badInput("Failed to get email for recipe user id")
+	}
+	return email, nil
+}
+
+// isEmailVerified serves GET /dashboard/api/user/email/verify.
+// CDI: GET /recipe/user/email/verify.
+func (rc *Recipe) isEmailVerified(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "recipeUserId")
+	if err != nil {
+		return err
+	}
+	if rc.ev == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	email, err := rc.verificationEmail(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	svc, err := rc.ev.Service()
+	if err != nil {
+		return err
+	}
+	ok, err := svc.IsEmailVerified(r.Context(), id, email)
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", map[string]any{"isVerified": ok})
+	return nil
+}
+
+// setEmailVerified serves PUT /dashboard/api/user/email/verify: verify
+// with a token made and spent at once in the request's tenant, or
+// unverify. Without the email-verification recipe it answers
+// FEATURE_NOT_ENABLED_ERROR, which the UI shows, rather than node's error.
+func (rc *Recipe) setEmailVerified(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("recipeUserId")
+	if err != nil {
+		return err
+	}
+	verified, err := b.bool("verified")
+	if err != nil {
+		return err
+	}
+	if rc.ev == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	email, err := rc.verificationEmail(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	svc, err := rc.ev.Service()
+	if err != nil {
+		return err
+	}
+	if !verified {
+		if err := svc.UnverifyEmail(r.Context(), id, email); err != nil {
+			return err
+		}
+		writeStatus(w, "OK", nil)
+		return nil
+	}
+	tenant := latchkey.TenantID(r.Context())
+	token, err := svc.CreateEmailVerificationToken(r.Context(), tenant, id, email)
+	if errors.Is(err, emailverification.ErrEmailAlreadyVerified) {
+		writeStatus(w, "OK", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, _, err := svc.VerifyEmailUsingToken(r.Context(), tenant, token); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// sendVerificationEmail serves POST /dashboard/api/user/email/verify/token:
+// it emails a verification link, built for the request's tenant.
+func (rc *Recipe) sendVerificationEmail(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("recipeUserId")
+	if err != nil {
+		return err
+	}
+	if rc.ev == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	email, err := rc.verificationEmail(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	err = rc.ev.SendEmailVerificationEmail(r.Context(), latchkey.TenantID(r.Context()), id, email)
+	if errors.Is(err, emailverification.ErrEmailAlreadyVerified) {
+		writeStatus(w, "EMAIL_ALREADY_VERIFIED_ERROR", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// changePassword serves PUT /dashboard/api/user/password: the new password
+// must pass the sign-up password validator for the request's tenant.
+// CDI: PUT /recipe/user.
+func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("recipeUserId")
+	if err != nil {
+		return err
+	}
+	pw, err := b.string("newPassword")
+	if err != nil {
+		return err
+	}
+	if rc.ep == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	if err := rc.ep.ValidateSignUpField(r.Context(), latchkey.TenantID(r.Context()), "password", pw); err != nil {
+		writeStatus(w, "INVALID_PASSWORD_ERROR", map[string]any{"error": err.Error()})
+		return nil
+	}
+	_, err = rc.ep.UpdateEmailOrPassword(r.Context(), id, "", pw, false)
+	if errors.Is(err, emailpassword.ErrUnknownUserID) {
+		return badInput("Unknown User ID provided")
+	}
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// metadata serves GET /dashboard/api/user/metadata.
+func (rc *Recipe) metadata(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "userId")
+	if err != nil {
+		return err
+	}
+	if rc.md == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	md, err := rc.md.UserMetadata(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", map[string]any{"data": md})
+	return nil
+}
+
+// setMetadata serves PUT /dashboard/api/user/metadata: data is a string
+// holding a JSON object, which replaces the user's metadata.
+func (rc *Recipe) setMetadata(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("userId")
+	if err != nil {
+		return err
+	}
+	raw, err := b.string("data")
+	if err != nil {
+		return badInput("'data' must be a valid JSON body")
+	}
+	var data map[string]any
+	if json.Unmarshal([]byte(raw), &data) != nil || data == nil {
+		return badInput("'data' must be a valid JSON body")
+	}
+	if rc.md == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	// Clear, then set: the editor's object replaces the old one.
+	if err := rc.md.ClearUserMetadata(r.Context(), id); err != nil {
+		return err
+	}
+	if _, err := rc.md.UpdateUserMetadata(r.Context(), id, data); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// sessionJSON is a session as the UI lists it (reference/dashboard.md §6.4).
+type sessionJSON struct {
+	SessionHandle         string         `json:"sessionHandle"`
+	UserID                string         `json:"userId"`
+	RecipeUserID          string         `json:"recipeUserId"`
+	TenantID              string         `json:"tenantId"`
+	TimeCreated           int64          `json:"timeCreated"`
+	Expiry                int64          `json:"expiry"`
+	SessionDataInDatabase map[string]any `json:"sessionDataInDatabase"`
+	AccessTokenPayload    map[string]any `json:"accessTokenPayload"`
+}
+
+// sessions serves GET /dashboard/api/user/sessions: the user's sessions in
+// every tenant, each looked up a few at a time.
+// CDI: GET /recipe/session/user, GET /recipe/session.
+func (rc *Recipe) sessions(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "userId")
+	if err != nil {
+		return err
+	}
+	handles, err := rc.sess.SessionHandlesForUser(r.Context(), id, "")
+	if err != nil {
+		return err
+	}
+	infos := make([]*session.Information, len(handles))
+	errs := make([]error, len(handles))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, namesConcurrency)
+	for i, h := range handles {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			infos[i], errs[i] = rc.sess.SessionInformation(r.Context(), h)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	out := make([]sessionJSON, 0, len(infos))
+	for _, s := range infos {
+		if s == nil {
+			continue // ended between the two calls
+		}
+		out = append(out, sessionJSON{
+			SessionHandle: s.SessionHandle, UserID: s.UserID, RecipeUserID: s.RecipeUserID, TenantID: s.TenantID,
+			TimeCreated: s.TimeCreated.UnixMilli(), Expiry: s.Expiry.UnixMilli(),
+			SessionDataInDatabase: orEmpty(s.SessionDataInDatabase), AccessTokenPayload: orEmpty(s.AccessTokenPayload),
+		})
+	}
+	writeStatus(w, "OK", map[string]any{"sessions": out})
+	return nil
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// revokeSessions serves POST /dashboard/api/user/sessions.
+// CDI: POST /recipe/session/remove.
+func (rc *Recipe) revokeSessions(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	handles, err := b.strings("sessionHandles")
+	if err != nil {
+		return err
+	}
+	if len(handles) > 0 {
+		if _, err := rc.sess.Service().RevokeMultipleSessions(r.Context(), handles); err != nil {
+			return err
+		}
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// createEmailPasswordUser serves POST /dashboard/api/user/emailpassword:
+// a sign-up in the request's tenant, checked by the sign-up validators.
+// Function overrides of the email-password recipe run; its API overrides
+// do not.
+func (rc *Recipe) createEmailPasswordUser(w http.ResponseWriter, r *http.Request) error {
+	if rc.ep == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	email, err := b.string("email")
+	if err != nil {
+		return err
+	}
+	pw, err := b.string("password")
+	if err != nil {
+		return err
+	}
+	email = strings.TrimSpace(email)
+	tenant := latchkey.TenantID(r.Context())
+	if err := rc.ep.ValidateSignUpField(r.Context(), tenant, "email", email); err != nil {
+		writeStatus(w, "EMAIL_VALIDATION_ERROR", map[string]any{"message": err.Error()})
+		return nil
+	}
+	if err := rc.ep.ValidateSignUpField(r.Context(), tenant, "password", pw); err != nil {
+		writeStatus(w, "PASSWORD_VALIDATION_ERROR", map[string]any{"message": err.Error()})
+		return nil
+	}
+	res, err := rc.ep.SignUp(r.Context(), tenant, email, pw)
+	if errors.Is(err, emailpassword.ErrEmailAlreadyExists) {
+		writeStatus(w, "EMAIL_ALREADY_EXISTS_ERROR", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", map[string]any{"user": res.User, "recipeUserId": res.RecipeUserID})
+	return nil
+}
+
+// createPasswordlessUser serves POST /dashboard/api/user/passwordless: with
+// exactly one of email and phoneNumber, through a passwordless recipe that
+// implements passwordlessCreator; FEATURE_NOT_ENABLED_ERROR without one.
+func (rc *Recipe) createPasswordlessUser(w http.ResponseWriter, r *http.Request) error {
+	if rc.pwless == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var email, phone string
+	if b.has("email") {
+		if email, err = b.nonEmpty("email"); err != nil {
+			return err
+		}
+	}
+	if b.has("phoneNumber") {
+		if phone, err = b.nonEmpty("phoneNumber"); err != nil {
+			return err
+		}
+	}
+	if (email == "") == (phone == "") {
+		return badInput("Please provide exactly one of email or phoneNumber")
+	}
+	u, recipeUserID, created, err := rc.pwless.SignInUpWithoutCode(r.Context(), latchkey.TenantID(r.Context()), email, phone)
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", map[string]any{"createdNewRecipeUser": created, "user": u, "recipeUserId": recipeUserID})
+	return nil
+}

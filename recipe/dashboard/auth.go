@@ -1,0 +1,204 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/latchkey-dev/latchkey"
+)
+
+// access says who may call an API.
+type access int
+
+const (
+	// open: anyone (sign-in, key validation).
+	open access = iota
+	// read: any signed-in account.
+	read
+	// write: an account that may change things (Config.Admins).
+	write
+)
+
+// Messages of the 401 and 403 answers (reference/dashboard.md §3.3).
+const (
+	msgUnauthorised = "Unauthorised access"
+	msgForbidden    = "You are not permitted to perform this operation"
+)
+
+// maxTokenLen bounds the bearer value sent to the core: session ids are
+// UUIDs, and anything much longer is not one.
+const maxTokenLen = 512
+
+// caller is the signed-in dashboard account of a request.
+type caller struct {
+	// email is the account's email; "" in API-key mode.
+	email string
+	// canWrite reports whether the account may change things.
+	canWrite bool
+	// token is the bearer value: the dashboard session id, or the key.
+	token string
+}
+
+type callerKey struct{}
+
+// callerFrom returns the caller that protect put in ctx.
+func callerFrom(ctx context.Context) caller {
+	c, _ := ctx.Value(callerKey{}).(caller)
+	return c
+}
+
+// apiFunc serves one dashboard API.
+type apiFunc func(w http.ResponseWriter, r *http.Request) error
+
+// guard wraps an API: it sets the security headers, checks who calls
+// (401), whether they may (403), and marks the answer uncacheable.
+func (rc *Recipe) guard(a access, h apiFunc) latchkey.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		rc.setSecurityHeaders(w.Header())
+		w.Header().Set("Cache-Control", "no-store")
+		if a == open {
+			return h(w, r)
+		}
+		c, ok, err := rc.authenticate(r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			latchkey.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": msgUnauthorised})
+			return nil
+		}
+		if a == write && !c.canWrite {
+			latchkey.WriteJSON(w, http.StatusForbidden, map[string]string{"message": msgForbidden})
+			return nil
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+	}
+}
+
+// bearerToken returns the value of "Authorization: Bearer <value>", or "".
+func bearerToken(r *http.Request) string {
+	f := strings.Fields(r.Header.Get("Authorization"))
+	if len(f) != 2 || !strings.EqualFold(f[0], "Bearer") || len(f[1]) > maxTokenLen {
+		return ""
+	}
+	return f[1]
+}
+
+// keyMatches compares a bearer value with Config.APIKey in constant time.
+func (rc *Recipe) keyMatches(token string) bool {
+	if rc.cfg.APIKey == "" || token == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(sum[:], rc.apiKeySum[:]) == 1
+}
+
+// authenticate checks the bearer token: the API key, or a dashboard
+// session that the core still knows. ok=false means 401; an error means
+// the core could not be asked.
+func (rc *Recipe) authenticate(r *http.Request) (c caller, ok bool, err error) {
+	token := bearerToken(r)
+	if token == "" {
+		return caller{}, false, nil
+	}
+	if rc.cfg.APIKey != "" {
+		return caller{canWrite: true, token: token}, rc.keyMatches(token), nil
+	}
+	var a struct {
+		Status string `json:"status"`
+		Email  string `json:"email"`
+	}
+	err = rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/recipe/dashboard/session/verify",
+		Body: map[string]string{"sessionId": token}, RecipeID: RecipeID}, &a)
+	var ce *latchkey.CoreError
+	if errors.As(err, &ce) && ce.Code == http.StatusBadRequest {
+		return caller{}, false, nil // a token the core cannot even read
+	}
+	if err != nil {
+		return caller{}, false, err
+	}
+	email := normaliseEmail(a.Email)
+	if a.Status != "OK" || email == "" {
+		// INVALID_SESSION_ERROR, USER_SUSPENDED_ERROR; or no email, so no
+		// way to check the admin list.
+		return caller{}, false, nil
+	}
+	return caller{email: email, canWrite: rc.admins == nil || rc.admins[email], token: token}, true, nil
+}
+
+// signIn serves POST /dashboard/api/signin: the core's answer, as it is.
+// CDI: POST /recipe/dashboard/signin.
+func (rc *Recipe) signIn(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var in [2]string
+	for i, name := range []string{"email", "password"} {
+		if in[i], err = b.string(name); err != nil || strings.TrimSpace(in[i]) == "" {
+			return badInput("Missing required parameter '" + name + "'")
+		}
+	}
+	var out map[string]any
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/recipe/dashboard/signin",
+		Body: map[string]string{"email": strings.TrimSpace(in[0]), "password": in[1]}, RecipeID: RecipeID}, &out); err != nil {
+		return err
+	}
+	latchkey.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// validateKey serves POST /dashboard/api/key/validate: 200 OK when the
+// bearer value is the API key, else 401.
+func (rc *Recipe) validateKey(w http.ResponseWriter, r *http.Request) error {
+	if !rc.keyMatches(bearerToken(r)) {
+		latchkey.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": msgUnauthorised})
+		return nil
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// signOut serves POST /dashboard/api/signout: it ends the dashboard
+// session (nothing to end in API-key mode).
+// CDI: DELETE /recipe/dashboard/session.
+func (rc *Recipe) signOut(w http.ResponseWriter, r *http.Request) error {
+	if rc.cfg.APIKey == "" {
+		q := url.Values{"sessionId": {callerFrom(r.Context()).token}}
+		if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "DELETE", Path: "/recipe/dashboard/session", Query: q, RecipeID: RecipeID}, nil); err != nil {
+			return err
+		}
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// analytics serves POST /dashboard/api/analytics. Latchkey sends no
+// telemetry anywhere: it checks the request as the reference does and
+// answers OK.
+func (rc *Recipe) analytics(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"email", "dashboardVersion"} {
+		if !b.has(name) {
+			return badInput("Missing required property '" + name + "'")
+		}
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// me serves GET /dashboard/api/me: who is signed in and whether they may
+// write, so that the UI can disable what they may not do.
+func (rc *Recipe) me(w http.ResponseWriter, r *http.Request) error {
+	c := callerFrom(r.Context())
+	writeStatus(w, "OK", map[string]any{"email": c.email, "canWrite": c.canWrite, "authMode": rc.authMode()})
+	return nil
+}

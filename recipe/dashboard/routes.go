@@ -1,0 +1,63 @@
+package dashboard
+
+import "github.com/latchkey-dev/latchkey"
+
+// Routes implements latchkey.RouteProvider: the API table of
+// reference/dashboard.md §6 (plus GET /me), then the UI. Each API also
+// answers below a tenant segment, {apiBasePath}/{tenantId}/dashboard/api/…
+// The API routes come first: the UI route takes every GET below
+// /dashboard, and on equal matches the first route wins.
+func (rc *Recipe) Routes() []latchkey.Route {
+	api := []struct {
+		method, path string
+		access       access
+		h            apiFunc
+	}{
+		// §6.1 Auth, shell, misc.
+		{"POST", "/signin", open, rc.signIn},
+		{"POST", "/key/validate", open, rc.validateKey},
+		{"POST", "/signout", read, rc.signOut},
+		{"POST", "/analytics", read, rc.analytics},
+		{"GET", "/me", read, rc.me},
+		{"GET", "/search/tags", read, rc.searchTags},
+		// §6.7, the tenant list only.
+		{"GET", "/tenants", read, rc.tenants},
+		// §6.2 Users.
+		{"GET", "/users", read, rc.users},
+		{"GET", "/users/count", read, rc.usersCount},
+		// §6.3 Single user.
+		{"GET", "/user", read, rc.user},
+		{"PUT", "/user", write, rc.updateUser},
+		{"DELETE", "/user", write, rc.deleteUser},
+		{"GET", "/user/unlink", write, rc.unlink}, // a GET that changes things
+		// §6.4 Email verification, password, metadata, sessions.
+		{"GET", "/user/email/verify", read, rc.isEmailVerified},
+		{"PUT", "/user/email/verify", write, rc.setEmailVerified},
+		{"POST", "/user/email/verify/token", write, rc.sendVerificationEmail},
+		{"PUT", "/user/password", write, rc.changePassword},
+		{"GET", "/user/metadata", read, rc.metadata},
+		{"PUT", "/user/metadata", write, rc.setMetadata},
+		{"GET", "/user/sessions", read, rc.sessions},
+		{"POST", "/user/sessions", write, rc.revokeSessions},
+		// §6.5 Creating app users.
+		{"POST", "/user/emailpassword", write, rc.createEmailPasswordUser},
+		{"POST", "/user/passwordless", write, rc.createPasswordlessUser},
+		// §6.6 User roles.
+		{"GET", "/userroles/roles", read, rc.allRoles},
+		{"PUT", "/userroles/role", write, rc.createRole},
+		{"DELETE", "/userroles/role", write, rc.deleteRole},
+		{"GET", "/userroles/role/permissions", read, rc.rolePermissions},
+		{"PUT", "/userroles/role/permissions/remove", write, rc.removePermissions},
+		{"GET", "/userroles/user/roles", read, rc.userRoles},
+		{"PUT", "/userroles/user/roles", write, rc.addUserRole},
+		{"DELETE", "/userroles/user/roles", write, rc.removeUserRole},
+	}
+	routes := make([]latchkey.Route, 0, len(api)+2)
+	for _, a := range api {
+		routes = append(routes, latchkey.Route{Method: a.method, Path: "/dashboard/api" + a.path, Handler: rc.guard(a.access, a.h)})
+	}
+	return append(routes,
+		latchkey.Route{Method: "GET", Path: "/dashboard", Prefix: true, Handler: rc.serveUI},
+		latchkey.Route{Method: "HEAD", Path: "/dashboard", Prefix: true, Handler: rc.serveUI},
+	)
+}

@@ -1,0 +1,418 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
+)
+
+// Limits of the core's GET /users (reference/dashboard.md §8): a page holds
+// at most 500 users; a search, which has no pages, up to 1000.
+const (
+	maxPageLimit   = 500
+	maxSearchLimit = 1000
+)
+
+// namesConcurrency bounds the metadata calls that put names on a page of
+// users: enough to hide the per-call latency of a remote core, few enough
+// not to flood it with a 1000-user search.
+const namesConcurrency = 8
+
+// searchTags are the core's search parameters, passed through from the
+// UI's query.
+var searchTags = []string{"email", "phone", "provider"}
+
+// notEnabledName is the name the UI shows as "not editable" when the
+// metadata recipe is not configured.
+const notEnabledName = "FEATURE_NOT_ENABLED"
+
+// listedUser is a user of the list: names only when set.
+type listedUser struct {
+	latchkey.User
+	FirstName string `json:"firstName,omitempty"`
+	LastName  string `json:"lastName,omitempty"`
+}
+
+// detailedUser is the user of GET /user: names always, "" when unset.
+type detailedUser struct {
+	latchkey.User
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+}
+
+// searchTags serves GET /dashboard/api/search/tags.
+// CDI: GET /user/search/tags.
+func (rc *Recipe) searchTags(w http.ResponseWriter, r *http.Request) error {
+	var a struct {
+		Tags []string `json:"tags"`
+	}
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/user/search/tags"}, &a); err != nil {
+		return err
+	}
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	writeStatus(w, "OK", map[string]any{"tags": a.Tags})
+	return nil
+}
+
+// tenants serves GET /dashboard/api/tenants: every tenant with the first
+// factors that it allows and this backend can serve.
+// CDI: GET /recipe/multitenancy/tenant/list/v2.
+func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
+	var a struct {
+		Tenants []struct {
+			TenantID     string   `json:"tenantId"`
+			FirstFactors []string `json:"firstFactors"`
+		} `json:"tenants"`
+	}
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/recipe/multitenancy/tenant/list/v2", RecipeID: "multitenancy"}, &a); err != nil {
+		return err
+	}
+	available := rc.availableFactors()
+	type tenant struct {
+		TenantID     string   `json:"tenantId"`
+		FirstFactors []string `json:"firstFactors"`
+	}
+	out := make([]tenant, 0, len(a.Tenants))
+	for _, t := range a.Tenants {
+		factors := available
+		if t.FirstFactors != nil {
+			// The tenant's own list, less what no recipe here serves.
+			factors = []string{}
+			for _, f := range t.FirstFactors {
+				for _, ok := range available {
+					if f == ok {
+						factors = append(factors, f)
+						break
+					}
+				}
+			}
+		}
+		out = append(out, tenant{TenantID: t.TenantID, FirstFactors: factors})
+	}
+	writeStatus(w, "OK", map[string]any{"tenants": out})
+	return nil
+}
+
+// availableFactors are the first factors the configured recipes serve.
+func (rc *Recipe) availableFactors() []string {
+	out := []string{}
+	if rc.ep != nil {
+		out = append(out, "emailpassword")
+	}
+	if rc.pwless != nil {
+		out = append(out, "otp-email", "otp-phone", "link-email", "link-phone")
+	}
+	return out
+}
+
+// users serves GET /dashboard/api/users: a page of the tenant's users,
+// newest first unless timeJoinedOrder=ASC, or the result of a search by
+// email, phone or provider, with names from the user metadata.
+// CDI: GET /{tenantId}/users.
+func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if strings.TrimSpace(q.Get("limit")) == "" {
+		return badInput("Missing required parameter 'limit'")
+	}
+	limit, err := positiveInt("limit", q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	order := q.Get("timeJoinedOrder")
+	if order == "" {
+		order = "DESC"
+	}
+	if order != "ASC" && order != "DESC" {
+		return badInput("Invalid value received for 'timeJoinedOrder': use ASC or DESC")
+	}
+	cq := url.Values{"timeJoinedOrder": {order}}
+	max := maxPageLimit
+	for _, tag := range searchTags {
+		if v, ok := q[tag]; ok {
+			cq.Set(tag, v[0])
+			max = maxSearchLimit
+		}
+	}
+	// The UI's search asks for 1000; a larger number is capped rather than
+	// refused, since the core would answer 400 (supertokens-node#997).
+	cq.Set("limit", strconv.Itoa(min(limit, max)))
+	if t := q.Get("paginationToken"); t != "" {
+		cq.Set("paginationToken", t)
+	}
+	var a struct {
+		Users               []latchkey.User `json:"users"`
+		NextPaginationToken string          `json:"nextPaginationToken"`
+	}
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/users", TenantID: latchkey.TenantID(r.Context()), Query: cq}, &a); err != nil {
+		return err
+	}
+	users, err := rc.withNames(r.Context(), a.Users)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"users": users}
+	if a.NextPaginationToken != "" {
+		out["nextPaginationToken"] = a.NextPaginationToken
+	}
+	writeStatus(w, "OK", out)
+	return nil
+}
+
+// withNames adds first_name and last_name from each user's metadata, a
+// few users at a time.
+func (rc *Recipe) withNames(ctx context.Context, users []latchkey.User) ([]listedUser, error) {
+	out := make([]listedUser, len(users))
+	for i := range users {
+		out[i].User = users[i]
+	}
+	if rc.md == nil || len(users) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	sem := make(chan struct{}, namesConcurrency)
+	for i := range out {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			md, err := rc.md.UserMetadata(ctx, out[i].ID)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+				return
+			}
+			out[i].FirstName, out[i].LastName = names(md)
+		})
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	return out, firstErr
+}
+
+// names returns the string values of first_name and last_name.
+func names(md map[string]any) (first, last string) {
+	first, _ = md["first_name"].(string)
+	last, _ = md["last_name"].(string)
+	return first, last
+}
+
+// usersCount serves GET /dashboard/api/users/count: the tenant's users.
+// CDI: GET /{tenantId}/users/count.
+func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
+	var a struct {
+		Count int64 `json:"count"`
+	}
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/users/count", TenantID: latchkey.TenantID(r.Context())}, &a); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", map[string]any{"count": a.Count})
+	return nil
+}
+
+// user serves GET /dashboard/api/user: one user by user or recipe user
+// id, with names ("FEATURE_NOT_ENABLED" without the metadata recipe).
+// CDI: GET /user/id, GET /recipe/user/metadata.
+func (rc *Recipe) user(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "userId")
+	if err != nil {
+		return err
+	}
+	u, err := rc.lk.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		writeStatus(w, "NO_USER_FOUND_ERROR", nil)
+		return nil
+	}
+	out := detailedUser{User: *u, FirstName: notEnabledName, LastName: notEnabledName}
+	if rc.md != nil {
+		md, err := rc.md.UserMetadata(r.Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		out.FirstName, out.LastName = names(md)
+	}
+	writeStatus(w, "OK", map[string]any{"user": out})
+	return nil
+}
+
+// loginMethod finds the user and login method of a recipe user id; a
+// *latchkey.BadInputError when there is none.
+func (rc *Recipe) loginMethod(ctx context.Context, recipeUserID string) (*latchkey.User, latchkey.LoginMethod, error) {
+	u, err := rc.lk.User(ctx, recipeUserID)
+	if err != nil {
+		return nil, latchkey.LoginMethod{}, err
+	}
+	if u != nil {
+		if m, ok := u.LoginMethod(recipeUserID); ok {
+			return u, m, nil
+		}
+	}
+	return nil, latchkey.LoginMethod{}, badInput("Unknown User ID provided")
+}
+
+// updateUser serves PUT /dashboard/api/user: names, then email, then
+// phone of one login method; an empty string leaves a value unchanged.
+func (rc *Recipe) updateUser(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var in [6]string
+	for i, name := range []string{"recipeUserId", "recipeId", "firstName", "lastName", "email", "phone"} {
+		if in[i], err = b.string(name); err != nil {
+			return err
+		}
+		in[i] = strings.TrimSpace(in[i])
+	}
+	recipeUserID, recipeID, first, last, email, phone := in[0], in[1], in[2], in[3], in[4], in[5]
+	switch recipeID {
+	case "emailpassword", "thirdparty", "passwordless", "webauthn":
+	default:
+		return badInput("Invalid recipe id")
+	}
+	u, m, err := rc.loginMethod(r.Context(), recipeUserID)
+	if err != nil {
+		return err
+	}
+	if m.RecipeID != recipeID {
+		return badInput("'recipeId' is not the recipe of that login method")
+	}
+	if (first != "" || last != "") && rc.md != nil {
+		update := map[string]any{}
+		if first != "" {
+			update["first_name"] = first
+		}
+		if last != "" {
+			update["last_name"] = last
+		}
+		if _, err := rc.md.UpdateUserMetadata(r.Context(), u.ID, update); err != nil {
+			return err
+		}
+	}
+	if email != "" {
+		status, msg, err := rc.updateEmail(r.Context(), latchkey.TenantID(r.Context()), m, email)
+		if err != nil {
+			return err
+		}
+		if status != "OK" {
+			writeError(w, status, "error", msg)
+			return nil
+		}
+	}
+	if phone != "" {
+		if m.RecipeID != "passwordless" {
+			writeError(w, "PHONE_NUMBER_CHANGE_NOT_ALLOWED_ERROR", "error", "Only a passwordless login method has a phone number")
+			return nil
+		}
+		// Until a passwordless recipe exists, nothing here can change it.
+		return badInput("The passwordless recipe is not configured on this backend")
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// updateEmail changes the email of login method m, after the recipe's
+// email validator for tenantID. It returns the status and, for a refusal,
+// the message to show.
+func (rc *Recipe) updateEmail(ctx context.Context, tenantID string, m latchkey.LoginMethod, email string) (status, msg string, err error) {
+	switch m.RecipeID {
+	case "emailpassword":
+		if rc.ep == nil {
+			return "", "", badInput("The emailpassword recipe is not configured on this backend")
+		}
+		if err := rc.ep.ValidateSignUpField(ctx, tenantID, "email", email); err != nil {
+			return "INVALID_EMAIL_ERROR", err.Error(), nil
+		}
+		_, err := rc.ep.UpdateEmailOrPassword(ctx, m.RecipeUserID, email, "", false)
+		switch {
+		case errors.Is(err, emailpassword.ErrEmailAlreadyExists):
+			return "EMAIL_ALREADY_EXISTS_ERROR", "", nil
+		case errors.Is(err, emailpassword.ErrUnknownUserID):
+			return "", "", badInput("Unknown User ID provided")
+		case err != nil:
+			return "", "", err
+		}
+		return "OK", "", nil
+	case "thirdparty":
+		return "EMAIL_CHANGE_NOT_ALLOWED_ERROR", "The email of a third-party login method comes from its provider and cannot be changed here", nil
+	}
+	return "", "", badInput("The " + m.RecipeID + " recipe is not configured on this backend")
+}
+
+// writeError answers 200 {"status": status, key: msg}, or just the status
+// when msg is "".
+func writeError(w http.ResponseWriter, status, key, msg string) {
+	if msg == "" {
+		writeStatus(w, status, nil)
+		return
+	}
+	writeStatus(w, status, map[string]any{key: msg})
+}
+
+// deleteUser serves DELETE /dashboard/api/user. Without account linking
+// removeAllLinkedAccounts changes nothing, but is still checked.
+// CDI: POST /user/remove.
+func (rc *Recipe) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "userId")
+	if err != nil {
+		return err
+	}
+	all := true
+	switch v := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("removeAllLinkedAccounts"))); v {
+	case "", "true":
+	case "false":
+		all = false
+	default:
+		return badInput("'removeAllLinkedAccounts' must be true or false")
+	}
+	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/user/remove",
+		Body: map[string]any{"userId": id, "removeAllLinkedAccounts": all}}, nil); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
+
+// unlink serves GET /dashboard/api/user/unlink. Latchkey has no account
+// linking, so every login method is already its own user: for a known
+// recipe user there is nothing to do. It is still a write, refused to
+// read-only accounts.
+func (rc *Recipe) unlink(w http.ResponseWriter, r *http.Request) error {
+	id, err := query(r, "recipeUserId")
+	if err != nil {
+		return err
+	}
+	if _, _, err := rc.loginMethod(r.Context(), id); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}
