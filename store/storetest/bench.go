@@ -47,6 +47,8 @@ func BenchmarkUsers(b *testing.B, s store.Store) {
 		{"SearchBroad", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"} })},
 		{"SearchBroadDesc", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"}; q.Descending = true })},
 		{"SearchDomain", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"gmail.com"} })},
+		// The CDI returns up to 1,000 search results at once.
+		{"SearchBroad1000", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"}; q.Limit = 1000 })},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var n int

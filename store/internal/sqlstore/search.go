@@ -113,52 +113,65 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	if !ok {
 		return []string{}, nil
 	}
-	recipes := dedupe(q.RecipeIDs)
-	recipeCond := func(a *argList) string {
-		if len(recipes) == 0 {
-			return ""
-		}
-		return " AND recipe_id IN (" + a.in(recipes) + ")"
-	}
-
-	// Count the first field's matches, stopping at the threshold.
-	var probe argList
-	tenant := probe.add(q.TenantID)
+	query, args := probeQuery(q, fields)
 	var n int
-	if err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+
-		strings.Join(fields[0].branches(&probe, tenant, recipeCond(&probe)), " UNION ALL ")+
-		" LIMIT "+probe.add(denseMatches(q.Limit))+") AS p", probe.args...).Scan(&n); err != nil {
+	if err := s.reader.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return nil, s.wrap("search users", err)
 	}
-
-	var a argList
-	tenant = a.add(q.TenantID)
-	var b strings.Builder
-	if n < denseMatches(q.Limit) {
-		// Few: the UNION of the range scans also folds an identifier that
-		// matches two terms into one row.
-		b.WriteString("SELECT user_id FROM (" +
-			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a)), " UNION ") + ") AS m WHERE 1 = 1")
-	} else {
-		// Many: one pass in listing order over the tenant's identifiers of
-		// the field's type, filtering on the values the index carries.
-		b.WriteString("SELECT user_id FROM " + s.dialect.SearchWalkFrom + " WHERE tenant_id = " + tenant +
-			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a) + recipeCond(&a))
-	}
-	b.WriteString(cursorCond(&a, q))
-	// Fields are ANDed: each further field is a semi-join on user id.
-	for _, f := range fields[1:] {
-		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
-			strings.Join(f.branches(&a, tenant, recipeCond(&a)), " UNION ") + ") AS f)")
-	}
-	b.WriteString(orderBy(q.Descending))
-	b.WriteString(" LIMIT " + a.add(q.Limit))
-
-	ids, err := scanStrings(s.reader.QueryContext(ctx, b.String(), a.args...))
+	query, args = searchQuery(s.dialect, q, fields, n >= denseMatches(q.Limit))
+	ids, err := scanStrings(s.reader.QueryContext(ctx, query, args...))
 	if err != nil {
 		return nil, s.wrap("search users", err)
 	}
 	// In the walk, a user with two matching identifiers of one type would
 	// come twice; without account linking a user has one per type.
 	return dedupe(ids), nil
+}
+
+// recipeCond restricts identifiers to the query's recipes, if any.
+func recipeCond(a *argList, q store.ListUsersQuery) string {
+	recipes := dedupe(q.RecipeIDs)
+	if len(recipes) == 0 {
+		return ""
+	}
+	return " AND recipe_id IN (" + a.in(recipes) + ")"
+}
+
+// probeQuery counts the first field's matches, stopping at
+// denseMatches(q.Limit) so that the count itself stays cheap.
+func probeQuery(q store.ListUsersQuery, fields []searchField) (string, []any) {
+	var a argList
+	tenant := a.add(q.TenantID)
+	branches := fields[0].branches(&a, tenant, recipeCond(&a, q))
+	return "SELECT COUNT(*) FROM (" + strings.Join(branches, " UNION ALL ") +
+		" LIMIT " + a.add(denseMatches(q.Limit)) + ") AS p", a.args
+}
+
+// searchQuery selects one page of matching user ids: by sorting every
+// match of the first field, or, when dense, by walking its identifiers in
+// listing order.
+func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense bool) (string, []any) {
+	var a argList
+	tenant := a.add(q.TenantID)
+	var b strings.Builder
+	if !dense {
+		// The UNION of the range scans also folds an identifier that
+		// matches two terms into one row.
+		b.WriteString("SELECT user_id FROM (" +
+			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a, q)), " UNION ") + ") AS m WHERE 1 = 1")
+	} else {
+		// One pass in listing order over the tenant's identifiers of the
+		// field's type, filtering on the values the index carries.
+		b.WriteString("SELECT user_id FROM " + d.SearchWalkFrom + " WHERE tenant_id = " + tenant +
+			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a) + recipeCond(&a, q))
+	}
+	b.WriteString(cursorCond(&a, q))
+	// Fields are ANDed: each further field is a semi-join on user id.
+	for _, f := range fields[1:] {
+		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
+			strings.Join(f.branches(&a, tenant, recipeCond(&a, q)), " UNION ") + ") AS f)")
+	}
+	b.WriteString(orderBy(q.Descending))
+	b.WriteString(" LIMIT " + a.add(q.Limit))
+	return b.String(), a.args
 }

@@ -1,0 +1,127 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/latchkey-dev/latchkey/store"
+	"github.com/latchkey-dev/latchkey/store/internal/sqlstore"
+	"github.com/latchkey-dev/latchkey/store/sqlite"
+)
+
+// sqliteDialect is the part of store/sqlite's dialect that shapes queries.
+var sqliteDialect = sqlstore.Dialect{SearchWalkFrom: "account_infos INDEXED BY account_infos_walk"}
+
+// TestSQLitePlans checks, with EXPLAIN QUERY PLAN on a real SQLite file,
+// that the listing and search queries are index range scans: no full
+// scan anywhere, and no sort of the whole result where the index gives the
+// order. (PostgreSQL picks plans from statistics; bench/users1m and
+// storetest.BenchmarkUsers cover it.)
+func TestSQLitePlans(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	users := make([]store.EmailPasswordUser, 500)
+	for i := range users {
+		users[i] = store.EmailPasswordUser{ID: fmt.Sprintf("u%04d", i), TenantID: "public",
+			Email: fmt.Sprintf("user%d@example.com", i), PasswordHash: "h", TimeJoined: time.UnixMilli(int64(i / 3))}
+	}
+	if err := db.BulkLoadEmailPasswordUsers(t.Context(), users); err != nil {
+		t.Fatal(err)
+	}
+
+	plan := func(query string, args []any) string {
+		t.Helper()
+		rows, err := db.Writer().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Fatalf("explain %s: %v", query, err)
+		}
+		defer rows.Close()
+		var lines []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, detail)
+		}
+		return strings.Join(lines, "\n")
+	}
+	cursor := &store.UserCursor{UserID: "u0100", TimeJoined: time.UnixMilli(33)}
+	q := func(desc bool, after *store.UserCursor, recipes ...string) store.ListUsersQuery {
+		return store.ListUsersQuery{TenantID: "public", Limit: 101, Descending: desc, After: after, RecipeIDs: recipes}
+	}
+	search := func(desc bool, terms ...string) store.ListUsersQuery {
+		r := q(desc, nil)
+		r.Search.Emails = terms
+		return r
+	}
+	const (
+		noSort      = "no sort"
+		partialSort = "sorts only ties"
+		anySort     = "may sort"
+	)
+	type check struct {
+		name  string
+		query string
+		args  []any
+		want  []string // substrings of the plan
+		sort  string
+	}
+	var checks []check
+	for _, desc := range []bool{false, true} {
+		idx := map[bool]string{false: "asc", true: "desc"}[desc]
+		for _, after := range []*store.UserCursor{nil, cursor} {
+			name := fmt.Sprintf("list desc=%v cursor=%v", desc, after != nil)
+			query, args := sqlstore.ListSQL(q(desc, after))
+			checks = append(checks, check{name, query, args, []string{"COVERING INDEX tenant_users_page_" + idx}, noSort})
+			query, args = sqlstore.ListSQL(q(desc, after, store.RecipeEmailPassword))
+			checks = append(checks, check{name + " one recipe", query, args, []string{"COVERING INDEX tenant_users_recipe_page_" + idx}, noSort})
+			query, args = sqlstore.ListSQL(q(desc, after, store.RecipeEmailPassword, store.RecipeThirdParty))
+			checks = append(checks, check{name + " two recipes", query, args, []string{"COVERING INDEX tenant_users_recipe_page_" + idx}, anySort})
+		}
+		probe, pargs, few, fargs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user1", "exa"), false)
+		ranges := []string{"account_infos USING PRIMARY KEY (tenant_id=? AND info_type=? AND info_value>? AND info_value<?)",
+			"account_infos USING COVERING INDEX account_infos_domain (tenant_id=? AND info_type=? AND email_domain>? AND email_domain<?)"}
+		checks = append(checks,
+			check{"probe", probe, pargs, ranges, noSort},
+			check{fmt.Sprintf("search few desc=%v", desc), few, fargs, ranges, anySort})
+		_, _, many, margs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user"), true)
+		walkSort := map[bool]string{false: partialSort, true: noSort}[desc]
+		checks = append(checks, check{fmt.Sprintf("search many desc=%v", desc), many, margs,
+			[]string{"COVERING INDEX account_infos_walk (tenant_id=? AND info_type=?)"}, walkSort})
+	}
+
+	for _, c := range checks {
+		p := plan(c.query, c.args)
+		for _, w := range c.want {
+			if !strings.Contains(p, w) {
+				t.Errorf("%s: plan lacks %q:\n%s\n%s", c.name, w, p, c.query)
+			}
+		}
+		for _, line := range strings.Split(p, "\n") {
+			if strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, "SUBQUERY") && !strings.HasPrefix(line, "SCAN m") &&
+				!strings.HasPrefix(line, "SCAN u") && !strings.HasPrefix(line, "SCAN r") && !strings.HasPrefix(line, "SCAN p") {
+				t.Errorf("%s: full scan %q:\n%s", c.name, line, p)
+			}
+		}
+		full := strings.Contains(p, "TEMP B-TREE FOR ORDER BY")
+		right := strings.Contains(p, "TEMP B-TREE FOR RIGHT PART OF ORDER BY")
+		switch c.sort {
+		case noSort:
+			if full || right {
+				t.Errorf("%s: sorts although the index gives the order:\n%s", c.name, p)
+			}
+		case partialSort:
+			if full {
+				t.Errorf("%s: sorts every row, want only ties sorted:\n%s", c.name, p)
+			}
+		}
+	}
+}
