@@ -47,6 +47,7 @@ func BenchmarkUsers(b *testing.B, s store.Store) {
 		{"SearchBroad", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"} })},
 		{"SearchBroadDesc", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"}; q.Descending = true })},
 		{"SearchDomain", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"gmail.com"} })},
+		{"ListFirstPage500", q(func(q *store.ListUsersQuery) { q.Limit = 501 })},
 		// The CDI returns up to 1,000 search results at once.
 		{"SearchBroad1000", q(func(q *store.ListUsersQuery) { q.Search.Emails = []string{"john"}; q.Limit = 1000 })},
 	} {

@@ -277,9 +277,10 @@ func testSearch(t *testing.T, open Opener) {
 		"u1": "a_b@x.com",
 		"u2": "axb@x.com",
 		"p":  "a%b@x.com",
+		"x":  "examiner@example.net", // local part and domain both match "ex"
 	}
 	// Distinct times in this order, so ascending results are this order.
-	names := []string{"j1", "j2", "a", "b", "z", "u1", "u2", "p"}
+	names := []string{"j1", "j2", "a", "b", "z", "u1", "u2", "p", "x"}
 	id := map[string]string{}
 	for i, name := range names {
 		u := createEP(t, ctx, s, epUser(emails[name], at(int64(i))))
@@ -301,7 +302,9 @@ func testSearch(t *testing.T, open Opener) {
 		{"full email", store.UserSearch{Emails: []string{"john.smith@example.com"}}, nil, []string{"j1"}},
 		{"domain", store.UserSearch{Emails: []string{"gmail"}}, nil, []string{"j2"}},
 		{"full domain", store.UserSearch{Emails: []string{"example.com"}}, nil, []string{"j1", "b"}},
-		{"short prefix", store.UserSearch{Emails: []string{"ex"}}, nil, []string{"j1", "b", "z"}},
+		{"short prefix", store.UserSearch{Emails: []string{"ex"}}, nil, []string{"j1", "b", "z", "x"}},
+		{"overlapping terms", store.UserSearch{Emails: []string{"exam", "ex", "examiner@"}}, nil, []string{"j1", "b", "z", "x"}},
+		{"overlapping terms, local part", store.UserSearch{Emails: []string{"john", "jo", "johnny"}}, nil, []string{"j1", "j2", "a"}},
 		{"non-ASCII domain", store.UserSearch{Emails: []string{"exä"}}, nil, []string{"z"}},
 		{"non-ASCII local part", store.UserSearch{Emails: []string{"zoë"}}, nil, []string{"z"}},
 		{"prefix ending before non-ASCII", store.UserSearch{Emails: []string{"zo"}}, nil, []string{"z"}},
@@ -339,8 +342,15 @@ func testSearch(t *testing.T, open Opener) {
 		})
 	}
 
+	// An identifier that matches twice (its local part and its domain)
+	// still takes one place in a page.
+	got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 3, Descending: true,
+		Search: store.UserSearch{Emails: []string{"ex", "exam"}}})
+	ok(t, err, "search, limit 3")
+	wantStrings(t, ids(got), []string{id["x"], id["z"], id["b"]}, "a double match fills one place")
+
 	q := store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 2, Search: store.UserSearch{Emails: []string{"john"}}}
-	got, err := s.ListUsers(ctx, q)
+	got, err = s.ListUsers(ctx, q)
 	ok(t, err, "search, limit 2")
 	wantStrings(t, ids(got), []string{id["j1"], id["j2"]}, "search, limit 2")
 	q.After = &store.UserCursor{UserID: id["j2"], TimeJoined: at(1)}

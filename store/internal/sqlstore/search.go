@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/store"
@@ -62,6 +63,7 @@ func searchFields(q store.UserSearch) ([]searchField, bool) {
 		if len(sf.ranges) == 0 {
 			return nil, false
 		}
+		sf.ranges = mergeRanges(sf.ranges)
 		out = append(out, sf)
 	}
 	return out, len(out) > 0
@@ -76,19 +78,46 @@ func rangeCond(a *argList, column string, r [2]string) string {
 	return cond
 }
 
-// branches returns one SELECT of (user_id, time_joined) per term and
-// column, each a range scan on an index that starts with (tenant, type,
-// column).
+// mergeRanges sorts ranges and merges those that overlap or touch ("jo"
+// and "john" become the range of "jo"), so that no value lies in two of
+// them.
+func mergeRanges(rs [][2]string) [][2]string {
+	slices.SortFunc(rs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	out := [][2]string{rs[0]}
+	for _, r := range rs[1:] {
+		last := &out[len(out)-1]
+		if last[1] == "" || r[0] <= last[1] {
+			if last[1] != "" && (r[1] == "" || r[1] > last[1]) {
+				last[1] = r[1]
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// branches returns SELECTs of (user_id, time_joined), each a range scan on
+// an index that starts with (tenant, type, column): one per range on the
+// value and, for emails, one per range on the domain. No identifier is in
+// two branches (the ranges are disjoint, and a domain branch skips the
+// identifiers whose value matched), so their UNION ALL needs no
+// de-duplication, which would sort every match.
 func (f searchField) branches(a *argList, tenant, recipeCond string) []string {
+	head := "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = " + tenant +
+		" AND info_type = '" + f.infoType + "' AND "
 	var out []string
 	for _, r := range f.ranges {
-		cols := []string{"info_value"}
-		if f.domains {
-			cols = append(cols, "email_domain")
+		out = append(out, head+rangeCond(a, "info_value", r)+recipeCond)
+	}
+	if f.domains {
+		var values []string
+		for _, r := range f.ranges {
+			values = append(values, "("+rangeCond(a, "info_value", r)+")")
 		}
-		for _, col := range cols {
-			out = append(out, "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = "+tenant+
-				" AND info_type = '"+f.infoType+"' AND "+rangeCond(a, col, r)+recipeCond)
+		notValue := " AND NOT (" + strings.Join(values, " OR ") + ")"
+		for _, r := range f.ranges {
+			out = append(out, head+rangeCond(a, "email_domain", r)+notValue+recipeCond)
 		}
 	}
 	return out
@@ -123,8 +152,8 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	if err != nil {
 		return nil, s.wrap("search users", err)
 	}
-	// In the walk, a user with two matching identifiers of one type would
-	// come twice; without account linking a user has one per type.
+	// A user with two matching identifiers of one type would come twice;
+	// without account linking a user has one per type.
 	return dedupe(ids), nil
 }
 
@@ -155,10 +184,9 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 	tenant := a.add(q.TenantID)
 	var b strings.Builder
 	if !dense {
-		// The UNION of the range scans also folds an identifier that
-		// matches two terms into one row.
+		// Sorting the matches is a top-limit sort: it keeps only a page.
 		b.WriteString("SELECT user_id FROM (" +
-			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a, q)), " UNION ") + ") AS m WHERE 1 = 1")
+			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS m WHERE 1 = 1")
 	} else {
 		// One pass in listing order over the tenant's identifiers of the
 		// field's type, filtering on the values the index carries.
@@ -169,7 +197,7 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 	// Fields are ANDed: each further field is a semi-join on user id.
 	for _, f := range fields[1:] {
 		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
-			strings.Join(f.branches(&a, tenant, recipeCond(&a, q)), " UNION ") + ") AS f)")
+			strings.Join(f.branches(&a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS f)")
 	}
 	b.WriteString(orderBy(q.Descending))
 	b.WriteString(" LIMIT " + a.add(q.Limit))

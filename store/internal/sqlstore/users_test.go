@@ -31,3 +31,25 @@ func TestPrefixRange(t *testing.T) {
 		t.Errorf(`prefixRange("ab") = %q, %q, %v`, lo, hi, ok)
 	}
 }
+
+func TestMergeRanges(t *testing.T) {
+	for _, tc := range []struct{ in, want [][2]string }{
+		{[][2]string{{"b", "c"}}, [][2]string{{"b", "c"}}},
+		{[][2]string{{"john", "joho"}, {"jo", "jp"}}, [][2]string{{"jo", "jp"}}},
+		{[][2]string{{"b", "c"}, {"a", "b"}}, [][2]string{{"a", "c"}}},
+		{[][2]string{{"x", "y"}, {"a", "b"}}, [][2]string{{"a", "b"}, {"x", "y"}}},
+		{[][2]string{{"a", ""}, {"b", "c"}}, [][2]string{{"a", ""}}},
+		{[][2]string{{"a", "b"}, {"a", ""}}, [][2]string{{"a", ""}}},
+	} {
+		got := mergeRanges(tc.in)
+		if len(got) != len(tc.want) {
+			t.Errorf("mergeRanges = %q, want %q", got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("mergeRanges = %q, want %q", got, tc.want)
+			}
+		}
+	}
+}
