@@ -39,6 +39,12 @@ var dialect = sqlstore.Dialect{
 	LockDynamicKeys: lockStmt(lockClassDynamicKeys),
 	LockMigrations:  lockStmt(lockClassMigrations),
 	Classify:        classify,
+	InStrings:       inStrings,
+}
+
+// inStrings passes a list as one text[] parameter.
+func inStrings(expr, ph string, vs []string) (string, any) {
+	return expr + " = ANY(" + ph + "::text[])", vs
 }
 
 // DB is a store on a PostgreSQL database. Its methods implement

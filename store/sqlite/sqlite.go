@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -39,6 +40,13 @@ var _ store.Store = (*DB)(nil)
 var dialect = sqlstore.Dialect{
 	SearchWalkFrom: "account_infos INDEXED BY account_infos_walk",
 	Classify:       classify,
+	InStrings:      inStrings,
+}
+
+// inStrings passes a list as one JSON array, unpacked by json_each.
+func inStrings(expr, ph string, vs []string) (string, any) {
+	arr, _ := json.Marshal(vs) // a []string always marshals
+	return expr + " IN (SELECT value FROM json_each(" + ph + "))", string(arr)
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -103,6 +111,11 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_foreign_keys", "1")
 	if readOnly {
 		q.Set("_query_only", "1")
+		// Readers map the file instead of copying pages in with a
+		// syscall each; on a big store that is a third of a search's
+		// time. It maps address space, not memory: the OS page cache
+		// holds the pages either way.
+		q.Add("_pragma", "mmap_size(1073741824)")
 	} else {
 		q.Set("_pragma", "journal_mode(WAL)")
 		q.Set("_synchronous", "FULL")

@@ -49,6 +49,14 @@ type Dialect struct {
 	SearchWalkFrom string
 	// Classify reports which constraint, if any, err violated.
 	Classify func(err error) Violation
+	// InStrings returns a predicate that expr is one of vs, written with
+	// the single placeholder ph, and the one argument to bind to it. Long
+	// id lists then cost one bound parameter instead of one each, which
+	// matters on SQLite, whose lookup of a "$N" parameter's number is
+	// linear in the number of parameters. Default: an IN list of
+	// placeholders is not possible with one placeholder, so every engine
+	// sets this.
+	InStrings func(expr, ph string, vs []string) (string, any)
 }
 
 // DB implements [store.Store] over two database/sql pools: writes (and the

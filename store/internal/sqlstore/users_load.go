@@ -31,8 +31,8 @@ func (s *DB) loadUsers(ctx context.Context, q querier, ids []string) ([]store.Us
 }
 
 func (s *DB) loadChunk(ctx context.Context, q querier, ids []string) ([]store.User, error) {
-	in := placeholders(1, len(ids))
-	args := anys(ids)
+	userIn, idsArg := s.dialect.InStrings("u.user_id", "$1", ids)
+	infoIn, _ := s.dialect.InStrings("a.user_id", "$1", ids)
 
 	// Each user is its own only login method until account linking exists;
 	// with linking, this query would group recipe users by primary user.
@@ -48,7 +48,7 @@ func (s *DB) loadChunk(ctx context.Context, q querier, ids []string) ([]store.Us
 	byID := make(map[string]*method, len(ids))
 	rows, err := q.QueryContext(ctx, `SELECT u.user_id, u.recipe_id, u.time_joined, t.tenant_id
 FROM users u LEFT JOIN tenant_users t ON t.user_id = u.user_id
-WHERE u.user_id IN (`+in+`)`, args...)
+WHERE `+userIn, idsArg)
 	if err != nil {
 		return nil, s.wrap("load users", err)
 	}
@@ -84,7 +84,7 @@ WHERE u.user_id IN (`+in+`)`, args...)
 	rows, err = q.QueryContext(ctx, `SELECT DISTINCT a.user_id, a.info_type, a.info_value, v.user_id IS NOT NULL
 FROM account_infos a
 LEFT JOIN verified_emails v ON a.info_type = 'email' AND v.user_id = a.user_id AND v.email = a.info_value
-WHERE a.user_id IN (`+in+`)`, args...)
+WHERE `+infoIn, idsArg)
 	if err != nil {
 		return nil, s.wrap("load users", err)
 	}
