@@ -184,11 +184,27 @@ func (w *walker) gone(what, expr string) {
 func (w *walker) click(what, expr string) {
 	w.t.Helper()
 	w.waitFor(what, "(() => { const el = "+expr+"; return el && !el.disabled; })()")
-	var pt struct{ X, Y float64 }
-	if err := w.eval(`(() => { const el = `+expr+`; el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect(); return {X: r.x + r.width / 2, Y: r.y + r.height / 2}; })()`, &pt); err != nil {
-		w.fail("locating %s: %v", what, err)
+	// A toast may cover it for a while, as it would for a person.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var pt struct {
+			X, Y float64
+			Free bool
+		}
+		err := w.eval(`(() => { const el = `+expr+`; el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();
+			const x = r.x + r.width / 2, y = r.y + r.height / 2; return {X: x, Y: y, Free: el.contains(document.elementFromPoint(x, y))}; })()`, &pt)
+		if err != nil {
+			w.fail("locating %s: %v", what, err)
+		}
+		if pt.Free {
+			w.run(chromedp.MouseClickXY(pt.X, pt.Y))
+			return
+		}
+		if time.Now().After(deadline) {
+			w.fail("%s stays covered by another element", what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	w.run(chromedp.MouseClickXY(pt.X, pt.Y))
 }
 
 // fill replaces the value of the field of expr, typing it.
