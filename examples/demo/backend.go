@@ -45,7 +45,7 @@ func NewBackend(cfg Config) (http.Handler, error) {
 		usermetadata.New(usermetadata.Config{}),
 		userroles.New(userroles.Config{}),
 	}
-	recipes = append(recipes, extraRecipes()...)
+	recipes = append(recipes, extraRecipes(cfg)...)
 	lk, err := latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: appName, APIDomain: cfg.APIDomain, WebsiteDomain: cfg.WebsiteDomain},
 		Core:    cfg.Core,
