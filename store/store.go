@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -27,6 +28,7 @@ type Store interface {
 	Metadata
 	Roles
 	DashboardUsers
+	Passwordless
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -418,4 +420,170 @@ type DashboardUsers interface {
 	// DeleteExpiredDashboardSessions removes sessions that expired before
 	// now.
 	DeleteExpiredDashboardSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ---------------------------------------------------------------------------
+// Passwordless
+
+// PasswordlessUser is a passwordless login method: a user who signs in with
+// a one-time code or magic link sent to an email address, a phone number,
+// or either. At least one of Email and PhoneNumber is set.
+type PasswordlessUser struct {
+	ID          string
+	TenantID    string
+	Email       string // trimmed and lower-cased by the caller; "" when none
+	PhoneNumber string // E.164 (normalised by the caller); "" when none
+	TimeJoined  time.Time
+}
+
+// PasswordlessDevice is one passwordless sign-in attempt: the browser that
+// asked for a code, identified by the hash of the device id it holds, with
+// the codes sent to it. Exactly one of Email and PhoneNumber is set.
+type PasswordlessDevice struct {
+	TenantID string
+	// PreAuthSessionID is the hash of the device id (the device id itself is
+	// never stored). Unique per tenant.
+	PreAuthSessionID string
+	Email            string
+	PhoneNumber      string
+	// LinkCodeSalt is mixed into the link codes derived for this device, so
+	// that a client that knows its device id still cannot compute a link
+	// code from a guessed user input code.
+	LinkCodeSalt   string
+	FailedAttempts int
+	// Codes are the device's codes, oldest first; filled in on reads.
+	Codes []PasswordlessCode
+}
+
+// PasswordlessCode is one code sent to a device. The user input code and
+// the link code are never stored: both are checked through LinkCodeHash,
+// because the link code is derived from the device id, the device's salt
+// and the user input code.
+type PasswordlessCode struct {
+	ID               string
+	PreAuthSessionID string
+	// LinkCodeHash is the hash of the link code. Unique per tenant.
+	LinkCodeHash string
+	CreatedAt    time.Time
+}
+
+// PasswordlessOutcome is what a ConsumePasswordlessCode check decides, and
+// what the store then does in the same transaction.
+type PasswordlessOutcome int
+
+const (
+	// PasswordlessKeep changes nothing (a code that is merely checked, or a
+	// wrong link code, which does not count as an attempt).
+	PasswordlessKeep PasswordlessOutcome = iota
+	// PasswordlessFailedAttempt adds one to the device's failed attempts.
+	PasswordlessFailedAttempt
+	// PasswordlessRevoke deletes the device and its codes: the flow must
+	// restart.
+	PasswordlessRevoke
+	// PasswordlessSignIn deletes every device of the device's email or
+	// phone number (and of the other contact of the user it signs in),
+	// finds the passwordless user with that email or phone number in the
+	// tenant or creates one, and marks a consumed email verified.
+	PasswordlessSignIn
+)
+
+// PasswordlessConsumed is what ConsumePasswordlessCode did.
+type PasswordlessConsumed struct {
+	// Device is the device as the check saw it, codes included.
+	Device PasswordlessDevice
+	// User is the signed-in user, set for PasswordlessSignIn only.
+	User User
+	// CreatedNewUser reports whether signing in created User.
+	CreatedNewUser bool
+}
+
+// Errors a passwordless user update can fail with. Both wrap
+// ErrAlreadyExists, so that errors.Is(err, ErrAlreadyExists) holds too.
+var (
+	// ErrEmailTaken means another passwordless user of the tenant has the
+	// email.
+	ErrEmailTaken = fmt.Errorf("%w: email", ErrAlreadyExists)
+	// ErrPhoneNumberTaken means another passwordless user of the tenant has
+	// the phone number.
+	ErrPhoneNumberTaken = fmt.Errorf("%w: phone number", ErrAlreadyExists)
+)
+
+// Passwordless stores passwordless sign-in attempts (devices and their
+// codes) and passwordless users. A user's email and phone number are each
+// unique among the passwordless users of a tenant; the database enforces it,
+// so racing sign-ups with one phone number create one user.
+//
+// Every method that locks more than one device locks them in one ordered
+// statement before it writes, so that no two transactions wait for each
+// other's devices.
+type Passwordless interface {
+	// CreatePasswordlessDevice stores a new device with its first code.
+	// ErrAlreadyExists when the pre-auth session id, the code id or the
+	// link code hash is taken in the tenant. d.Codes is ignored.
+	CreatePasswordlessDevice(ctx context.Context, d PasswordlessDevice, c PasswordlessCode) error
+	// CreatePasswordlessCode adds a code to the device c.PreAuthSessionID.
+	// ErrNotFound when the device does not exist (it may have been
+	// consumed); ErrAlreadyExists when the code id or link code hash is
+	// taken in the tenant.
+	CreatePasswordlessCode(ctx context.Context, tenantID string, c PasswordlessCode) error
+	// PasswordlessDevice returns a device with its codes. ErrNotFound when
+	// unknown.
+	PasswordlessDevice(ctx context.Context, tenantID, preAuthSessionID string) (PasswordlessDevice, error)
+	// PasswordlessDevicesByEmail returns the devices of an email, with
+	// their codes, ordered by pre-auth session id.
+	PasswordlessDevicesByEmail(ctx context.Context, tenantID, email string) ([]PasswordlessDevice, error)
+	// PasswordlessDevicesByPhoneNumber returns the devices of a phone
+	// number, with their codes, ordered by pre-auth session id.
+	PasswordlessDevicesByPhoneNumber(ctx context.Context, tenantID, phoneNumber string) ([]PasswordlessDevice, error)
+	// PasswordlessCodeByLinkCodeHash returns the code with this link code
+	// hash. ErrNotFound when unknown.
+	PasswordlessCodeByLinkCodeHash(ctx context.Context, tenantID, linkCodeHash string) (PasswordlessCode, error)
+	// DeletePasswordlessCode removes a code, and its device when it was the
+	// device's last code. Removing an unknown code is not an error.
+	DeletePasswordlessCode(ctx context.Context, tenantID, codeID string) error
+	// DeletePasswordlessDevicesByEmail removes every device of an email.
+	DeletePasswordlessDevicesByEmail(ctx context.Context, tenantID, email string) error
+	// DeletePasswordlessDevicesByPhoneNumber removes every device of a
+	// phone number.
+	DeletePasswordlessDevicesByPhoneNumber(ctx context.Context, tenantID, phoneNumber string) error
+	// DeleteExpiredPasswordlessDevices removes the devices that have no
+	// code created at or after createdBefore (now minus the code lifetime).
+	DeleteExpiredPasswordlessDevices(ctx context.Context, createdBefore time.Time) (int64, error)
+
+	// ConsumePasswordlessCode is the one atomic step of a passwordless
+	// sign-in. In one transaction it locks the device (and every other
+	// device of its email or phone number), calls check with the device and
+	// its codes, and does what check decides (see PasswordlessOutcome).
+	// The device's changes are committed even when check also returns an
+	// error, which is then returned as is: a wrong code counts as a failed
+	// attempt and reports it. For PasswordlessSignIn a new user gets
+	// newUser.ID and newUser.TimeJoined (its other fields are ignored).
+	// ErrNotFound, without calling check, when the device does not exist
+	// (it was consumed, revoked or expired). check may be called more than
+	// once, when a concurrent sign-up makes the store retry, so it must
+	// only decide, not act.
+	ConsumePasswordlessCode(ctx context.Context, tenantID, preAuthSessionID string, newUser PasswordlessUser,
+		check func(d PasswordlessDevice) (PasswordlessOutcome, error)) (PasswordlessConsumed, error)
+
+	// CreatePasswordlessUser stores a new user. ErrEmailTaken or
+	// ErrPhoneNumberTaken (both ErrAlreadyExists) when another passwordless
+	// user of u.TenantID has the email or phone number.
+	CreatePasswordlessUser(ctx context.Context, u PasswordlessUser) error
+	// PasswordlessUser returns a user by id. ErrNotFound when there is no
+	// passwordless user with that id.
+	PasswordlessUser(ctx context.Context, userID string) (PasswordlessUser, error)
+	// PasswordlessUserByEmail returns the passwordless user with this email
+	// in tenantID. ErrNotFound when there is none.
+	PasswordlessUserByEmail(ctx context.Context, tenantID, email string) (PasswordlessUser, error)
+	// PasswordlessUserByPhoneNumber returns the passwordless user with this
+	// phone number in tenantID. ErrNotFound when there is none.
+	PasswordlessUserByPhoneNumber(ctx context.Context, tenantID, phoneNumber string) (PasswordlessUser, error)
+	// UpdatePasswordlessUser changes a user's email and phone number ("" is
+	// none; update must leave at least one) in one transaction, which also
+	// deletes the devices of the old and new email and phone number.
+	// ErrNotFound when unknown; ErrEmailTaken or ErrPhoneNumberTaken when
+	// the new value belongs to another user. An error from update aborts the
+	// transaction and is returned as is. ID, TenantID and TimeJoined cannot
+	// change.
+	UpdatePasswordlessUser(ctx context.Context, userID string, update func(*PasswordlessUser) error) (PasswordlessUser, error)
 }

@@ -48,6 +48,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UserRoles", testUserRoles},
 		{"DashboardUsers", testDashboardUsers},
 		{"DashboardSessions", testDashboardSessions},
+		{"PasswordlessDevices", testPasswordlessDevices},
+		{"DeleteExpiredPasswordlessDevices", testDeleteExpiredPasswordlessDevices},
+		{"ConsumePasswordlessCode", testConsumePasswordlessCode},
+		{"PasswordlessUsers", testPasswordlessUsers},
+		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 	})
 }
 
@@ -68,6 +73,10 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AddUserRoleDeleteRole", testRaceAddUserRoleDeleteRole},
 		{"UpdateMetadata", testRaceUpdateMetadata},
 		{"UpdateEmailPasswordUserEmail", testRaceUpdateEmail},
+		{"ConsumeOnePasswordlessCode", testRaceConsumeOneCode},
+		{"PasswordlessFailedAttempts", testRaceFailedAttempts},
+		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
+		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
 	})
 }
 

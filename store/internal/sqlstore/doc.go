@@ -17,6 +17,7 @@
 //	counts.go             user_counts, the counters behind CountUsers
 //	emailpassword.go      email-password users and reset tokens
 //	emailverification.go  verification tokens and verified emails
+//	passwordless.go       passwordless devices, codes and users; the atomic consume
 //	sessions.go           session rows
 //	keys.go               dynamic and static signing keys
 //	metadata.go           user metadata

@@ -125,6 +125,11 @@ WHERE `+infoIn, idsArg)
 		}
 		delete(byID, id) // an id given twice is returned once
 		sort.Strings(m.tenants)
+		if m.recipeID == store.RecipePasswordless && m.email == "" {
+			// A passwordless login by phone alone counts as verified
+			// (reference §2.1): the code proved the number.
+			m.verified = true
+		}
 		joined := fromMS(m.timeJoined)
 		out = append(out, store.User{
 			ID:         id,
