@@ -12,7 +12,7 @@ import { Announcer, announce } from './ui/announce';
 import { Dialog } from './ui/Dialog';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { LockIcon } from './ui/icons';
-import { Toasts } from './ui/toast';
+import { Toasts, toast } from './ui/toast';
 import { SignIn } from './pages/SignIn';
 import { Users } from './pages/Users';
 import { UserPage } from './pages/User';
@@ -93,6 +93,7 @@ export function App({ cfg }: { cfg: Config }) {
       /* the token is dropped locally either way */
     }
     storage.clearAuth();
+    toast.clear();
     setPhase('signedOut');
     announce('Signed out');
   };

@@ -34,6 +34,11 @@ export const toast = {
   success: (t: string) => push('success', t),
   error: (t: string) => push('error', t),
   info: (t: string) => push('info', t),
+  // clear drops every toast, so that one account's messages do not show to the next.
+  clear: () => {
+    items = [];
+    emit();
+  },
 };
 
 export function Toasts() {
