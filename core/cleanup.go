@@ -31,8 +31,9 @@ func (c *Core) startCleanup() {
 }
 
 // CleanupOnce deletes expired sessions, password-reset and
-// email-verification tokens, dashboard sessions, and dynamic signing keys
-// past their verify lifetime (update interval + 2 × access-token validity).
+// email-verification tokens, dashboard sessions, dynamic signing keys past
+// their verify lifetime (update interval + 2 × access-token validity), and
+// passwordless devices whose every code has expired.
 // Failures are logged; the next run tries again.
 func (c *Core) CleanupOnce(ctx context.Context) {
 	now := c.now()
@@ -46,6 +47,9 @@ func (c *Core) CleanupOnce(ctx context.Context) {
 		{"email verification tokens", func() (int64, error) { return c.store.DeleteExpiredEmailVerificationTokens(ctx, now) }},
 		{"dashboard sessions", func() (int64, error) { return c.store.DeleteExpiredDashboardSessions(ctx, now) }},
 		{"signing keys", func() (int64, error) { return c.store.DeleteDynamicSigningKeys(ctx, now.Add(-keyLifetime)) }},
+		{"passwordless devices", func() (int64, error) {
+			return c.store.DeleteExpiredPasswordlessDevices(ctx, now.Add(-c.cfg.PasswordlessCodeLifetime))
+		}},
 	}
 	for _, s := range steps {
 		n, err := s.run()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/latchkey-dev/latchkey/core/internal/phone"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -60,6 +61,22 @@ type Config struct {
 	// EmailVerificationTokenLifetime is how long an email-verification
 	// token works. Default: 24h. (email_verification_token_lifetime)
 	EmailVerificationTokenLifetime time.Duration
+
+	// PasswordlessCodeLifetime is how long a passwordless code (and its
+	// magic link) works. Default: 15m. (passwordless_code_lifetime, in ms
+	// there)
+	PasswordlessCodeLifetime time.Duration
+	// PasswordlessMaxCodeInputAttempts is how many wrong user input codes a
+	// passwordless sign-in may get; the last one ends it and the user must
+	// ask for a new code. Default: 5. (passwordless_max_code_input_attempts)
+	PasswordlessMaxCodeInputAttempts int
+	// PasswordlessDefaultPhoneRegion is the ISO 3166-1 region, such as
+	// "US", that phone numbers written without a country code are read in
+	// before they are stored in E.164. Default: none, and then such numbers
+	// are kept as given, as the reference core does; international forms
+	// (+1 201-555-0123) work either way. (passwordless_default_phone_region,
+	// a Latchkey key)
+	PasswordlessDefaultPhoneRegion string
 
 	// PasswordHashing chooses how new passwords are hashed.
 	PasswordHashing PasswordHashing
@@ -126,6 +143,13 @@ func (cfg Config) withDefaults() Config {
 	if cfg.EmailVerificationTokenLifetime == 0 {
 		cfg.EmailVerificationTokenLifetime = 24 * time.Hour
 	}
+	if cfg.PasswordlessCodeLifetime == 0 {
+		cfg.PasswordlessCodeLifetime = 15 * time.Minute
+	}
+	if cfg.PasswordlessMaxCodeInputAttempts == 0 {
+		cfg.PasswordlessMaxCodeInputAttempts = 5
+	}
+	cfg.PasswordlessDefaultPhoneRegion = strings.ToUpper(strings.TrimSpace(cfg.PasswordlessDefaultPhoneRegion))
 	if cfg.CleanupInterval == 0 {
 		cfg.CleanupInterval = time.Hour
 	}
@@ -192,6 +216,15 @@ func (cfg Config) validate() error {
 	}
 	if cfg.PasswordResetTokenLifetime < 0 || cfg.EmailVerificationTokenLifetime < 0 {
 		add("core: token lifetimes must be positive")
+	}
+	if cfg.PasswordlessCodeLifetime < time.Millisecond {
+		add("core: PasswordlessCodeLifetime must be positive, not %s", cfg.PasswordlessCodeLifetime)
+	}
+	if cfg.PasswordlessMaxCodeInputAttempts < 1 {
+		add("core: PasswordlessMaxCodeInputAttempts must be at least 1, not %d", cfg.PasswordlessMaxCodeInputAttempts)
+	}
+	if r := cfg.PasswordlessDefaultPhoneRegion; r != "" && !phone.ValidRegion(r) {
+		add("core: PasswordlessDefaultPhoneRegion %q is not a region code such as US or GB", r)
 	}
 	h := cfg.PasswordHashing
 	if h.Algorithm != "BCRYPT" && h.Algorithm != "ARGON2" {

@@ -44,6 +44,12 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/recipe/role/remove"},
 	{"PUT", "/recipe/user/role"},
 	{"POST", "/recipe/user/role/remove"},
+	{"POST", "/recipe/signinup/code"},
+	{"POST", "/recipe/signinup/code/consume"},
+	{"POST", "/recipe/signinup/code/check"},
+	{"POST", "/recipe/signinup/code/remove"},
+	{"POST", "/recipe/signinup/codes/remove"},
+	{"GET", "/recipe/signinup/codes"},
 }
 
 // FuzzCoreJSON sends arbitrary bodies and query strings to every JSON
@@ -59,6 +65,9 @@ func FuzzCoreJSON(f *testing.F) {
 		`{"userId":"u","metadataUpdate":{"a":null,"b":{"c":[1,2]}}}`, `{"role":" ","permissions":[""]}`,
 		`{"algorithm":"RS256","jwksDomain":"x","payload":{},"validity":-1}`,
 		"{\"email\":\"\xff\"}", `{"email":"a@b.co","passwordHash":"$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA"}`,
+		`{"phoneNumber":"+1 201-555-0123","userInputCode":""}`, `{"deviceId":"AAAA","userInputCode":"1"}`,
+		`{"preAuthSessionId":"x","linkCode":"!!"}`, `{"preAuthSessionId":"x","deviceId":"+/==","userInputCode":"123456"}`,
+		`{"codeId":null}`, `{"email":null,"phoneNumber":"00"}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s), "")
@@ -66,6 +75,8 @@ func FuzzCoreJSON(f *testing.F) {
 	f.Add(uint8(0), []byte(`{}`), "userId=%ff&limit=-1")
 	f.Add(uint8(12), []byte(`{"userId":"a\u0000b","enableAntiCsrf":false,"userDataInJWT":{},"userDataInDatabase":{}}`), "")
 	f.Add(uint8(24), []byte(`{"userId":"u","metadataUpdate":{"k\u0000":"v\u0000"}}`), "userId=%00")
+	f.Add(uint8(len(fuzzRoutes)-1), []byte(`{}`), "phoneNumber=%2B1%20201&deviceId=%ff")
+	f.Add(uint8(len(fuzzRoutes)-1), []byte(`{}`), "deviceId=-_-_")
 	// Every input goes to a core on each engine: PostgreSQL refuses some
 	// text that SQLite stores (a NUL byte), and both must answer 4xx.
 	cores := []http.Handler{coretest.New(f).Core}

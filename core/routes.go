@@ -9,9 +9,11 @@ import (
 	"github.com/latchkey-dev/latchkey/core/emailverification"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/phone"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 	"github.com/latchkey-dev/latchkey/core/jwt"
 	"github.com/latchkey-dev/latchkey/core/multitenancy"
+	"github.com/latchkey-dev/latchkey/core/passwordless"
 	"github.com/latchkey-dev/latchkey/core/session"
 	"github.com/latchkey-dev/latchkey/core/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/userroles"
@@ -27,7 +29,11 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	}
 	rt.Handle("GET /metrics", c.metrics.handler)
 
-	users.New(c.store).Mount(rt)
+	// One reading of phone numbers for storing and for finding them.
+	phones := phone.Normaliser{Region: c.cfg.PasswordlessDefaultPhoneRegion}
+	uh := users.New(c.store)
+	uh.NormalisePhone = phones.Normalise
+	uh.Mount(rt)
 	multitenancy.Handler{}.Mount(rt)
 	(&dashboard.Handler{Store: c.store, Hasher: hasher, Now: c.now}).Mount(rt)
 
@@ -38,6 +44,15 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime,
 	})
 	ep.Mount(rt)
+
+	pl := passwordless.New(&passwordless.Service{
+		Store:          c.store,
+		Now:            c.now,
+		CodeLifetime:   c.cfg.PasswordlessCodeLifetime,
+		MaxAttempts:    c.cfg.PasswordlessMaxCodeInputAttempts,
+		NormalisePhone: phones.Normalise,
+	})
+	pl.Mount(rt)
 
 	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
 	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
@@ -60,8 +75,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 
 	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
 	// header; email-password is also the default (reference §1.1).
-	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser)})
-	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser)})
+	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser)})
+	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser), "passwordless": cdi.Handle(pl.UpdateUser)})
 	return nil
 }
 

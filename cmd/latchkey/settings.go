@@ -88,6 +88,22 @@ var coreSettingsTable = []setting{
 	{key: "email_verification_token_lifetime", help: "email-verification token lifetime in ms (default 86400000)", apply: func(s *coreSettings, v string) error {
 		return parseUnit(v, time.Millisecond, &s.Core.EmailVerificationTokenLifetime)
 	}},
+	{key: "passwordless_code_lifetime", help: "passwordless code and magic-link lifetime in ms (default 900000)", apply: func(s *coreSettings, v string) error {
+		return parseUnit(v, time.Millisecond, &s.Core.PasswordlessCodeLifetime)
+	}},
+	{key: "passwordless_max_code_input_attempts", help: "wrong passwordless codes allowed before the sign-in must restart (default 5)", apply: func(s *coreSettings, v string) error {
+		if err := parseInt(v, &s.Core.PasswordlessMaxCodeInputAttempts); err != nil {
+			return err
+		}
+		if s.Core.PasswordlessMaxCodeInputAttempts < 1 {
+			return fmt.Errorf("must be at least 1, not %q", v)
+		}
+		return nil
+	}},
+	{key: "passwordless_default_phone_region", help: "region such as US that phone numbers without a country code are read in (default none: such numbers are kept as given)", apply: func(s *coreSettings, v string) error {
+		s.Core.PasswordlessDefaultPhoneRegion = v
+		return nil
+	}},
 	{key: "password_hashing_alg", help: "BCRYPT or ARGON2 for new passwords (default BCRYPT)", apply: func(s *coreSettings, v string) error {
 		s.Core.PasswordHashing.Algorithm = v
 		return nil

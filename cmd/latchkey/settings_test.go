@@ -88,3 +88,26 @@ func TestSettingsErrors(t *testing.T) {
 		t.Errorf("unknown flag: %v", err)
 	}
 }
+
+func TestPasswordlessSettings(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "latchkey.yaml")
+	os.WriteFile(file, []byte("passwordless_code_lifetime: 60000\npasswordless_max_code_input_attempts: 3\n"), 0o600)
+	s, err := loadCoreSettings([]string{"--config", file}, func(k string) string {
+		return map[string]string{"LATCHKEY_PASSWORDLESS_DEFAULT_PHONE_REGION": "gb"}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Core.PasswordlessCodeLifetime != time.Minute || s.Core.PasswordlessMaxCodeInputAttempts != 3 || s.Core.PasswordlessDefaultPhoneRegion != "gb" {
+		t.Errorf("passwordless settings = %v, %d, %q", s.Core.PasswordlessCodeLifetime, s.Core.PasswordlessMaxCodeInputAttempts, s.Core.PasswordlessDefaultPhoneRegion)
+	}
+	s, err = loadCoreSettings([]string{"--passwordless-max-code-input-attempts", "0", "--passwordless-code-lifetime", "soon"}, func(string) string { return "" }, io.Discard)
+	if err == nil {
+		t.Fatal("bad passwordless settings accepted")
+	}
+	for _, want := range []string{"--passwordless-max-code-input-attempts", "--passwordless-code-lifetime"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}

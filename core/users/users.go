@@ -31,8 +31,9 @@ var knownRecipes = map[string]bool{
 // Handler serves the user endpoints.
 type Handler struct {
 	Store store.Users
-	// Normalise turns a search or lookup phone number into the stored
-	// (E.164) form. Default: trims spaces.
+	// NormalisePhone turns a search or lookup phone number into the stored
+	// (E.164) form; the core sets the one passwordless sign-in stores with.
+	// Default: trims spaces.
 	NormalisePhone func(string) string
 }
 

@@ -58,6 +58,14 @@ var (
 	ErrInvalidSession            = Status("INVALID_SESSION_ERROR")
 	ErrEmailChangeNotAllowed     = Status("EMAIL_CHANGE_NOT_ALLOWED_ERROR")
 	ErrUserSuspended             = Status("USER_SUSPENDED_ERROR")
+
+	// Passwordless (reference §2.9).
+	ErrRestartFlow              = Status("RESTART_FLOW_ERROR")
+	ErrUserInputCodeAlreadyUsed = Status("USER_INPUT_CODE_ALREADY_USED_ERROR")
+	ErrIncorrectUserInputCode   = Status("INCORRECT_USER_INPUT_CODE_ERROR")
+	ErrExpiredUserInputCode     = Status("EXPIRED_USER_INPUT_CODE_ERROR")
+	ErrUnknownPhoneNumber       = Status("UNKNOWN_PHONE_NUMBER_ERROR")
+	ErrPhoneNumberAlreadyExists = Status("PHONE_NUMBER_ALREADY_EXISTS_ERROR")
 )
 
 // HTTPError is a failure with a non-200 code and a plain-text message that
