@@ -31,11 +31,14 @@ const npmCI = "cd internal/e2e/nodesdk && npm ci --no-audit --no-fund"
 // apiKey is the core's API key: the SDK must send it on every core call.
 const apiKey = "nodesdk-e2e-api-key-0123456789"
 
-// Dashboard account created on the core the way the dashboard's sign-up
-// screen tells the operator to (reference/dashboard.md §5.2).
+// Dashboard accounts, created on the core the way the dashboard's sign-up
+// screen tells the operator to (reference/dashboard.md §5.2): an admin,
+// and a viewer who is not in the dashboard recipe's admins.
 const (
-	dashboardEmail    = "operator@example.com"
-	dashboardPassword = "operator-pass-1"
+	dashboardEmail          = "operator@example.com"
+	dashboardPassword       = "operator-pass-1"
+	dashboardViewerEmail    = "viewer@example.com"
+	dashboardViewerPassword = "viewer-pass-1"
 )
 
 // ensureNodeModules makes sure the pinned SDK is installed. Under CI=true,
@@ -263,6 +266,11 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi"},
 		{name: "emailpassword"},
 		{name: "session"},
+		{name: "claims"},
+		{name: "dashboard", before: func(t *testing.T, cl *coretest.Client) {
+			createDashboardUser(t, cl, dashboardEmail, dashboardPassword)
+			createDashboardUser(t, cl, dashboardViewerEmail, dashboardViewerPassword)
+		}},
 	}
 	for _, engine := range coretest.Engines {
 		t.Run(engine, func(t *testing.T) {
@@ -276,7 +284,9 @@ func TestNodeSDK(t *testing.T) {
 					}
 					runScript(t, node, g.name, url, rec,
 						"LATCHKEY_DASHBOARD_EMAIL="+dashboardEmail,
-						"LATCHKEY_DASHBOARD_PASSWORD="+dashboardPassword)
+						"LATCHKEY_DASHBOARD_PASSWORD="+dashboardPassword,
+						"LATCHKEY_DASHBOARD_VIEWER_EMAIL="+dashboardViewerEmail,
+						"LATCHKEY_DASHBOARD_VIEWER_PASSWORD="+dashboardViewerPassword)
 					checkHeaders(t, rec.calls())
 				})
 			}
@@ -288,9 +298,9 @@ func TestNodeSDK(t *testing.T) {
 // that the dashboard's "Add a new user" screen shows as a curl command
 // (reference/dashboard.md §5.2): rid dashboard, the api key, a plain JSON
 // content type, and no cdi-version, so the core takes its latest.
-func createDashboardUser(t *testing.T, cl *coretest.Client) {
+func createDashboardUser(t *testing.T, cl *coretest.Client, email, password string) {
 	t.Helper()
-	body := fmt.Sprintf(`{"email": %q,"password": %q}`, dashboardEmail, dashboardPassword)
+	body := fmt.Sprintf(`{"email": %q,"password": %q}`, email, password)
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, cl.URL+"/recipe/dashboard/user", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +325,7 @@ func createDashboardUser(t *testing.T, cl *coretest.Client) {
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &got) != nil {
 		t.Fatalf("POST /recipe/dashboard/user: %d %s", resp.StatusCode, raw)
 	}
-	if got.Status != "OK" || got.User.Email != dashboardEmail || got.User.UserID == "" || got.User.TimeJoined == 0 {
+	if got.Status != "OK" || got.User.Email != email || got.User.UserID == "" || got.User.TimeJoined == 0 {
 		t.Fatalf("POST /recipe/dashboard/user: got %s, want OK with the user", raw)
 	}
 }
