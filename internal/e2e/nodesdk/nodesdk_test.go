@@ -266,6 +266,7 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi"},
 		{name: "emailpassword"},
 		{name: "session"},
+		{name: "session-options"},
 		{name: "claims"},
 		{name: "dashboard", before: func(t *testing.T, cl *coretest.Client) {
 			createDashboardUser(t, cl, dashboardEmail, dashboardPassword)

@@ -161,4 +161,21 @@ run("claims", async () => {
         assert.deepEqual(await claims(), { ev: false, roles: [], perms: [] });
         assert.deepEqual((await UserRoles.getAllRoles()).roles, ["admin"]);
     });
+
+    await step("deleteUser removes the user's metadata, roles, sessions and verification", async () => {
+        await UserMetadata.updateUserMetadata(uid, { a: 1 });
+        await UserRoles.addRoleToUser(T, uid, "admin");
+        const t = await EmailVerification.createEmailVerificationToken(T, rid, email);
+        assert.equal((await EmailVerification.verifyEmailUsingToken(T, t.token)).status, "OK");
+        await Session.createNewSessionWithoutRequestResponse(T, rid);
+        assert.ok((await Session.getAllSessionHandlesForUser(uid)).length > 0, "sessions before");
+
+        assert.deepEqual(await supertokens.deleteUser(uid), { status: "OK" });
+        assert.equal(await supertokens.getUser(uid), undefined);
+        assert.deepEqual(await UserMetadata.getUserMetadata(uid), { status: "OK", metadata: {} });
+        assert.deepEqual(await UserRoles.getRolesForUser(T, uid), { status: "OK", roles: [] });
+        assert.deepEqual(await UserRoles.getUsersThatHaveRole(T, "admin"), { status: "OK", users: [] });
+        assert.deepEqual(await Session.getAllSessionHandlesForUser(uid), []);
+        assert.equal(await EmailVerification.isEmailVerified(rid, email), false);
+    });
 });

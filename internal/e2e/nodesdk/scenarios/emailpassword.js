@@ -225,6 +225,28 @@ run("emailpassword", async () => {
         assert.ok(one.nextPaginationToken, "more to come");
     });
 
+    await step("getUsersNewestFirst: search and recipe filter", async () => {
+        // The dashboard's search: an email prefix, or a domain prefix.
+        const found = await supertokens.getUsersNewestFirst({ tenantId: T, query: { email: "user1" } });
+        assert.deepEqual(
+            found.users.map((u) => u.emails),
+            [["user1@example.com"]]
+        );
+        assert.equal(found.nextPaginationToken, undefined);
+        const byDomain = await supertokens.getUsersNewestFirst({ tenantId: T, query: { email: "example.c" } });
+        assert.equal(byDomain.users.length, 7);
+        const none = await supertokens.getUsersNewestFirst({ tenantId: T, query: { email: "nobody" } });
+        assert.deepEqual(none.users, []);
+        const ep = await supertokens.getUsersNewestFirst({ tenantId: T, includeRecipeIds: ["emailpassword"] });
+        assert.equal(ep.users.length, 7);
+        const pl = await supertokens.getUsersNewestFirst({ tenantId: T, includeRecipeIds: ["passwordless"] });
+        assert.deepEqual(pl.users, []);
+        await calls();
+        await supertokens.getUsersOldestFirst({ tenantId: T, limit: 2, query: { email: "user1;user2" } });
+        const cs = await expectCalls("search", ["GET /public/users"]);
+        assert.deepEqual(query(cs[0]), { timeJoinedOrder: "ASC", limit: "2", email: "user1;user2" });
+    });
+
     await step("deleteUser", async () => {
         assert.deepEqual(await supertokens.deleteUser(bob.id), { status: "OK" });
         assert.equal(await supertokens.getUser(bob.id), undefined);

@@ -155,6 +155,7 @@ async function rejects(promise, what) {
 }
 
 module.exports = {
+    apiKey,
     assert,
     calls,
     coreURL,

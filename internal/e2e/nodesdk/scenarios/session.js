@@ -6,6 +6,7 @@
 // revokeAllSessionsForUser, and token theft detection when an old refresh
 // token is reused.
 
+const crypto = require("node:crypto");
 const { assert, calls, coreURL, expectCalls, initSDK, rejects, run, step } = require("./lib");
 
 // decode returns a JWT's header and payload without checking anything.
@@ -220,7 +221,10 @@ run("session", async () => {
     });
 
     await step("getJWKS matches the keys the SDK verified with", async () => {
-        const { keys } = await Session.getJWKS();
+        const { keys, validityInSeconds } = await Session.getJWKS();
+        // From the core's Cache-Control max-age: without it the SDK would
+        // fall back to 60 s, while a fresh key is good for days.
+        assert.ok(validityInSeconds > 60, `JWKS max-age ${validityInSeconds}`);
         const kid = decode(t1.accessToken).header.kid;
         const key = keys.find((k) => k.kid === kid);
         assert.ok(key, `the signing key ${kid} is listed`);
@@ -232,5 +236,30 @@ run("session", async () => {
             wellKnown.keys.map((k) => k.kid).sort(),
             keys.map((k) => k.kid).sort()
         );
+    });
+
+    await step("createJWT, verified against the JWKS", async () => {
+        const { keys } = await Session.getJWKS();
+        async function check(useStaticSigningKey, kidPattern) {
+            const r = await Session.createJWT({ custom: { n: 1 } }, 60, useStaticSigningKey);
+            assert.equal(r.status, "OK");
+            const { header, payload } = decode(r.jwt);
+            assert.equal(header.alg, "RS256");
+            assert.match(header.kid, kidPattern);
+            assert.deepEqual(payload.custom, { n: 1 });
+            assert.equal(payload.iss, apiDomain + "/auth", "the SDK's issuer, which the core keeps");
+            assert.equal(payload.exp - payload.iat, 60);
+            let jwk = keys.find((k) => k.kid === header.kid);
+            if (!jwk) {
+                // A static key is made on first use, after the JWKS above.
+                jwk = (await Session.getJWKS()).keys.find((k) => k.kid === header.kid);
+            }
+            assert.ok(jwk, `the key ${header.kid} is in the JWKS`);
+            const [h, p, sig] = r.jwt.split(".");
+            const key = crypto.createPublicKey({ key: jwk, format: "jwk" });
+            assert.equal(crypto.verify("RSA-SHA256", Buffer.from(`${h}.${p}`), key, Buffer.from(sig, "base64url")), true, "signature");
+        }
+        await check(undefined, /^s-/);
+        await check(false, /^d-/);
     });
 });
