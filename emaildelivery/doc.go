@@ -1,5 +1,6 @@
 // Package emaildelivery sends the emails of the auth flows: password
-// reset and email verification links (reference/sdk-fdi.md §2.4).
+// reset and email verification links, and passwordless sign-in codes and
+// magic links (reference/sdk-fdi.md §2.4).
 //
 // A [Sender] delivers one [Email]. Three are provided:
 //
@@ -10,5 +11,5 @@
 //   - [Recorder] keeps the emails in memory, for tests.
 //
 // Recipes take a Sender in their config (emailpassword.Config.EmailDelivery,
-// emailverification.Config.EmailDelivery).
+// emailverification.Config.EmailDelivery, passwordless.Config.EmailDelivery).
 package emaildelivery

@@ -5,18 +5,24 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"strings"
 	"sync"
+	"time"
 )
 
 // Email kinds.
 const (
 	KindPasswordReset     = "PASSWORD_RESET"
 	KindEmailVerification = "EMAIL_VERIFICATION"
+	// KindPasswordlessLogin carries a one-time code (UserInputCode), a
+	// magic link (Link), or both, valid for CodeLifetime.
+	KindPasswordlessLogin = "PASSWORDLESS_LOGIN"
 )
 
 // Email is one email to send.
 type Email struct {
-	// Kind is KindPasswordReset or KindEmailVerification.
+	// Kind is KindPasswordReset, KindEmailVerification or
+	// KindPasswordlessLogin.
 	Kind string
 	// To is the recipient's address.
 	To string
@@ -26,9 +32,15 @@ type Email struct {
 	TenantID string
 	// AppName is the app's name, from latchkey.AppInfo.
 	AppName string
-	// Link is the page to open: the reset-password or verify-email link.
-	// It carries a one-time token: never log it in production.
+	// Link is the page to open: the reset-password, verify-email or
+	// passwordless magic link ("" for a passwordless email with a code
+	// only). It carries a one-time token: never log it in production.
 	Link string
+	// UserInputCode is the one-time code of a passwordless email ("" when
+	// the email has a link only). Never log it in production.
+	UserInputCode string
+	// CodeLifetime is how long a passwordless code or link works.
+	CodeLifetime time.Duration
 }
 
 // Sender delivers emails.
@@ -45,6 +57,23 @@ func Content(e Email) (subject, htmlBody, textBody string) {
 		textBody = fmt.Sprintf("A password reset was requested for your %s account (%s).\n\nTo choose a new password, open:\n%s\n\nIf you did not ask for this, ignore this email.\n", app, e.To, e.Link)
 		htmlBody = fmt.Sprintf(`<p>A password reset was requested for your %s account (%s).</p><p><a href="%s">Choose a new password</a></p><p>If you did not ask for this, ignore this email.</p>`,
 			html.EscapeString(app), html.EscapeString(e.To), html.EscapeString(e.Link))
+	case KindPasswordlessLogin:
+		subject = "Login to your account"
+		valid := lifetimeText(e.CodeLifetime)
+		var text, body strings.Builder
+		fmt.Fprintf(&text, "Sign in to your %s account (%s).\n\n", app, e.To)
+		fmt.Fprintf(&body, `<p>Sign in to your %s account (%s).</p>`, html.EscapeString(app), html.EscapeString(e.To))
+		if e.UserInputCode != "" {
+			fmt.Fprintf(&text, "Your one-time code is: %s\n\n", e.UserInputCode)
+			fmt.Fprintf(&body, `<p>Your one-time code is: <strong>%s</strong></p>`, html.EscapeString(e.UserInputCode))
+		}
+		if e.Link != "" {
+			fmt.Fprintf(&text, "To sign in, open:\n%s\n\n", e.Link)
+			fmt.Fprintf(&body, `<p><a href="%s">Sign in</a></p>`, html.EscapeString(e.Link))
+		}
+		fmt.Fprintf(&text, "It is valid for %s. If you did not ask for this, ignore this email.\n", valid)
+		fmt.Fprintf(&body, `<p>It is valid for %s. If you did not ask for this, ignore this email.</p>`, html.EscapeString(valid))
+		textBody, htmlBody = text.String(), body.String()
 	default:
 		subject = "Email verification instructions"
 		textBody = fmt.Sprintf("Please verify the email address of your %s account (%s) by opening:\n%s\n", app, e.To, e.Link)
@@ -54,9 +83,29 @@ func Content(e Email) (subject, htmlBody, textBody string) {
 	return subject, htmlBody, textBody
 }
 
-// Log is a development Sender that logs each email's link instead of
-// sending it. The link carries a one-time token, so never use Log in
-// production.
+// lifetimeText writes a code lifetime for people: "15 minutes",
+// "1 hour", "90 seconds".
+func lifetimeText(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d <= 0:
+		return "a short time"
+	case d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute")
+	}
+	return unit(int64((d+time.Second-1)/time.Second), "second")
+}
+
+// Log is a development Sender that logs each email's link (and a
+// passwordless email's code) instead of sending it. Both are one-time
+// secrets, so never use Log in production.
 type Log struct {
 	// Logger receives the links. Default: slog.Default().
 	Logger *slog.Logger
@@ -68,7 +117,11 @@ func (l Log) Send(ctx context.Context, e Email) error {
 	if lg == nil {
 		lg = slog.Default()
 	}
-	lg.InfoContext(ctx, "emaildelivery (development): email not sent", "kind", e.Kind, "to", e.To, "link", e.Link)
+	args := []any{"kind", e.Kind, "to", e.To, "link", e.Link}
+	if e.UserInputCode != "" {
+		args = append(args, "code", e.UserInputCode)
+	}
+	lg.InfoContext(ctx, "emaildelivery (development): email not sent", args...)
 	return nil
 }
 
