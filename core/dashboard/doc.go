@@ -10,6 +10,7 @@
 //	POST   /recipe/dashboard/session/verify  check a session id
 //	DELETE /recipe/dashboard/session         sign out
 //	GET    /recipe/dashboard/user/sessions   an account's sessions
+//	GET    /recipe/dashboard/tenant/core-config  the settings a tenant may change: none
 //
 // Unlike the SuperTokens core there is no limit on the number of accounts
 // (never 402, never USER_SUSPENDED_ERROR): every account can sign in.

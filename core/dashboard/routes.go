@@ -12,4 +12,5 @@ func (h *Handler) Mount(rt *cdi.Router) {
 	rt.HandleFunc("POST /recipe/dashboard/session/verify", h.verifySession)
 	rt.HandleFunc("DELETE /recipe/dashboard/session", h.signOut)
 	rt.HandleFunc("GET /recipe/dashboard/user/sessions", h.userSessions)
+	rt.HandleFunc("GET /recipe/dashboard/tenant/core-config", h.tenantCoreConfig)
 }
