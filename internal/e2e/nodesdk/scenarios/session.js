@@ -156,6 +156,38 @@ run("session", async () => {
         t2 = s.getAllSessionTokensDangerously();
     });
 
+    await step("SessionContainer.mergeIntoAccessTokenPayload: regenerate", async () => {
+        const s = await Session.createNewSessionWithoutRequestResponse(T, rid, { keep: 1, drop: 2 });
+        const before = s.getAllSessionTokensDangerously().accessToken;
+        await calls();
+        await s.mergeIntoAccessTokenPayload({ fresh: true, drop: null });
+        const cs = await expectCalls("regenerate", ["POST /recipe/session/regenerate"]);
+        assert.equal(cs[0].body.accessToken, before);
+        assert.deepEqual(cs[0].body.userDataInJWT, { keep: 1, iss: apiDomain + "/auth", fresh: true });
+        const after = s.getAllSessionTokensDangerously();
+        assert.equal(after.accessAndFrontTokenUpdated, true);
+        assert.notEqual(after.accessToken, before);
+        const old = decode(before).payload;
+        const now = decode(after.accessToken).payload;
+        // A regenerated token keeps the old one's expiry and hashes.
+        assert.equal(now.exp, old.exp);
+        assert.equal(now.sessionHandle, old.sessionHandle);
+        assert.equal(now.refreshTokenHash1, old.refreshTokenHash1);
+        assert.equal(now.fresh, true);
+        assert.equal(now.keep, 1);
+        assert.equal("drop" in now, false);
+        assert.deepEqual(s.getAccessTokenPayload(), now);
+        const again = await Session.getSessionWithoutRequestResponse(after.accessToken);
+        assert.equal(again.getAccessTokenPayload().fresh, true);
+        await expectCalls("the regenerated token verifies locally", []);
+        const info = await Session.getSessionInformation(s.getHandle());
+        assert.deepEqual(info.customClaimsInAccessTokenPayload, { keep: 1, iss: apiDomain + "/auth", fresh: true });
+
+        assert.equal(await Session.revokeSession(s.getHandle()), true);
+        const err = await rejects(s.mergeIntoAccessTokenPayload({ x: 1 }), "regenerate on a revoked session");
+        assert.equal(err.type, Session.Error.UNAUTHORISED, String(err));
+    });
+
     await step("getSessionInformation and updateSessionDataInDatabase", async () => {
         const info = await Session.getSessionInformation(s1.getHandle());
         assert.ok(info, "the session");
