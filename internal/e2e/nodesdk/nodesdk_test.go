@@ -264,6 +264,7 @@ func TestNodeSDK(t *testing.T) {
 		before func(t *testing.T, cl *coretest.Client)
 	}{
 		{name: "fdi"},
+		{name: "fdi-claims"},
 		{name: "emailpassword"},
 		{name: "session"},
 		{name: "session-options"},
