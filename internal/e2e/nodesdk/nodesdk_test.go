@@ -119,6 +119,9 @@ type recorder struct {
 	since int // index in all of the first call not yet drained
 }
 
+// ServeHTTP passes r to the core and logs it with the core's answer, or
+// serves callsPath. The answer is buffered so that its code and, for a
+// failure, its body can be logged.
 func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == callsPath {
 		rec.mu.Lock()
@@ -262,6 +265,7 @@ func TestNodeSDK(t *testing.T) {
 		name string
 		// before prepares the core out of band, as an operator would.
 		before func(t *testing.T, cl *coretest.Client)
+		env    []string // more environment for the script
 	}{
 		{name: "fdi"},
 		{name: "fdi-claims"},
@@ -269,10 +273,19 @@ func TestNodeSDK(t *testing.T) {
 		{name: "session"},
 		{name: "session-options"},
 		{name: "claims"},
-		{name: "dashboard", before: func(t *testing.T, cl *coretest.Client) {
-			createDashboardUser(t, cl, dashboardEmail, dashboardPassword)
-			createDashboardUser(t, cl, dashboardViewerEmail, dashboardViewerPassword)
-		}},
+		{
+			name: "dashboard",
+			before: func(t *testing.T, cl *coretest.Client) {
+				createDashboardUser(t, cl, dashboardEmail, dashboardPassword)
+				createDashboardUser(t, cl, dashboardViewerEmail, dashboardViewerPassword)
+			},
+			env: []string{
+				"LATCHKEY_DASHBOARD_EMAIL=" + dashboardEmail,
+				"LATCHKEY_DASHBOARD_PASSWORD=" + dashboardPassword,
+				"LATCHKEY_DASHBOARD_VIEWER_EMAIL=" + dashboardViewerEmail,
+				"LATCHKEY_DASHBOARD_VIEWER_PASSWORD=" + dashboardViewerPassword,
+			},
+		},
 	}
 	for _, engine := range coretest.Engines {
 		t.Run(engine, func(t *testing.T) {
@@ -284,11 +297,7 @@ func TestNodeSDK(t *testing.T) {
 					if g.before != nil {
 						g.before(t, cl)
 					}
-					runScript(t, node, g.name, url, rec,
-						"LATCHKEY_DASHBOARD_EMAIL="+dashboardEmail,
-						"LATCHKEY_DASHBOARD_PASSWORD="+dashboardPassword,
-						"LATCHKEY_DASHBOARD_VIEWER_EMAIL="+dashboardViewerEmail,
-						"LATCHKEY_DASHBOARD_VIEWER_PASSWORD="+dashboardViewerPassword)
+					runScript(t, node, g.name, url, rec, g.env...)
 					checkHeaders(t, rec.calls())
 				})
 			}
