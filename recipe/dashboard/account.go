@@ -11,6 +11,7 @@ import (
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -349,8 +350,9 @@ func (rc *Recipe) createEmailPasswordUser(w http.ResponseWriter, r *http.Request
 }
 
 // createPasswordlessUser serves POST /dashboard/api/user/passwordless: with
-// exactly one of email and phoneNumber, through a passwordless recipe that
-// implements passwordlessCreator; FEATURE_NOT_ENABLED_ERROR without one.
+// exactly one of email and phoneNumber (validated by the passwordless
+// recipe's validators for the tenant), it finds or creates the user
+// without sending a code; FEATURE_NOT_ENABLED_ERROR without that recipe.
 func (rc *Recipe) createPasswordlessUser(w http.ResponseWriter, r *http.Request) error {
 	if rc.pwless == nil {
 		featureNotEnabled(w)
@@ -374,10 +376,20 @@ func (rc *Recipe) createPasswordlessUser(w http.ResponseWriter, r *http.Request)
 	if (email == "") == (phone == "") {
 		return badInput("Please provide exactly one of email or phoneNumber")
 	}
-	u, recipeUserID, created, err := rc.pwless.SignInUpWithoutCode(r.Context(), latchkey.TenantID(r.Context()), email, phone)
+	tenant := latchkey.TenantID(r.Context())
+	if email != "" {
+		if err := rc.pwless.ValidateEmail(r.Context(), tenant, email); err != nil {
+			writeError(w, "EMAIL_VALIDATION_ERROR", "message", err.Error())
+			return nil
+		}
+	} else if err := rc.pwless.ValidatePhoneNumber(r.Context(), tenant, phone); err != nil {
+		writeError(w, "PHONE_VALIDATION_ERROR", "message", err.Error())
+		return nil
+	}
+	res, err := rc.pwless.SignInUp(r.Context(), tenant, passwordless.Contact{Email: email, PhoneNumber: phone})
 	if err != nil {
 		return err
 	}
-	writeStatus(w, "OK", map[string]any{"createdNewRecipeUser": created, "user": u, "recipeUserId": recipeUserID})
+	writeStatus(w, "OK", map[string]any{"createdNewRecipeUser": res.CreatedNewUser, "user": res.User, "recipeUserId": res.RecipeUserID})
 	return nil
 }

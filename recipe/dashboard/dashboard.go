@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
@@ -97,9 +97,9 @@ type Recipe struct {
 	ev    *emailverification.Recipe
 	md    *usermetadata.Recipe
 	roles *userroles.Recipe
-	// pwless creates passwordless users; nil until a passwordless recipe
-	// that can do it is configured.
-	pwless passwordlessCreator
+	// pwless creates and edits passwordless users; nil when the app has
+	// no passwordless recipe.
+	pwless *passwordless.Recipe
 
 	// page is the HTML served for every UI path; nil serves none.
 	page []byte
@@ -110,16 +110,6 @@ type Recipe struct {
 	gz map[string][]byte
 	// csp is the Content-Security-Policy header value; "" sends none.
 	csp string
-}
-
-// passwordlessCreator is what the dashboard needs from a passwordless
-// recipe to create users (reference/dashboard.md §6.5): sign a user in or
-// up with an email or a phone number, without sending a code. When such a
-// recipe is configured, POST /dashboard/api/user/passwordless uses it;
-// until then that API answers FEATURE_NOT_ENABLED_ERROR.
-type passwordlessCreator interface {
-	latchkey.Recipe
-	SignInUpWithoutCode(ctx context.Context, tenantID, email, phoneNumber string) (user *latchkey.User, recipeUserID string, createdNewRecipeUser bool, err error)
 }
 
 var (
@@ -166,7 +156,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	rc.ev, _ = latchkey.FindRecipe[*emailverification.Recipe](lk)
 	rc.md, _ = latchkey.FindRecipe[*usermetadata.Recipe](lk)
 	rc.roles, _ = latchkey.FindRecipe[*userroles.Recipe](lk)
-	rc.pwless, _ = latchkey.FindRecipe[passwordlessCreator](lk)
+	rc.pwless, _ = latchkey.FindRecipe[*passwordless.Recipe](lk)
 	if err := rc.initUI(webui.FS(), webui.Enabled); err != nil {
 		errs = append(errs, err)
 	}

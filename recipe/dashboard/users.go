@@ -11,6 +11,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 )
 
 // Limits of the core's GET /users (reference/dashboard.md §8): a page holds
@@ -332,8 +333,23 @@ func (rc *Recipe) updateUser(w http.ResponseWriter, r *http.Request) error {
 			writeError(w, "PHONE_NUMBER_CHANGE_NOT_ALLOWED_ERROR", "error", "Only a passwordless login method has a phone number")
 			return nil
 		}
-		// Until a passwordless recipe exists, nothing here can change it.
-		return badInput("The passwordless recipe is not configured on this backend")
+		if rc.pwless == nil {
+			return badInput("The passwordless recipe is not configured on this backend")
+		}
+		if err := rc.pwless.ValidatePhoneNumber(r.Context(), latchkey.TenantID(r.Context()), phone); err != nil {
+			writeError(w, "INVALID_PHONE_ERROR", "error", err.Error())
+			return nil
+		}
+		err := rc.pwless.UpdateUser(r.Context(), m.RecipeUserID, passwordless.UserUpdate{PhoneNumber: &phone})
+		switch {
+		case errors.Is(err, passwordless.ErrPhoneNumberAlreadyExists):
+			writeStatus(w, "PHONE_ALREADY_EXISTS_ERROR", nil)
+			return nil
+		case errors.Is(err, passwordless.ErrUnknownUserID):
+			return badInput("Unknown User ID provided")
+		case err != nil:
+			return err
+		}
 	}
 	writeStatus(w, "OK", nil)
 	return nil
@@ -356,6 +372,23 @@ func (rc *Recipe) updateEmail(ctx context.Context, tenantID string, m latchkey.L
 		case errors.Is(err, emailpassword.ErrEmailAlreadyExists):
 			return "EMAIL_ALREADY_EXISTS_ERROR", "", nil
 		case errors.Is(err, emailpassword.ErrUnknownUserID):
+			return "", "", badInput("Unknown User ID provided")
+		case err != nil:
+			return "", "", err
+		}
+		return "OK", "", nil
+	case "passwordless":
+		if rc.pwless == nil {
+			break
+		}
+		if err := rc.pwless.ValidateEmail(ctx, tenantID, email); err != nil {
+			return "INVALID_EMAIL_ERROR", err.Error(), nil
+		}
+		err := rc.pwless.UpdateUser(ctx, m.RecipeUserID, passwordless.UserUpdate{Email: &email})
+		switch {
+		case errors.Is(err, passwordless.ErrEmailAlreadyExists):
+			return "EMAIL_ALREADY_EXISTS_ERROR", "", nil
+		case errors.Is(err, passwordless.ErrUnknownUserID):
 			return "", "", badInput("Unknown User ID provided")
 		case err != nil:
 			return "", "", err

@@ -15,9 +15,11 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/dashboard"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
+	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
 
 // Dashboard accounts that every env has (created on the core).
@@ -40,6 +42,8 @@ type options struct {
 	// localhost serves the app at http://localhost:PORT (for Chromium,
 	// which resolves no other name under the project's flags).
 	localhost bool
+	// passwordless adds the passwordless recipe (email or phone, codes).
+	passwordless bool
 }
 
 // env is an application with the SDK and the dashboard in front of a real
@@ -53,6 +57,9 @@ type env struct {
 	md    *usermetadata.Recipe
 	roles *userroles.Recipe
 	mail  *emaildelivery.Recorder
+	// pwless and sms are set with options.passwordless.
+	pwless *passwordless.Recipe
+	sms    *smsdelivery.Recorder
 	// app calls the application over HTTP.
 	app *coretest.Client
 	// URL is the application's origin.
@@ -74,7 +81,7 @@ func without(o options, id string) bool {
 func start(t *testing.T, o options) *env {
 	t.Helper()
 	c := coretest.Start(t, coretest.Mode{Engine: "sqlite", InProcess: !o.overHTTP})
-	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}}
+	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}, sms: &smsdelivery.Recorder{}}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +115,11 @@ func start(t *testing.T, o options) *env {
 	if !without(o, "userroles") {
 		e.roles = userroles.New(userroles.Config{})
 		recipes = append(recipes, e.roles)
+	}
+	if o.passwordless {
+		e.pwless = passwordless.New(passwordless.Config{ContactMethod: passwordless.ContactEmailOrPhone,
+			FlowType: passwordless.FlowUserInputCode, EmailDelivery: e.mail, SMSDelivery: e.sms})
+		recipes = append(recipes, e.pwless)
 	}
 	recipes = append(recipes, dashboard.New(o.dash))
 	e.lk, err = latchkey.New(latchkey.Config{
