@@ -8,7 +8,10 @@
 // its public functions, and through an Express app with the SDK's middleware
 // where the FDI routes matter. Between the SDK and the core sits a recorder
 // that logs every core call, so the scripts can assert the exact call
-// sequences and the Go side can check the headers of every call.
+// sequences and the Go side can check the headers of every call. The FDI
+// and session groups also run against two cores sharing one PostgreSQL
+// schema, with the SDK's connectionURI naming both, so that consecutive
+// calls go to different cores.
 //
 // The package has no code of its own; it is all in nodesdk_test.go and the
 // scripts. It needs node_modules: locally the test skips, naming the npm

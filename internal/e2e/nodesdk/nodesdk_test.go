@@ -2,10 +2,12 @@ package nodesdk
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/core/coretest"
+	"github.com/latchkey-dev/latchkey/store/postgres"
 )
 
 // sdkPackage is the file whose presence shows that npm installed the pinned
@@ -79,6 +82,7 @@ func ensureNodeModules(t *testing.T) string {
 
 // call is one request the SDK made to the core, as the recorder saw it.
 type call struct {
+	Core       string          `json:"core"` // which core answered: "core0", "core1", ...
 	Method     string          `json:"method"`
 	Path       string          `json:"path"`
 	Query      string          `json:"query"`
@@ -94,7 +98,7 @@ type call struct {
 }
 
 func (c call) String() string {
-	s := fmt.Sprintf("%s %s", c.Method, c.Path)
+	s := fmt.Sprintf("%s: %s %s", c.Core, c.Method, c.Path)
 	if c.Query != "" {
 		s += "?" + c.Query
 	}
@@ -110,58 +114,61 @@ func (c call) String() string {
 // assert the exact sequence one SDK function caused.
 const callsPath = "/_nodesdk/calls"
 
-// recorder sits between the SDK and the core, logging every call.
+// recorder sits between the SDK and the cores, logging every call in one
+// log, in the order the cores answered them.
 type recorder struct {
-	core http.Handler
-
 	mu    sync.Mutex
 	all   []call
 	since int // index in all of the first call not yet drained
 }
 
-// ServeHTTP passes r to the core and logs it with the core's answer, or
-// serves callsPath. The answer is buffered so that its code and, for a
-// failure, its body can be logged.
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == callsPath {
-		rec.mu.Lock()
-		out := append([]call{}, rec.all[rec.since:]...)
-		rec.since = len(rec.all)
-		rec.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(out)
-		return
-	}
-	c := call{
-		Method:     r.Method,
-		Path:       r.URL.Path,
-		Query:      r.URL.RawQuery,
-		RID:        r.Header.Get("rid"),
-		CDIVersion: r.Header.Get("cdi-version"),
-		apiKey:     r.Header.Get("api-key"),
-	}
-	c.APIKeySent = c.apiKey != ""
-	if r.Body != nil {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if json.Valid(body) {
-			c.Body = body
+// front returns the handler that the SDK reaches for one core: it passes
+// each request to the core and logs it with the core's answer, or serves
+// callsPath. The answer is buffered so that its code and, for a failure,
+// its body can be logged.
+func (rec *recorder) front(name string, core http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == callsPath {
+			rec.mu.Lock()
+			out := append([]call{}, rec.all[rec.since:]...)
+			rec.since = len(rec.all)
+			rec.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(out)
+			return
 		}
-	}
-	rw := httptest.NewRecorder()
-	rec.core.ServeHTTP(rw, r)
-	c.Status = rw.Code
-	if rw.Code != http.StatusOK {
-		c.Response = rw.Body.String()
-	}
-	rec.mu.Lock()
-	rec.all = append(rec.all, c)
-	rec.mu.Unlock()
-	for k, vs := range rw.Header() {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(rw.Code)
-	w.Write(rw.Body.Bytes())
+		c := call{
+			Core:       name,
+			Method:     r.Method,
+			Path:       r.URL.Path,
+			Query:      r.URL.RawQuery,
+			RID:        r.Header.Get("rid"),
+			CDIVersion: r.Header.Get("cdi-version"),
+			apiKey:     r.Header.Get("api-key"),
+		}
+		c.APIKeySent = c.apiKey != ""
+		if r.Body != nil {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if json.Valid(body) {
+				c.Body = body
+			}
+		}
+		rw := httptest.NewRecorder()
+		core.ServeHTTP(rw, r)
+		c.Status = rw.Code
+		if rw.Code != http.StatusOK {
+			c.Response = rw.Body.String()
+		}
+		rec.mu.Lock()
+		rec.all = append(rec.all, c)
+		rec.mu.Unlock()
+		for k, vs := range rw.Header() {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(rw.Code)
+		w.Write(rw.Body.Bytes())
+	})
 }
 
 // calls returns every call recorded so far.
@@ -215,33 +222,70 @@ func checkHeaders(t *testing.T, calls []call) {
 	}
 }
 
-// startCore starts a core of the given engine with the API key set, behind
-// a recorder on its own loopback server; it returns the core's test client
-// (which talks to the core directly) and the recorder's URL for the SDK.
-func startCore(t *testing.T, engine string) (*coretest.Client, *recorder, string) {
+// startCores starts n cores of the given engine with the API key set,
+// each behind the recorder on a loopback server of its own. It returns the
+// first core's test client (which talks to it directly) and the URLs the
+// SDK is to use. More than one core shares one PostgreSQL schema, as
+// processes that scale out do (DESIGN.md: the core is stateless).
+func startCores(t *testing.T, engine string, n int) (*coretest.Client, *recorder, []string) {
 	t.Helper()
-	cl := coretest.Start(t, coretest.Mode{Engine: engine}, func(cfg *core.Config) {
-		cfg.APIKeys = []string{apiKey}
-	})
-	cl.Header.Set("api-key", apiKey)
-	rec := &recorder{core: cl.Core}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return cl, rec, srv.URL
+	rec := &recorder{}
+	var first *coretest.Client
+	var urls []string
+	var shared string
+	if n > 1 {
+		shared = coretest.PostgresURL(t)
+	}
+	for i := range n {
+		var cl *coretest.Client
+		if n == 1 {
+			cl = coretest.Start(t, coretest.Mode{Engine: engine}, func(cfg *core.Config) {
+				cfg.APIKeys = []string{apiKey}
+			})
+		} else {
+			st, err := postgres.Open(t.Context(), shared)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			c, err := core.New(core.Config{
+				Store:           st,
+				APIKeys:         []string{apiKey},
+				Logger:          slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
+				CleanupInterval: -1,
+				PasswordHashing: core.PasswordHashing{BcryptCost: 4},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			cl = coretest.Connect(t, c, st, coretest.Mode{Engine: "postgres"})
+		}
+		cl.Header.Set("api-key", apiKey)
+		if first == nil {
+			first = cl
+		}
+		srv := httptest.NewServer(rec.front(fmt.Sprintf("core%d", i), cl.Core))
+		t.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
+	return first, rec, urls
 }
 
-// runScript runs scenarios/<name>.js with the SDK pointed at coreURL, and
+// runScript runs scenarios/<name>.js with the SDK pointed at coreURLs, and
 // fails the test with the script's output and the recorded calls unless it
 // exits 0.
-func runScript(t *testing.T, node, name, coreURL string, rec *recorder, env ...string) {
+func runScript(t *testing.T, node, name string, coreURLs []string, rec *recorder, env ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("scenarios", name+".js"))
 	cmd.Env = append(os.Environ(),
-		"LATCHKEY_CORE_URL="+coreURL,
+		"LATCHKEY_CORE_URL="+coreURLs[0],
+		// The SDK's own syntax for several cores (§1.6 "Hosts").
+		"LATCHKEY_CONNECTION_URI="+strings.Join(coreURLs, ";"),
 		"LATCHKEY_API_KEY="+apiKey,
-		"LATCHKEY_CALLS_URL="+coreURL+callsPath,
+		"LATCHKEY_CALLS_URL="+coreURLs[0]+callsPath,
 	)
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
@@ -262,7 +306,11 @@ func runScript(t *testing.T, node, name, coreURL string, rec *recorder, env ...s
 func TestNodeSDK(t *testing.T) {
 	node := ensureNodeModules(t)
 	groups := []struct {
-		name string
+		name   string
+		script string // scenarios/<script>.js; default: name
+		// cores is how many cores the SDK round-robins over, sharing one
+		// store. Default: 1. More than one needs PostgreSQL.
+		cores int
 		// before prepares the core out of band, as an operator would.
 		before func(t *testing.T, cl *coretest.Client)
 		env    []string // more environment for the script
@@ -272,6 +320,9 @@ func TestNodeSDK(t *testing.T) {
 		{name: "emailpassword"},
 		{name: "session"},
 		{name: "session-options"},
+		// The SDK sends each call to the other core than the one before.
+		{name: "fdi-two-cores", script: "fdi", cores: 2},
+		{name: "session-two-cores", script: "session", cores: 2},
 		{name: "claims"},
 		{
 			name: "dashboard",
@@ -291,14 +342,26 @@ func TestNodeSDK(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			for _, g := range groups {
+				if g.cores > 1 && engine != "postgres" {
+					continue // SQLite is one machine's store: scale-out is on PostgreSQL
+				}
 				t.Run(g.name, func(t *testing.T) {
 					t.Parallel()
-					cl, rec, url := startCore(t, engine)
+					cl, rec, urls := startCores(t, engine, max(g.cores, 1))
 					if g.before != nil {
 						g.before(t, cl)
 					}
-					runScript(t, node, g.name, url, rec, g.env...)
-					checkHeaders(t, rec.calls())
+					script := cmp.Or(g.script, g.name)
+					runScript(t, node, script, urls, rec, g.env...)
+					calls := rec.calls()
+					checkHeaders(t, calls)
+					served := map[string]int{}
+					for _, c := range calls {
+						served[c.Core]++
+					}
+					if len(served) != len(urls) {
+						t.Errorf("calls per core: %v, want every one of the %d cores used", served, len(urls))
+					}
 				})
 			}
 		})
@@ -360,7 +423,7 @@ func TestIncompatibleCore(t *testing.T) {
 		io.WriteString(w, `{"versions":["2.21","3.0","5.5"]}`)
 	}))
 	t.Cleanup(stub.Close)
-	runScript(t, node, "incompatible", stub.URL, nil)
+	runScript(t, node, "incompatible", []string{stub.URL}, nil)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(paths) != 1 || paths[0] != "GET /apiversion" {

@@ -19,7 +19,10 @@ function env(name) {
     return v;
 }
 
+// coreURL is the (first) core, for calls the scripts make themselves;
+// connectionURI is what the SDK gets: several cores separated by ";".
 const coreURL = env("LATCHKEY_CORE_URL");
+const connectionURI = process.env.LATCHKEY_CONNECTION_URI || coreURL;
 const apiKey = env("LATCHKEY_API_KEY");
 const callsURL = env("LATCHKEY_CALLS_URL");
 
@@ -29,7 +32,7 @@ function initSDK(apiDomain, recipeList) {
     const supertokens = require("supertokens-node");
     supertokens.init({
         framework: "express",
-        supertokens: { connectionURI: coreURL, apiKey },
+        supertokens: { connectionURI, apiKey },
         appInfo: {
             appName: "latchkey-nodesdk-e2e",
             apiDomain,
