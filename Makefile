@@ -21,7 +21,7 @@ chromium:
 
 # npm packages: the dashboard and demo website build tools, and the pinned
 # supertokens-web-js the browser compatibility test loads.
-NPM_DIRS = web/dashboard examples/demo/website internal/e2e/webjs
+NPM_DIRS = web/dashboard examples/demo/website internal/e2e/webjs internal/e2e/nodesdk
 
 ui-deps:
 	@for d in $(NPM_DIRS); do \

@@ -20,6 +20,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
 	"github.com/latchkey-dev/latchkey/examples/demo"
+	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
 
 // runDemo starts the whole system in one process: a core on SQLite, the
@@ -67,6 +68,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		WebsiteDomain: webURL,
 		Core:          latchkey.CoreConfig{ConnectionURI: coreURL, APIKey: *apiKey},
 		Mail:          printedMail{w: stdout},
+		SMS:           printedSMS{w: stdout},
 		Logger:        logger,
 	}
 	backend, err := demo.NewBackend(cfg)
@@ -185,7 +187,8 @@ Create dashboard credentials (then sign in to the dashboard with them):
 
 %s
 
-Emails (password reset, email verification) are printed here instead of sent.
+Emails and text messages (password reset, email verification, sign-in
+codes) are printed here instead of sent.
 Press Ctrl-C to stop.
 `, webURL, apiURL, apiURL, coreURL, db, dashboardUserCommand(coreURL, apiKey))
 }
@@ -199,6 +202,23 @@ type printedMail struct {
 // Send implements emaildelivery.Sender.
 func (m printedMail) Send(_ context.Context, e emaildelivery.Email) error {
 	subject, _, _ := emaildelivery.Content(e)
-	fmt.Fprintf(m.w, "\n✉  Email to %s: %q\n   Open this link: %s\n", e.To, subject, e.Link)
+	fmt.Fprintf(m.w, "\n✉  Email to %s: %q\n", e.To, subject)
+	if e.UserInputCode != "" {
+		fmt.Fprintf(m.w, "   Code: %s\n", e.UserInputCode)
+	}
+	if e.Link != "" {
+		fmt.Fprintf(m.w, "   Open this link: %s\n", e.Link)
+	}
+	return nil
+}
+
+// printedSMS is the demo's text-message delivery: it prints each message.
+type printedSMS struct {
+	w io.Writer
+}
+
+// Send implements smsdelivery.Sender.
+func (p printedSMS) Send(_ context.Context, s smsdelivery.SMS) error {
+	fmt.Fprintf(p.w, "\n📱 Text to %s:\n   %s\n", s.To, strings.ReplaceAll(smsdelivery.Content(s), "\n", "\n   "))
 	return nil
 }

@@ -9,9 +9,11 @@ import (
 	"github.com/latchkey-dev/latchkey/emaildelivery"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
+	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
 
 // Config configures the demo backend and website.
@@ -26,6 +28,9 @@ type Config struct {
 	Core latchkey.CoreConfig
 	// Mail delivers emails. The demo prints them instead of sending.
 	Mail emaildelivery.Sender
+	// SMS delivers text messages (passwordless codes). The demo prints
+	// them instead of sending.
+	SMS smsdelivery.Sender
 	// Logger receives the SDK's logs. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -44,6 +49,12 @@ func NewBackend(cfg Config) (http.Handler, error) {
 		ev,
 		usermetadata.New(usermetadata.Config{}),
 		userroles.New(userroles.Config{}),
+		passwordless.New(passwordless.Config{
+			ContactMethod: passwordless.ContactEmailOrPhone,
+			FlowType:      passwordless.FlowUserInputCodeAndMagicLink,
+			EmailDelivery: cfg.Mail,
+			SMSDelivery:   cfg.SMS,
+		}),
 	}
 	recipes = append(recipes, extraRecipes(cfg)...)
 	lk, err := latchkey.New(latchkey.Config{
@@ -72,9 +83,12 @@ func NewBackend(cfg Config) (http.Handler, error) {
 			lk.WriteError(w, r, err)
 			return
 		}
-		email := ""
+		email, phone := "", ""
 		if len(u.Emails) > 0 {
 			email = u.Emails[0]
+		}
+		if len(u.PhoneNumbers) > 0 {
+			phone = u.PhoneNumbers[0]
 		}
 		verified, err := ev.IsEmailVerified(r.Context(), s.RecipeUserID())
 		if err != nil {
@@ -82,7 +96,7 @@ func NewBackend(cfg Config) (http.Handler, error) {
 			return
 		}
 		latchkey.WriteJSON(w, http.StatusOK, map[string]any{
-			"userId": u.ID, "email": email, "emailVerified": verified, "timeJoined": u.TimeJoined,
+			"userId": u.ID, "email": email, "phoneNumber": phone, "emailVerified": verified, "timeJoined": u.TimeJoined,
 		})
 	})))
 	return cors(cfg.WebsiteDomain, lk.AllowedHeaders(), lk.ExposedHeaders(), lk.Middleware(mux)), nil

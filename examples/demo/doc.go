@@ -7,7 +7,7 @@
 // Backend routes, besides the SDK's under /auth:
 //
 //	GET /sessioninfo  the session: handle, user id and access-token payload (401 without one)
-//	GET /userinfo     the signed-in user: id, email, whether it is verified, time joined
+//	GET /userinfo     the signed-in user: id, email, phone, whether the email is verified, time joined
 //
 // The website's built files (website/dist, made by `npm run build` in
 // website/) are committed and embedded.

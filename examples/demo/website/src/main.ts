@@ -6,6 +6,8 @@ import SuperTokens from 'supertokens-web-js';
 import Session from 'supertokens-web-js/recipe/session';
 import EmailPassword from 'supertokens-web-js/recipe/emailpassword';
 import EmailVerification from 'supertokens-web-js/recipe/emailverification';
+import Passwordless from 'supertokens-web-js/recipe/passwordless';
+import STGeneralError from 'supertokens-web-js/utils/error';
 import './style.css';
 import { el, field, formError, setBusy, fieldErrors } from './dom';
 
@@ -25,7 +27,7 @@ async function start(): Promise<void> {
   config = await (await fetch('/config.json')).json();
   SuperTokens.init({
     appInfo: { appName: config.appName, apiDomain: config.apiDomain, apiBasePath: config.apiBasePath },
-    recipeList: [Session.init(), EmailPassword.init(), EmailVerification.init()],
+    recipeList: [Session.init(), EmailPassword.init(), EmailVerification.init(), Passwordless.init()],
   });
   document.addEventListener('click', (e) => {
     const a = (e.target as HTMLElement).closest('a');
@@ -56,6 +58,8 @@ async function render(): Promise<void> {
   let page: () => Promise<Node> | Node;
   if (path === `${base}/reset-password`) page = resetPassword;
   else if (path === `${base}/verify-email`) page = verifyEmail;
+  else if (path === `${base}/verify`) page = magicLink;
+  else if (path === `${base}/code`) page = signedIn ? () => redirect('/account') : codePage;
   else if (path === base) page = signedIn ? () => redirect('/account') : authPage;
   else if (path === '/account') page = signedIn ? account : () => redirect(base);
   else page = () => redirect(signedIn ? '/account' : base);
@@ -128,7 +132,8 @@ function authPage(): Node {
       ),
     );
     const forgot = el('p', {}, el('a', { href: `${config.websiteBasePath}/reset-password` }, 'Forgot your password?'));
-    wrap.replaceChildren(title, form, switcher, ...(mode === 'signin' ? [forgot] : []));
+    const code = el('p', {}, el('a', { href: `${config.websiteBasePath}/code` }, 'Sign in with a code instead (email or phone)'));
+    wrap.replaceChildren(title, form, switcher, ...(mode === 'signin' ? [forgot] : []), code);
     email.input.focus();
   };
   draw();
@@ -221,9 +226,118 @@ async function verifyEmail(): Promise<Node> {
   return card;
 }
 
+// codePage is passwordless sign-in: an email or a phone number gets a
+// one-time code (and a link), then the code signs in, or up.
+function codePage(): Node {
+  const card = el('section', { class: 'card', 'aria-labelledby': 'code-title' });
+  const error = formError();
+  const askContact = () => {
+    const contact = field('contact', 'Email or phone number (with country code, like +1 201 555 0123)', 'text', 'username');
+    const submit = el('button', { type: 'submit' }, 'Send me a code');
+    const form = el('form', { novalidate: '' }, contact.row, error, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      setBusy(submit, true);
+      error.textContent = '';
+      try {
+        const value = contact.input.value.trim();
+        const res = await Passwordless.createCode(value.includes('@') ? { email: value } : { phoneNumber: value });
+        if (res.status === 'OK') askCode(value);
+        else error.textContent = 'Signing in is not allowed for this account.';
+      } catch (err) {
+        error.textContent = errorMessage(err);
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+    card.replaceChildren(el('h1', { id: 'code-title' }, 'Sign in with a code'), form);
+    contact.input.focus();
+  };
+  const askCode = (sentTo: string) => {
+    const code = field('code', 'Code', 'text', 'one-time-code');
+    code.input.setAttribute('inputmode', 'numeric');
+    const submit = el('button', { type: 'submit' }, 'Sign in');
+    const resend = el('button', { type: 'button', class: 'link' }, 'Send a new code');
+    const restart = el('button', { type: 'button', class: 'link' }, 'Use another email or phone');
+    const form = el('form', { novalidate: '' }, code.row, error, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      setBusy(submit, true);
+      error.textContent = '';
+      try {
+        const res = await Passwordless.consumeCode({ userInputCode: code.input.value.trim() });
+        if (res.status === 'OK') {
+          await Passwordless.clearLoginAttemptInfo();
+          go('/account');
+        } else if (res.status === 'INCORRECT_USER_INPUT_CODE_ERROR' || res.status === 'EXPIRED_USER_INPUT_CODE_ERROR') {
+          const left = res.maximumCodeInputAttempts - res.failedCodeInputAttemptCount;
+          error.textContent = `${res.status === 'EXPIRED_USER_INPUT_CODE_ERROR' ? 'That code has expired.' : 'That code is not right.'} ${left} ${left === 1 ? 'try' : 'tries'} left.`;
+        } else {
+          await Passwordless.clearLoginAttemptInfo();
+          askContact();
+          error.textContent = 'Too many tries, or the code has expired: start again.';
+        }
+      } catch (err) {
+        error.textContent = errorMessage(err);
+      } finally {
+        setBusy(submit, false);
+      }
+    });
+    resend.addEventListener('click', async () => {
+      error.textContent = '';
+      const res = await Passwordless.resendCode();
+      error.textContent = res.status === 'OK' ? 'A new code is on its way.' : 'Start again.';
+    });
+    restart.addEventListener('click', async () => {
+      await Passwordless.clearLoginAttemptInfo();
+      error.textContent = '';
+      askContact();
+    });
+    card.replaceChildren(
+      el('h1', { id: 'code-title' }, 'Enter your code'),
+      el('p', { role: 'status' }, `A code and a sign-in link were sent to ${sentTo}. In the demo, they are printed in the terminal that runs \`latchkey demo\`.`),
+      form,
+      el('p', {}, resend, ' · ', restart),
+    );
+    code.input.focus();
+  };
+  askContact();
+  return card;
+}
+
+// magicLink signs in with the link from a sign-in email or text.
+async function magicLink(): Promise<Node> {
+  const card = el('section', { class: 'card', 'aria-labelledby': 'link-title' });
+  let message: string;
+  try {
+    const res = await Passwordless.consumeCode();
+    if (res.status === 'OK') {
+      await Passwordless.clearLoginAttemptInfo();
+      return redirect('/account');
+    }
+    message = 'This sign-in link is invalid, expired or already used. Ask for a new code.';
+  } catch (err) {
+    message = errorMessage(err);
+  }
+  card.append(
+    el('h1', { id: 'link-title' }, 'Sign in with a link'),
+    el('p', { role: 'alert' }, message),
+    el('p', {}, el('a', { href: `${config.websiteBasePath}/code` }, 'Get a new code')),
+  );
+  return card;
+}
+
+// errorMessage shows a backend's GENERAL_ERROR message (such as an
+// invalid phone number), or a generic line.
+function errorMessage(err: unknown): string {
+  if (STGeneralError.isThisError(err)) return err.message;
+  return 'Something went wrong. Please try again.';
+}
+
 interface UserInfo {
   userId: string;
   email: string;
+  phoneNumber: string;
   emailVerified: boolean;
   timeJoined: number;
 }
@@ -272,10 +386,15 @@ async function account(): Promise<Node> {
       { class: 'facts' },
       el('dt', {}, 'User ID'),
       el('dd', { id: 'user-id' }, user.userId),
-      el('dt', {}, 'Email'),
-      el('dd', { id: 'user-email' }, user.email),
-      el('dt', {}, 'Email verified'),
-      el('dd', {}, user.emailVerified ? 'Yes' : 'No', ...(user.emailVerified ? [] : [' ', verifyButton, verifyStatus])),
+      ...(user.email
+        ? [
+            el('dt', {}, 'Email'),
+            el('dd', { id: 'user-email' }, user.email),
+            el('dt', {}, 'Email verified'),
+            el('dd', {}, user.emailVerified ? 'Yes' : 'No', ...(user.emailVerified ? [] : [' ', verifyButton, verifyStatus])),
+          ]
+        : []),
+      ...(user.phoneNumber ? [el('dt', {}, 'Phone'), el('dd', { id: 'user-phone' }, user.phoneNumber)] : []),
       el('dt', {}, 'Joined'),
       el('dd', {}, new Date(user.timeJoined).toLocaleString()),
       el('dt', {}, 'Session handle'),
