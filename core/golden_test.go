@@ -28,7 +28,8 @@ var update = flag.Bool("update", false, "rewrite testdata/cdi/*.golden from the 
 // with sorted keys, or text). Cases are separated by "====".
 //
 // Values that change from run to run are replaced by stable names: UUIDs
-// by <id-N>, JWTs by <jwt-N>, other long tokens by <token-N>, and
+// by <id-N>, JWTs by <jwt-N>, other long tokens by <token-N>, passwordless
+// codes by <code-N>, and
 // millisecond times by <ms>, second times by <s>. A request may use a name
 // from an earlier answer; it is replaced by the real value before sending.
 // Run `go test ./core -run TestGolden -update` to rewrite the files, then
@@ -179,7 +180,8 @@ var (
 	reKid   = regexp.MustCompile(`"(d-[0-9]{13}|s-[0-9a-f-]{36})"`)
 	reMS    = regexp.MustCompile(`\b1[0-9]{12}\b`)
 	reS     = regexp.MustCompile(`\b1[0-9]{9}\b`)
-	reName  = regexp.MustCompile(`<(id|jwt|token|kid)-[0-9]+>`)
+	reCode  = regexp.MustCompile(`"userInputCode": "([0-9]{6})"`)
+	reName  = regexp.MustCompile(`<(id|jwt|token|kid|code)-[0-9]+>`)
 )
 
 func (n *normaliser) name(kind, v string) string {
@@ -194,6 +196,9 @@ func (n *normaliser) name(kind, v string) string {
 
 func (n *normaliser) normalise(s string) string {
 	s = reJWT.ReplaceAllStringFunc(s, func(v string) string { return n.name("jwt", v) })
+	s = reCode.ReplaceAllStringFunc(s, func(v string) string {
+		return `"userInputCode": "` + n.name("code", reCode.FindStringSubmatch(v)[1]) + `"`
+	})
 	s = reKid.ReplaceAllStringFunc(s, func(v string) string { return `"` + n.name("kid", strings.Trim(v, `"`)) + `"` })
 	s = reUUID.ReplaceAllStringFunc(s, func(v string) string { return n.name("id", v) })
 	s = reToken.ReplaceAllStringFunc(s, func(v string) string { return `"` + n.name("token", strings.Trim(v, `"`)) + `"` })
