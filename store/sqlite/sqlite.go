@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 
@@ -65,6 +66,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
 
 	writer, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -105,6 +109,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // which in WAL mode, unlike NORMAL, loses no committed transaction on
 // power loss. Write transactions start with BEGIN IMMEDIATE (_txlock), so
 // a transaction never fails to upgrade a read lock.
+// createPrivate creates the database file, if it does not exist yet, with
+// permissions for its owner only: it holds password hashes and sessions,
+// and SQLite would create it world-readable under a usual umask. SQLite
+// gives the -wal and -shm files the permissions of the database file.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))

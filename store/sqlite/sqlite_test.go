@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -93,6 +94,29 @@ func TestOpenRejectsBadPaths(t *testing.T) {
 		if db, err := sqlite.Open(t.Context(), p); err == nil {
 			db.Close()
 			t.Errorf("Open(%q): no error", p)
+		}
+	}
+}
+
+// TestNewFileIsPrivate: a new database holds password hashes and sessions,
+// so it and its WAL are readable by their owner only.
+func TestNewFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "private.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has permissions %v, want none for group and others", filepath.Base(p), perm)
 		}
 	}
 }
