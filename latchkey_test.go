@@ -215,7 +215,9 @@ func TestCoreClientRetries429(t *testing.T) {
 	}
 	_ = start
 
-	srv2, _ := fakeCore(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "Invalid API key", 401) })
+	srv2, _ := fakeCore(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Invalid API key", http.StatusUnauthorized)
+	})
 	c2, _ := newCoreClient(CoreConfig{ConnectionURI: srv2.URL}, app)
 	var ce *CoreError
 	if err := c2.Do(t.Context(), CoreRequest{Path: "/x"}, nil); !errors.As(err, &ce) || ce.Code != 401 || ce.Body != "Invalid API key" {

@@ -271,7 +271,7 @@ func TestCheckCode(t *testing.T) {
 		if dev["preAuthSessionId"] != code["preAuthSessionId"] || dev["email"] != "chk@example.com" || dev["failedCodeInputAttemptCount"] != float64(1) || body["user"] != nil {
 			t.Errorf("check = %v", body)
 		}
-		body = want(t, post(t, c, "/recipe/signinup/code/check", obj{"preAuthSessionId": code["preAuthSessionId"], "linkCode": code["linkCode"]}), "OK")
+		want(t, post(t, c, "/recipe/signinup/code/check", obj{"preAuthSessionId": code["preAuthSessionId"], "linkCode": code["linkCode"]}), "OK")
 		// A checked code is not used up.
 		want(t, consumeLink(t, c, code), "OK")
 		want(t, check(code["userInputCode"].(string)), "RESTART_FLOW_ERROR")

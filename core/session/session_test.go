@@ -140,7 +140,7 @@ func TestAccessTokenJitter(t *testing.T) {
 }
 
 // TestTokenVerifiesWithJOSE checks a token against the core's JWKS with an
-// independent library (go-jose; the core signs with golang-jwt), and pins
+// independent library (go-jose; the core signs with crypto/rsa), and pins
 // the V5 header and claims.
 func TestTokenVerifiesWithJOSE(t *testing.T) {
 	runWithClock(t, func(t *testing.T, c *coretest.Client, clk *clock) {

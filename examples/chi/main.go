@@ -1,7 +1,11 @@
 // Command chi is a backend on github.com/go-chi/chi with the Latchkey SDK,
 // using github.com/rs/cors for CORS.
 //
-//	LATCHKEY_CORE_URL=http://127.0.0.1:3567 go run ./examples/chi
+// It is a module of its own (examples/chi/go.mod, building against this
+// repository's SDK through a replace directive), so that chi and rs/cors stay
+// out of the SDK module's requirements. From the repository root:
+//
+//	LATCHKEY_CORE_URL=http://127.0.0.1:3567 go -C examples/chi run .
 package main
 
 import (

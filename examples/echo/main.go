@@ -2,7 +2,11 @@
 // SDK: the SDK's middleware and VerifySession are plain net/http, wrapped
 // with echo.WrapMiddleware.
 //
-//	LATCHKEY_CORE_URL=http://127.0.0.1:3567 go run ./examples/echo
+// It is a module of its own (examples/echo/go.mod, building against this
+// repository's SDK through a replace directive), so that echo stay
+// out of the SDK module's requirements. From the repository root:
+//
+//	LATCHKEY_CORE_URL=http://127.0.0.1:3567 go -C examples/echo run .
 package main
 
 import (

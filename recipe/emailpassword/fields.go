@@ -48,9 +48,11 @@ var (
 func ValidateEmail(_ context.Context, value any, _ string) error {
 	s, ok := value.(string)
 	if !ok {
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Development bug: Please make sure the email field yields a string")
 	}
 	if !emailPattern.MatchString(s) {
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Email is invalid")
 	}
 	return nil
@@ -60,16 +62,21 @@ func ValidateEmail(_ context.Context, value any, _ string) error {
 func ValidatePassword(_ context.Context, value any, _ string) error {
 	s, ok := value.(string)
 	if !ok {
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Development bug: Please make sure the password field yields a string")
 	}
 	switch {
 	case len(s) < 8:
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Password must contain at least 8 characters, including a number")
 	case len(s) >= 100:
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Password's length must be lesser than 100 characters")
 	case !letter.MatchString(s):
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Password must contain at least one alphabet")
 	case !digit.MatchString(s):
+		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Password must contain at least one number")
 	}
 	return nil

@@ -17,6 +17,7 @@ func ValidateEmail(ctx context.Context, email, tenantID string) error {
 	return emailpassword.ValidateEmail(ctx, email, tenantID)
 }
 
+//lint:ignore ST1005 the FDI's message, shown to users verbatim
 var errPhoneInvalid = errors.New("Phone number is invalid")
 
 // ValidatePhoneNumber is the default phone number validator for numbers in

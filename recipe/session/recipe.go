@@ -90,7 +90,7 @@ func (rc *Recipe) checkCookieSecurity(r *http.Request) error {
 	if err == nil && web == "localhost" && rc.lk.App().TopLevelAPIDomain() == "localhost" {
 		return nil
 	}
-	return errors.New("session: Since your API and website domain are different, for sessions to work, please use https on your apiDomain and dont set cookieSecure to false.")
+	return errors.New("session: Since your API and website domain are different, for sessions to work, please use https on your apiDomain and dont set cookieSecure to false")
 }
 
 // Service returns the recipe's functions, with Config.Override applied.

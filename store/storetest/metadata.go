@@ -54,6 +54,9 @@ func testMetadata(t *testing.T, open Opener) {
 	if seen != nil {
 		t.Fatalf("first updater saw %q, want nil", seen)
 	}
+	if m := metadataKeys(t, got); len(m) != 2 || string(m["a"]) != "1" || string(m["b"]) != `{"c":2}` {
+		t.Fatalf("first UpdateMetadata returned %s", got)
+	}
 	got, err = s.UpdateMetadata(ctx, user, func(old json.RawMessage) (json.RawMessage, error) {
 		seen = old
 		return mergeJSON(old, json.RawMessage(`{"a":null,"d":"x"}`))
@@ -92,6 +95,9 @@ func testMetadata(t *testing.T, open Opener) {
 	// An empty object is stored as such.
 	got, err = s.UpdateMetadata(ctx, user, func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{}`), nil })
 	ok(t, err, "UpdateMetadata to {}")
+	if string(got) != "{}" {
+		t.Fatalf("UpdateMetadata to {} returned %s", got)
+	}
 	if md, _ := s.Metadata(ctx, user); string(md) != "{}" {
 		t.Fatalf("Metadata = %s, want {}", md)
 	}

@@ -160,17 +160,21 @@ func Validate(hash, algorithm string) (string, error) {
 	switch algorithm {
 	case "":
 		if found == "" {
+			//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 			return "", errors.New("Password hash is in invalid format")
 		}
 	case Bcrypt:
 		if found != Bcrypt {
+			//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 			return "", errors.New("Password hash is in invalid BCrypt format")
 		}
 	case Argon2:
 		if found != Argon2 {
+			//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 			return "", errors.New("Password hash is in invalid Argon2 format")
 		}
 	case "FIREBASE_SCRYPT":
+		//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 		return "", errors.New("Firebase scrypt password hashes are not supported")
 	default:
 		return "", errors.New("Unsupported password hashing algorithm: " + algorithm)
@@ -178,10 +182,12 @@ func Validate(hash, algorithm string) (string, error) {
 	switch found {
 	case Bcrypt:
 		if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost > maxBcryptCost || len(hash) != 60 {
+			//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 			return "", errors.New("Password hash is in invalid BCrypt format")
 		}
 	case Argon2:
 		if _, err := parseArgon2(hash); err != nil {
+			//lint:ignore ST1005 the CDI's 400 message, sent verbatim
 			return "", errors.New("Password hash is in invalid Argon2 format")
 		}
 	}

@@ -1,11 +1,13 @@
 package signing
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // ErrMalformed means a token is not a JWS in compact form.
@@ -13,10 +15,13 @@ var ErrMalformed = errors.New("signing: malformed token")
 
 // Sign returns the compact JWS of header and payload, both JSON objects
 // the caller wrote (so claim order is the caller's), signed RS256 with k.
-// The RSA work is golang-jwt's.
+// RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3), which the
+// standard library's crypto/rsa does; no JOSE library is needed, and one
+// would not keep the caller's header order.
 func Sign(k *Key, header, payload []byte) (string, error) {
 	input := b64url(header) + "." + b64url(payload)
-	sig, err := jwt.SigningMethodRS256.Sign(input, k.Private)
+	digest := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, k.Private, crypto.SHA256, digest[:])
 	if err != nil {
 		return "", err
 	}
@@ -57,5 +62,6 @@ func Split(token string) (Parts, error) {
 
 // Verify checks the parts' RS256 signature against k.
 func (p Parts) Verify(k *Key) error {
-	return jwt.SigningMethodRS256.Verify(p.signingInput, p.signature, k.Public())
+	digest := sha256.Sum256([]byte(p.signingInput))
+	return rsa.VerifyPKCS1v15(k.Public(), crypto.SHA256, digest[:], p.signature)
 }
