@@ -175,6 +175,16 @@ func tail(path string) string {
 	return "  " + strings.Join(lines, "\n  ")
 }
 
+// lastLine returns the last line of a log file, "" when there is none.
+func lastLine(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	s := strings.TrimRight(string(raw), "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
 // memory is a process's resident set, from /proc/PID/status.
 type memory struct {
 	// RSS is the resident set now, in bytes.

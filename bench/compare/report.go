@@ -43,7 +43,11 @@ type meta struct {
 	Rounds     int       `json:"rounds"`
 	Clients    []int     `json:"clients"`
 	Stores     []string  `json:"stores"`
-	Notes      []string  `json:"notes,omitempty"`
+	// LoadStart and LoadEnd are /proc/loadavg's 1, 5 and 15 minute
+	// averages when the run started and ended: other work on the machine.
+	LoadStart string   `json:"loadAverageStart"`
+	LoadEnd   string   `json:"loadAverageEnd"`
+	Notes     []string `json:"notes,omitempty"`
 }
 
 type floorRow struct {
@@ -74,6 +78,7 @@ type figureRow struct {
 	P99Ms           float64 `json:"p99Ms"`
 	Errors          int64   `json:"errors"`
 	FirstError      string  `json:"firstError,omitempty"`
+	BackendLog      string  `json:"backendLog,omitempty"`
 	CoreCallsPerOp  float64 `json:"coreCallsPerOp"`
 	CoreRSSMB       float64 `json:"coreRssMB"`
 	BackendRSSMB    float64 `json:"backendRssMB"`
@@ -90,9 +95,10 @@ type processRow struct {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 func mb(bytes int64) float64     { return float64(bytes) / (1 << 20) }
 
-// newFigureRow sums a figure's rounds. The ratio is the figure's
-// throughput over its paired floors' (each summed over the rounds); the
-// range is that of the per-round ratios.
+// newFigureRow sums a figure's rounds. Its throughput and its floor's are
+// summed over the rounds; the ratio is the median of the rounds' own
+// ratios (each a figure over the floor measured next to it, which is what
+// cancels drift), shown with their range.
 func newFigureRow(f *figure) figureRow {
 	sys, fl := mergeResults(f.system), mergeResults(f.floors)
 	row := figureRow{
@@ -101,30 +107,39 @@ func newFigureRow(f *figure) figureRow {
 		P50Ms: ms(sys.Percentile(50)), P99Ms: ms(sys.Percentile(99)),
 		Errors: sys.Errors, FirstError: sys.FirstError, Rounds: len(f.system),
 	}
-	if row.FloorThroughput > 0 {
-		row.Ratio = row.Throughput / row.FloorThroughput
-	}
 	var calls, attempts int64
+	var ratios []float64
 	for i, m := range f.system {
 		calls += m.CoreCalls
 		attempts += m.Ops + m.Errors
 		row.CoreRSSMB = max(row.CoreRSSMB, mb(m.CoreRSS))
 		row.BackendRSSMB = max(row.BackendRSSMB, mb(m.BackendRSS))
-		if i < len(f.floors) && f.floors[i].Throughput() > 0 {
-			r := m.Throughput() / f.floors[i].Throughput()
-			if i == 0 || r < row.RatioMin {
-				row.RatioMin = r
-			}
-			if i == 0 || r > row.RatioMax {
-				row.RatioMax = r
-			}
+		if row.BackendLog == "" {
+			row.BackendLog = m.BackendLog
 		}
+		if i < len(f.floors) && f.floors[i].Throughput() > 0 {
+			ratios = append(ratios, m.Throughput()/f.floors[i].Throughput())
+		}
+	}
+	if len(ratios) > 0 {
+		row.Ratio, row.RatioMin, row.RatioMax = median(ratios), slices.Min(ratios), slices.Max(ratios)
 	}
 	if attempts > 0 {
 		row.CoreCallsPerOp = float64(calls) / float64(attempts)
 	}
 	row.Target, row.Met = checkTarget(row)
 	return row
+}
+
+// median returns the middle value of xs, or the mean of the two middle
+// ones.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func mergeResults(runs []measurement) load.Result {
@@ -189,7 +204,7 @@ func writeMarkdown(w io.Writer, rep report) {
 	}
 	fmt.Fprintf(w, "%s, %d CPUs (GOMAXPROCS %d), %s; bcrypt cost %d; %s per measurement, %s, each figure next to its floor; %s.\n",
 		m.CPUModel, m.NumCPU, m.GOMAXPROCS, m.Go, m.BcryptCost, m.Duration, rounds, m.Started.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "Stores: %s.\n", strings.Join(m.Stores, "; "))
+	fmt.Fprintf(w, "Load average %s at the start, %s at the end. Stores: %s.\n", m.LoadStart, m.LoadEnd, strings.Join(m.Stores, "; "))
 	for _, n := range m.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
@@ -216,6 +231,9 @@ func writeMarkdown(w io.Writer, rep report) {
 	for _, f := range rep.Figures {
 		if f.FirstError != "" {
 			fmt.Fprintf(w, "\nFirst error of %s on %s at %d clients: %s\n", f.Scenario, f.Engine, f.Clients, oneLine(f.FirstError))
+			if f.BackendLog != "" {
+				fmt.Fprintf(w, "The backend's last log line: %s\n", oneLine(f.BackendLog))
+			}
 		}
 	}
 	for _, f := range rep.Floors {
@@ -420,6 +438,15 @@ func writeJSON(path string, rep report) error {
 		return err
 	}
 	return os.WriteFile(path, append(raw, '\n'), 0o644)
+}
+
+// loadAverage reads the 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // cpuModel reads the first model name of /proc/cpuinfo.

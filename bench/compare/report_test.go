@@ -79,6 +79,16 @@ func TestNewFigureRow(t *testing.T) {
 	if r.Throughput != 20 || r.FloorThroughput != 20 || r.Ratio != 1 {
 		t.Errorf("throughput %v, floor %v, ratio %v: want 20, 20, 1", r.Throughput, r.FloorThroughput, r.Ratio)
 	}
+	// Rounds whose measurements ran for different times (a long drain)
+	// must not pull the ratio away from the rounds' own: both are 1 here,
+	// though the sums (50 in 3 s over 30 in 2 s) would say 1.11.
+	g := &figure{item: f.item,
+		system: []measurement{{Result: result(10, 0, time.Second)}, {Result: result(40, 0, 2*time.Second)}},
+		floors: []measurement{{Result: result(10, 0, time.Second)}, {Result: result(20, 0, time.Second)}},
+	}
+	if r := newFigureRow(g); r.Ratio != 1 || r.RatioMin != 1 || r.RatioMax != 1 {
+		t.Errorf("ratio %v (%v–%v), want 1 (1–1)", r.Ratio, r.RatioMin, r.RatioMax)
+	}
 	if r.RatioMin != 0.95 || r.RatioMax != 1.05 {
 		t.Errorf("ratio range %v–%v, want 0.95–1.05 (the rounds' own ratios)", r.RatioMin, r.RatioMax)
 	}
@@ -93,6 +103,17 @@ func TestNewFigureRow(t *testing.T) {
 	}
 	if r.Floor != "bcrypt" || !r.Met {
 		t.Errorf("floor %q, met %v: want bcrypt, met", r.Floor, r.Met)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tt := range []struct {
+		xs   []float64
+		want float64
+	}{{[]float64{3}, 3}, {[]float64{0.9, 0.7}, 0.8}, {[]float64{1, 0.2, 0.9}, 0.9}} {
+		if got := median(tt.xs); got != tt.want {
+			t.Errorf("median(%v) = %v, want %v", tt.xs, got, tt.want)
+		}
 	}
 }
 

@@ -15,7 +15,7 @@ func run(ctx context.Context, o options) error {
 	if err := checkProcFS(); err != nil {
 		return err
 	}
-	started := time.Now()
+	started, loadStart := time.Now(), loadAverage()
 	tmp, err := os.MkdirTemp("", "latchkey-compare-")
 	if err != nil {
 		return err
@@ -117,6 +117,7 @@ func run(ctx context.Context, o options) error {
 	rep := report{Meta: meta{
 		Started: started, CPUModel: cpuModel(), NumCPU: runtime.NumCPU(), GOMAXPROCS: cpus(), Go: runtime.Version(),
 		BcryptCost: o.cost, Duration: o.duration.String(), Rounds: o.rounds, Clients: o.clients, Notes: notes,
+		LoadStart: loadStart, LoadEnd: loadAverage(),
 	}, RoundTrips: trips}
 	for _, e := range h.engines {
 		rep.Meta.Stores = append(rep.Meta.Stores, e.name+" "+e.describe)

@@ -99,6 +99,9 @@ type measurement struct {
 	CoreRSS, BackendRSS int64
 	// CoreCalls is how many calls the backend made to the core.
 	CoreCalls int64
+	// BackendLog is the last line the backend logged, when some requests
+	// failed: the SDK logs the cause of each 500.
+	BackendLog string
 }
 
 // measureSystem runs one system figure.
@@ -124,7 +127,11 @@ func (h *harness) measureSystem(ctx context.Context, it item) (measurement, erro
 	if err != nil {
 		return measurement{}, err
 	}
-	return measurement{Result: r, CoreRSS: rss[0], BackendRSS: rss[1], CoreCalls: after.minus(before).Total}, ctx.Err()
+	m := measurement{Result: r, CoreRSS: rss[0], BackendRSS: rss[1], CoreCalls: after.minus(before).Total}
+	if r.Errors > 0 {
+		m.BackendLog = lastLine(e.backend.logPath)
+	}
+	return m, ctx.Err()
 }
 
 // systemOp returns the operation each client repeats for an item.
@@ -182,10 +189,10 @@ func (h *harness) systemOp(ctx context.Context, it item) func(worker int) load.O
 // refresh-token hash).
 func (h *harness) getOK(ctx context.Context, url string, headerMode bool, e *engine, w int) load.Op {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if headerMode {
-		req.Header.Set("Authorization", "Bearer "+e.headerAccess[w%len(e.headerAccess)])
+	if tok := e.access[w%len(e.access)]; headerMode {
+		req.Header.Set("Authorization", "Bearer "+tok)
 	} else {
-		req.Header.Set("Cookie", "sAccessToken="+e.cookieAccess[w%len(e.cookieAccess)])
+		req.Header.Set("Cookie", "sAccessToken="+tok)
 	}
 	return func(context.Context) error {
 		resp, err := h.client.Do(req)
@@ -267,7 +274,7 @@ func (h *harness) prepareFloors(ctx context.Context) error {
 	}
 	h.signInput = strings.Repeat("x", 600)
 	for _, e := range h.engines {
-		for _, t := range append(append([]string{}, e.cookieAccess...), e.headerAccess...) {
+		for _, t := range e.access {
 			if i := strings.LastIndexByte(t, '.'); i > 0 {
 				h.signInput = t[:i]
 				break
