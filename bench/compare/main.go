@@ -101,6 +101,10 @@ func main() {
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	o := options{}
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: go run ./bench/compare [flags]\n\nMeasures Latchkey's hot paths as ratios to this machine's floors (bench/README.md).\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "time per measurement")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each measures every floor and figure once")
 	clients := fs.String("clients", "16,64", "comma-separated concurrent client counts")
