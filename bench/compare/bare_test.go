@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestVerifier(t *testing.T) {
@@ -26,9 +25,16 @@ func TestVerifier(t *testing.T) {
 	}
 	v := &verifier{keys: keys}
 	sign := func(kid string) string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"sub": "u"})
-		tok.Header["kid"] = kid
-		s, err := tok.SignedString(key)
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key},
+			(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", kid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		jws, err := signer.Sign([]byte(`{"sub":"u"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := jws.CompactSerialize()
 		if err != nil {
 			t.Fatal(err)
 		}
