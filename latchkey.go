@@ -190,15 +190,30 @@ func (lk *Latchkey) ExposedHeaders() []string {
 	return []string{"front-token", "st-access-token", "st-refresh-token", "anti-csrf"}
 }
 
+// DefaultTenantID is the tenant every app has: the tenant of a request
+// without a {tenantId} path segment, and of a call that names none
+// (reference/cdi-core.md §1.1).
+const DefaultTenantID = "public"
+
 type tenantKey struct{}
 
 // TenantID returns the tenant of the request the middleware is serving:
-// the {tenantId} path segment, or "public".
+// the {tenantId} path segment of {apiBasePath}/{tenantId}/..., or
+// DefaultTenantID. Recipes read a request's tenant only through it.
 func TenantID(ctx context.Context) string {
-	if t, ok := ctx.Value(tenantKey{}).(string); ok {
+	if t, ok := ctx.Value(tenantKey{}).(string); ok && t != "" {
 		return t
 	}
-	return "public"
+	return DefaultTenantID
+}
+
+// TenantOrDefault returns tenantID, or DefaultTenantID when it is "": the
+// tenant of a function called with none.
+func TenantOrDefault(tenantID string) string {
+	if tenantID == "" {
+		return DefaultTenantID
+	}
+	return tenantID
 }
 
 // WithTenantID returns ctx carrying tenantID, as the middleware does.
@@ -287,7 +302,7 @@ func (lk *Latchkey) match(r *http.Request) (boundRoute, string, bool) {
 			(exact == foundExact && rid != "" && rt.recipeID == rid && found.recipeID != rid)
 		if better {
 			found, foundExact, ok = rt, exact, true
-			foundTenant = "public"
+			foundTenant = DefaultTenantID
 			if !exact {
 				foundTenant = tenant
 			}

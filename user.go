@@ -102,7 +102,7 @@ func (lk *Latchkey) UsersByEmail(ctx context.Context, tenantID, email string) ([
 		Users []User `json:"users"`
 	}
 	q := url.Values{"email": {email}, "doUnionOfAccountInfo": {"false"}}
-	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/by-accountinfo", TenantID: tenantOrPublic(tenantID), Query: q}, &resp); err != nil {
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/by-accountinfo", TenantID: TenantOrDefault(tenantID), Query: q}, &resp); err != nil {
 		return nil, err
 	}
 	return resp.Users, nil
@@ -112,11 +112,4 @@ func (lk *Latchkey) UsersByEmail(ctx context.Context, tenantID, email string) ([
 // CDI: POST /user/remove.
 func (lk *Latchkey) DeleteUser(ctx context.Context, userID string) error {
 	return lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/user/remove", Body: map[string]any{"userId": userID}}, nil)
-}
-
-func tenantOrPublic(t string) string {
-	if t == "" {
-		return "public"
-	}
-	return t
 }

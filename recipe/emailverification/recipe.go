@@ -217,9 +217,7 @@ func (rc *Recipe) CreateEmailVerificationLink(ctx context.Context, tenantID, use
 	if err != nil {
 		return "", err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	token, err := svc.CreateEmailVerificationToken(ctx, tenantID, userID, email)
 	if err != nil {
 		return "", err
@@ -238,9 +236,7 @@ func (rc *Recipe) SendEmailVerificationEmail(ctx context.Context, tenantID, user
 	if err != nil {
 		return err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindEmailVerification, To: email, UserID: userID, TenantID: tenantID, AppName: rc.lk.App().Name, Link: link})
 }
 
@@ -250,9 +246,7 @@ func (rc *Recipe) VerifyEmailUsingToken(ctx context.Context, tenantID, token str
 	if err != nil {
 		return "", "", err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return svc.VerifyEmailUsingToken(ctx, tenantID, token)
 }
 
@@ -263,14 +257,14 @@ func (rc *Recipe) VerifyEmail(ctx context.Context, userID, email string) error {
 	if err != nil {
 		return err
 	}
-	token, err := svc.CreateEmailVerificationToken(ctx, "public", userID, email)
+	token, err := svc.CreateEmailVerificationToken(ctx, latchkey.DefaultTenantID, userID, email)
 	if errors.Is(err, ErrEmailAlreadyVerified) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, _, err = svc.VerifyEmailUsingToken(ctx, "public", token)
+	_, _, err = svc.VerifyEmailUsingToken(ctx, latchkey.DefaultTenantID, token)
 	return err
 }
 
@@ -460,9 +454,7 @@ func (s coreService) IsEmailVerified(ctx context.Context, userID, email string) 
 }
 
 func (s coreService) RevokeEmailVerificationTokens(ctx context.Context, tenantID, userID, email string) error {
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return s.do(ctx, "POST", "/recipe/user/email/verify/token/remove", tenantID, nil, map[string]string{"userId": userID, "email": email}, nil)
 }
 

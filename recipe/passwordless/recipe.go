@@ -160,16 +160,16 @@ func (rc *Recipe) FlowType() string { return rc.cfg.FlowType }
 // elsewhere (the dashboard) use it so that one policy applies everywhere.
 func (rc *Recipe) ValidateEmail(ctx context.Context, tenantID, email string) error {
 	if rc.cfg.ValidateEmail != nil {
-		return rc.cfg.ValidateEmail(ctx, email, tenantOr(tenantID))
+		return rc.cfg.ValidateEmail(ctx, email, latchkey.TenantOrDefault(tenantID))
 	}
-	return ValidateEmail(ctx, email, tenantOr(tenantID))
+	return ValidateEmail(ctx, email, latchkey.TenantOrDefault(tenantID))
 }
 
 // ValidatePhoneNumber runs the configured phone number validator and
 // returns the error whose text the user should see, or nil.
 func (rc *Recipe) ValidatePhoneNumber(ctx context.Context, tenantID, phoneNumber string) error {
 	if rc.cfg.ValidatePhoneNumber != nil {
-		return rc.cfg.ValidatePhoneNumber(ctx, phoneNumber, tenantOr(tenantID))
+		return rc.cfg.ValidatePhoneNumber(ctx, phoneNumber, latchkey.TenantOrDefault(tenantID))
 	}
 	return validatePhone(rc.cfg.DefaultPhoneRegion, phoneNumber)
 }
@@ -207,7 +207,7 @@ func (rc *Recipe) CreateCode(ctx context.Context, tenantID string, contact Conta
 	if err != nil {
 		return nil, err
 	}
-	tenantID = tenantOr(tenantID)
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	code, err := rc.userInputCode(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (rc *Recipe) MagicLink(ctx context.Context, tenantID string, code *Code) (s
 	// The pre-auth session id and link code are base64url: they need no
 	// escaping, as in the reference.
 	return origin + rc.lk.App().WebsiteBasePath + "/verify?preAuthSessionId=" + code.PreAuthSessionID +
-		"&tenantId=" + url.QueryEscape(tenantOr(tenantID)) + "#" + code.LinkCode, nil
+		"&tenantId=" + url.QueryEscape(latchkey.TenantOrDefault(tenantID)) + "#" + code.LinkCode, nil
 }
 
 // CreateMagicLink starts a sign-in for a contact and returns its magic
@@ -252,7 +252,7 @@ func (rc *Recipe) SignInUp(ctx context.Context, tenantID string, contact Contact
 	if err != nil {
 		return nil, err
 	}
-	return svc.ConsumeCode(ctx, tenantOr(tenantID), Credentials{PreAuthSessionID: code.PreAuthSessionID, LinkCode: code.LinkCode})
+	return svc.ConsumeCode(ctx, latchkey.TenantOrDefault(tenantID), Credentials{PreAuthSessionID: code.PreAuthSessionID, LinkCode: code.LinkCode})
 }
 
 // ConsumeCode signs in with a code without a request (no session is
@@ -263,7 +263,7 @@ func (rc *Recipe) ConsumeCode(ctx context.Context, tenantID string, cred Credent
 	if err != nil {
 		return nil, err
 	}
-	return svc.ConsumeCode(ctx, tenantOr(tenantID), cred)
+	return svc.ConsumeCode(ctx, latchkey.TenantOrDefault(tenantID), cred)
 }
 
 // UpdateUser changes a passwordless user's email or phone number (nil: no
@@ -292,7 +292,7 @@ func (rc *Recipe) RevokeAllCodes(ctx context.Context, tenantID string, contact C
 	if err != nil {
 		return err
 	}
-	return svc.RevokeAllCodes(ctx, tenantOr(tenantID), rc.normaliseContact(contact))
+	return svc.RevokeAllCodes(ctx, latchkey.TenantOrDefault(tenantID), rc.normaliseContact(contact))
 }
 
 // UserByEmail returns the user of tenantID with a passwordless login
@@ -319,7 +319,7 @@ func (rc *Recipe) userBy(ctx context.Context, tenantID string, q url.Values, mat
 		Users []latchkey.User `json:"users"`
 	}
 	q.Set("doUnionOfAccountInfo", "false")
-	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/users/by-accountinfo", TenantID: tenantOr(tenantID), Query: q}, &resp); err != nil {
+	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/users/by-accountinfo", TenantID: latchkey.TenantOrDefault(tenantID), Query: q}, &resp); err != nil {
 		return nil, "", err
 	}
 	for i := range resp.Users {
@@ -350,11 +350,4 @@ func (rc *Recipe) send(ctx context.Context, tenantID string, contact Contact, co
 	}
 	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindPasswordlessLogin, To: contact.Email, TenantID: tenantID,
 		AppName: rc.lk.App().Name, UserInputCode: userInputCode, Link: link, CodeLifetime: code.CodeLifetime})
-}
-
-func tenantOr(t string) string {
-	if t == "" {
-		return "public"
-	}
-	return t
 }

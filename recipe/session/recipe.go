@@ -302,9 +302,7 @@ func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenan
 
 func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	ctx := r.Context()
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	p := map[string]any{"iss": rc.lk.App().APIDomain + rc.lk.App().APIBasePath}
 	rc.mu.RLock()
 	claims := rc.claims
