@@ -119,21 +119,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	if rc.mail == nil {
 		rc.mail = emaildelivery.Nop(lk.Logger())
 	}
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			errs = append(errs, errors.New("emailverification: Config.Override returned nil"))
-		}
-	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			errs = append(errs, errors.New("emailverification: Config.APIOverride returned nil"))
-		}
-	}
-	rc.apis = apis
-	return errors.Join(errs...)
+	svc, errSvc := latchkey.Override[Service]("emailverification: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("emailverification: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	rc.svc, rc.apis = svc, apis
+	return errors.Join(append(errs, errSvc, errAPIs)...)
 }
 
 var errNotInitialised = errors.New("emailverification: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")

@@ -56,20 +56,12 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	}
 	rc.lk = lk
 	rc.keys = &jwks{fetch: lk.Core().JWKS, now: lk.Now, interval: rc.cfg.JWKSRefreshInterval, cooldown: 500 * time.Millisecond}
-	var svc Service = coreService{rc: rc}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("session: Config.Override returned nil")
-		}
+	svc, errSvc := latchkey.Override[Service]("session: Config.Override", coreService{rc: rc}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("session: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	if err := errors.Join(errSvc, errAPIs); err != nil {
+		return err
 	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			return errors.New("session: Config.APIOverride returned nil")
-		}
-	}
-	rc.apis = apis
+	rc.svc, rc.apis = svc, apis
 	// Cross-site cookies must be Secure, or browsers drop them; refuse the
 	// configuration up front when the origin is known without a request.
 	if _, err := lk.App().Origin(nil); err == nil {

@@ -54,11 +54,9 @@ func (rc *Recipe) ID() string { return RecipeID }
 
 // Init implements latchkey.Recipe.
 func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("usermetadata: Config.Override returned nil")
-		}
+	svc, err := latchkey.Override[Service]("usermetadata: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	if err != nil {
+		return err
 	}
 	rc.svc = svc
 	return nil

@@ -94,11 +94,9 @@ func (rc *Recipe) ID() string { return RecipeID }
 
 // Init implements latchkey.Recipe.
 func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("userroles: Config.Override returned nil")
-		}
+	svc, err := latchkey.Override[Service]("userroles: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	if err != nil {
+		return err
 	}
 	rc.svc = svc
 	if sess, ok := latchkey.FindRecipe[*session.Recipe](lk); ok {
