@@ -351,6 +351,23 @@ func (t *trackingWriter) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
+// Written reports whether a response has been started (a Write or a
+// WriteHeader) on w, the writer the middleware gives an API, or one that
+// wraps it and has an Unwrap method. Recipes use it to write nothing more
+// after an APIs override that answered the request itself.
+func Written(w http.ResponseWriter) bool {
+	for {
+		switch t := w.(type) {
+		case *trackingWriter:
+			return t.wrote
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return false
+		}
+	}
+}
+
 // WriteJSON writes v as JSON with the status code.
 func WriteJSON(w http.ResponseWriter, code int, v any) {
 	raw, err := json.Marshal(v)

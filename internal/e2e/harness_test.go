@@ -61,7 +61,7 @@ type app struct {
 }
 
 type options struct {
-	evMode  string // "" leaves email verification out
+	evMode  emailverification.Mode // "" leaves email verification out
 	website string
 	session session.Config
 	fields  []emailpassword.Field

@@ -16,13 +16,16 @@ import (
 // RecipeID is the recipe's id.
 const RecipeID = "emailverification"
 
+// Mode says whether sessions need a verified email.
+type Mode string
+
 // Modes.
 const (
 	// ModeRequired makes every session check fail until the email is
 	// verified.
-	ModeRequired = "REQUIRED"
+	ModeRequired Mode = "REQUIRED"
 	// ModeOptional only keeps st-ev in the access token.
-	ModeOptional = "OPTIONAL"
+	ModeOptional Mode = "OPTIONAL"
 )
 
 // Outcomes of the Service methods, matched with errors.Is.
@@ -34,7 +37,7 @@ var (
 // Config configures the recipe.
 type Config struct {
 	// Mode is ModeRequired or ModeOptional. Required.
-	Mode string
+	Mode Mode
 	// EmailForUserID returns the email to verify for a (recipe) user id;
 	// ok=false means the user has no email, which counts as verified.
 	// Default: the email of the user's login method, from the core.

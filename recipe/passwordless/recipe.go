@@ -16,28 +16,35 @@ import (
 // RecipeID is the recipe's id.
 const RecipeID = "passwordless"
 
-// Contact methods: what users sign in with.
+// ContactMethod is what users sign in with.
+type ContactMethod string
+
+// Contact methods.
 const (
-	ContactEmail        = "EMAIL"
-	ContactPhone        = "PHONE"
-	ContactEmailOrPhone = "EMAIL_OR_PHONE"
+	ContactEmail        ContactMethod = "EMAIL"
+	ContactPhone        ContactMethod = "PHONE"
+	ContactEmailOrPhone ContactMethod = "EMAIL_OR_PHONE"
 )
 
-// Flow types: what users are sent.
+// FlowType is what users are sent: a code to type, a magic link, or both.
+// The frontend gets it in the create-code answer.
+type FlowType string
+
+// Flow types.
 const (
-	FlowUserInputCode             = "USER_INPUT_CODE"
-	FlowMagicLink                 = "MAGIC_LINK"
-	FlowUserInputCodeAndMagicLink = "USER_INPUT_CODE_AND_MAGIC_LINK"
+	FlowUserInputCode             FlowType = "USER_INPUT_CODE"
+	FlowMagicLink                 FlowType = "MAGIC_LINK"
+	FlowUserInputCodeAndMagicLink FlowType = "USER_INPUT_CODE_AND_MAGIC_LINK"
 )
 
 // Config configures the recipe.
 type Config struct {
 	// ContactMethod is ContactEmail, ContactPhone or ContactEmailOrPhone.
 	// Required.
-	ContactMethod string
+	ContactMethod ContactMethod
 	// FlowType is FlowUserInputCode, FlowMagicLink or
 	// FlowUserInputCodeAndMagicLink. Required.
-	FlowType string
+	FlowType FlowType
 	// ValidateEmail checks an email before a code is sent; its error's text
 	// is shown to the user. Default: ValidateEmail.
 	ValidateEmail func(ctx context.Context, email, tenantID string) error
@@ -139,10 +146,10 @@ func (rc *Recipe) Service() (Service, error) {
 }
 
 // ContactMethod returns Config.ContactMethod.
-func (rc *Recipe) ContactMethod() string { return rc.cfg.ContactMethod }
+func (rc *Recipe) ContactMethod() ContactMethod { return rc.cfg.ContactMethod }
 
 // FlowType returns Config.FlowType.
-func (rc *Recipe) FlowType() string { return rc.cfg.FlowType }
+func (rc *Recipe) FlowType() FlowType { return rc.cfg.FlowType }
 
 // ValidateEmail runs the configured email validator and returns the error
 // whose text the user should see, or nil. Flows that take an email

@@ -75,7 +75,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 // checkCookieSecurity refuses SameSite=None cookies without Secure unless
 // both sides are localhost (reference/sdk-fdi.md §2.2).
 func (rc *Recipe) checkCookieSecurity(r *http.Request) error {
-	if rc.sameSite(r) != "none" || rc.secure() {
+	if rc.sameSite(r) != SameSiteNone || rc.secure() {
 		return nil
 	}
 	web, err := rc.lk.App().TopLevelWebsiteDomain(r)
