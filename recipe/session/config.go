@@ -82,6 +82,11 @@ type Config struct {
 	// JWKSRefreshInterval is how long the core's public keys are cached.
 	// Default: 4h.
 	JWKSRefreshInterval time.Duration
+	// OnTokenTheftDetected is called when a refresh token is used a second
+	// time, so that two parties hold the session, after the refresh path
+	// has revoked the session: to alert, or to revoke the user's other
+	// sessions too. r is the refresh request. Default: none.
+	OnTokenTheftDetected func(r *http.Request, theft *TokenTheftDetectedError)
 	// Override wraps or replaces the recipe's functions.
 	Override func(Service) Service
 	// APIOverride wraps or replaces the recipe's HTTP APIs.
