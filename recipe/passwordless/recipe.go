@@ -294,7 +294,7 @@ func (rc *Recipe) RevokeAllCodes(ctx context.Context, tenantID string, contact C
 // UserByEmail returns the user of tenantID with a passwordless login
 // method for email, and that method's recipe user id, or nil.
 func (rc *Recipe) UserByEmail(ctx context.Context, tenantID, email string) (*latchkey.User, string, error) {
-	return rc.userBy(ctx, tenantID, url.Values{"email": {strings.TrimSpace(email)}}, func(m latchkey.LoginMethod) bool {
+	return rc.userBy(ctx, tenantID, latchkey.AccountInfo{Email: strings.TrimSpace(email)}, func(m latchkey.LoginMethod) bool {
 		return strings.EqualFold(m.Email, strings.TrimSpace(email))
 	})
 }
@@ -304,24 +304,21 @@ func (rc *Recipe) UserByEmail(ctx context.Context, tenantID, email string) (*lat
 // method's recipe user id, or nil.
 func (rc *Recipe) UserByPhoneNumber(ctx context.Context, tenantID, phoneNumber string) (*latchkey.User, string, error) {
 	p := rc.NormalisePhoneNumber(phoneNumber)
-	return rc.userBy(ctx, tenantID, url.Values{"phoneNumber": {p}}, func(m latchkey.LoginMethod) bool { return m.PhoneNumber == p })
+	return rc.userBy(ctx, tenantID, latchkey.AccountInfo{PhoneNumber: p}, func(m latchkey.LoginMethod) bool { return m.PhoneNumber == p })
 }
 
-func (rc *Recipe) userBy(ctx context.Context, tenantID string, q url.Values, match func(latchkey.LoginMethod) bool) (*latchkey.User, string, error) {
+func (rc *Recipe) userBy(ctx context.Context, tenantID string, info latchkey.AccountInfo, match func(latchkey.LoginMethod) bool) (*latchkey.User, string, error) {
 	if rc.lk == nil {
 		return nil, "", errNotInitialised
 	}
-	var resp struct {
-		Users []latchkey.User `json:"users"`
-	}
-	q.Set("doUnionOfAccountInfo", "false")
-	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/users/by-accountinfo", TenantID: latchkey.TenantOrDefault(tenantID), Query: q}, &resp); err != nil {
+	users, err := rc.lk.UsersByAccountInfo(ctx, tenantID, info)
+	if err != nil {
 		return nil, "", err
 	}
-	for i := range resp.Users {
-		for _, m := range resp.Users[i].LoginMethods {
+	for i := range users {
+		for _, m := range users[i].LoginMethods {
 			if m.RecipeID == RecipeID && match(m) {
-				return &resp.Users[i], m.RecipeUserID, nil
+				return &users[i], m.RecipeUserID, nil
 			}
 		}
 	}
