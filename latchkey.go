@@ -379,6 +379,17 @@ func WriteJSON(w http.ResponseWriter, code int, v any) {
 	_, _ = w.Write(raw)
 }
 
+// WriteStatus answers 200 {"status": status} plus fields, the shape of
+// the FDI's answers.
+func WriteStatus(w http.ResponseWriter, status string, fields map[string]any) {
+	out := make(map[string]any, len(fields)+1)
+	for k, v := range fields {
+		out[k] = v
+	}
+	out["status"] = status
+	WriteJSON(w, http.StatusOK, out)
+}
+
 // maxBody caps a request body the SDK reads.
 const maxBody = 1 << 20
 

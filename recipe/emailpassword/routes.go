@@ -168,23 +168,18 @@ func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
 	var fe *FormError
 	switch {
 	case errors.As(err, &fe):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": StatusFieldError, "formFields": fe.Fields})
-		return nil
+		latchkey.WriteStatus(w, StatusFieldError, map[string]any{"formFields": fe.Fields})
 	case errors.Is(err, ErrWrongCredentials):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": StatusWrongCredentials})
-		return nil
+		latchkey.WriteStatus(w, StatusWrongCredentials, nil)
 	case errors.Is(err, ErrInvalidResetToken):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": StatusResetPasswordInvalid})
-		return nil
+		latchkey.WriteStatus(w, StatusResetPasswordInvalid, nil)
 	case err != nil:
 		return err
+	default:
+		if fields := ok(); fields != nil {
+			latchkey.WriteStatus(w, StatusOK, fields)
+		}
 	}
-	body := ok()
-	if body == nil {
-		return nil
-	}
-	body["status"] = StatusOK
-	latchkey.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 

@@ -255,21 +255,17 @@ func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
 	var ce *CodeError
 	switch {
 	case errors.Is(err, ErrRestartFlow):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": StatusRestartFlow})
-		return nil
+		latchkey.WriteStatus(w, StatusRestartFlow, nil)
 	case errors.As(err, &ce):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": ce.Status(),
+		latchkey.WriteStatus(w, ce.Status(), map[string]any{
 			"failedCodeInputAttemptCount": ce.FailedCodeInputAttemptCount, "maximumCodeInputAttempts": ce.MaximumCodeInputAttempts})
-		return nil
 	case err != nil:
 		return err
+	default:
+		if fields := ok(); fields != nil {
+			latchkey.WriteStatus(w, StatusOK, fields)
+		}
 	}
-	body := ok()
-	if body == nil {
-		return nil
-	}
-	body["status"] = StatusOK
-	latchkey.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
