@@ -270,14 +270,22 @@ func (rc *Recipe) UnverifyEmail(ctx context.Context, userID, email string) error
 }
 
 // APIs are the recipe's HTTP APIs. Config.APIOverride wraps them; embed the
-// value it is given to replace one, or return latchkey.ErrNotHandled to
-// turn an API off.
+// value it is given to replace one.
+//
+// An API answers OK with its result. The other answers are errors:
+// ErrEmailAlreadyVerified answers EMAIL_ALREADY_VERIFIED_ERROR,
+// ErrInvalidToken EMAIL_VERIFICATION_INVALID_TOKEN_ERROR, a
+// *latchkey.GeneralError GENERAL_ERROR, and latchkey.ErrNotHandled turns
+// the API off. An API that writes a response itself gets nothing more
+// written.
 type APIs interface {
-	// GenerateToken serves POST /user/email/verify/token for session s.
-	GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) (status string, err error)
+	// GenerateToken serves POST /user/email/verify/token for session s:
+	// it emails a verification link. ErrEmailAlreadyVerified when there is
+	// nothing to verify.
+	GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) error
 	// VerifyEmail serves POST /user/email/verify; s is nil without a
-	// session.
-	VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) (status string, err error)
+	// session. ErrInvalidToken for an unknown or expired token.
+	VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) error
 	// IsVerified serves GET /user/email/verify for session s.
 	IsVerified(w http.ResponseWriter, r *http.Request, s *session.Session) (bool, error)
 }
@@ -301,12 +309,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 			if err != nil {
 				return err
 			}
-			status, err := rc.apis.GenerateToken(w, r, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
-			return nil
+			return answer(w, rc.apis.GenerateToken(w, r, s), nil)
 		}},
 		{Method: "POST", Path: "/user/email/verify", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			var body map[string]any
@@ -324,12 +327,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 			if err != nil {
 				return err
 			}
-			status, err := rc.apis.VerifyEmail(w, r, latchkey.TenantID(r.Context()), token, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
-			return nil
+			return answer(w, rc.apis.VerifyEmail(w, r, latchkey.TenantID(r.Context()), token, s), nil)
 		}},
 		{Method: "GET", Path: "/user/email/verify", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := rc.sess.GetSession(w, r, skipClaims(false))
@@ -337,52 +335,60 @@ func (rc *Recipe) Routes() []latchkey.Route {
 				return err
 			}
 			ok, err := rc.apis.IsVerified(w, r, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": "OK", "isVerified": ok})
-			return nil
+			return answer(w, err, map[string]any{"isVerified": ok})
 		}},
 	}
 }
 
+// answer writes an API's answer: OK with fields, or the status of an
+// outcome error. Other errors go back to the middleware. Nothing is
+// written after an API that answered itself.
+func answer(w http.ResponseWriter, err error, fields map[string]any) error {
+	switch {
+	case latchkey.Written(w):
+		return err
+	case errors.Is(err, ErrEmailAlreadyVerified):
+		latchkey.WriteStatus(w, "EMAIL_ALREADY_VERIFIED_ERROR", nil)
+	case errors.Is(err, ErrInvalidToken):
+		latchkey.WriteStatus(w, "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR", nil)
+	case err != nil:
+		return err
+	default:
+		latchkey.WriteStatus(w, "OK", fields)
+	}
+	return nil
+}
+
 type defaultAPIs struct{ rc *Recipe }
 
-func (a defaultAPIs) GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) (string, error) {
+func (a defaultAPIs) GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) error {
 	ctx := r.Context()
 	email, ok, err := a.rc.EmailForUserID(ctx, s.RecipeUserID())
 	if err != nil {
-		return "", err
+		return err
 	}
-	if !ok {
-		return "EMAIL_ALREADY_VERIFIED_ERROR", s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
-	}
-	err = a.rc.SendEmailVerificationEmail(ctx, s.TenantID(), s.RecipeUserID(), email)
-	if errors.Is(err, ErrEmailAlreadyVerified) {
-		// The token is out of date: bring st-ev up to date.
-		return "EMAIL_ALREADY_VERIFIED_ERROR", s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
-	}
-	if err != nil {
-		return "", err
-	}
-	return "OK", nil
-}
-
-func (a defaultAPIs) VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) (string, error) {
-	ctx := r.Context()
-	_, _, err := a.rc.VerifyEmailUsingToken(ctx, tenantID, token)
-	if errors.Is(err, ErrInvalidToken) {
-		return "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if s != nil {
-		if err := s.FetchAndSetClaim(ctx, a.rc.claim.Claim); err != nil {
-			return "", err
+	if ok {
+		err = a.rc.SendEmailVerificationEmail(ctx, s.TenantID(), s.RecipeUserID(), email)
+		if !errors.Is(err, ErrEmailAlreadyVerified) {
+			return err
 		}
 	}
-	return "OK", nil
+	// No email, or the token is out of date: bring st-ev up to date.
+	if err := s.FetchAndSetClaim(ctx, a.rc.claim.Claim); err != nil {
+		return err
+	}
+	return ErrEmailAlreadyVerified
+}
+
+func (a defaultAPIs) VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) error {
+	ctx := r.Context()
+	if _, _, err := a.rc.VerifyEmailUsingToken(ctx, tenantID, token); err != nil {
+		return err // ErrInvalidToken
+	}
+	if s != nil {
+		return s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
+	}
+	return nil
 }
 
 func (a defaultAPIs) IsVerified(w http.ResponseWriter, r *http.Request, s *session.Session) (bool, error) {
