@@ -9,7 +9,6 @@ import (
 	"github.com/latchkey-dev/latchkey/core/emailverification"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
-	"github.com/latchkey-dev/latchkey/core/internal/phone"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 	"github.com/latchkey-dev/latchkey/core/jwt"
 	"github.com/latchkey-dev/latchkey/core/multitenancy"
@@ -18,6 +17,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/userroles"
 	"github.com/latchkey-dev/latchkey/core/users"
+	"github.com/latchkey-dev/latchkey/internal/phone"
 )
 
 // mount registers every recipe's routes, and the core's own, on c.router.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
+	"github.com/latchkey-dev/latchkey/internal/phone"
+	"github.com/latchkey-dev/latchkey/internal/wire"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
@@ -18,16 +20,16 @@ const RecipeID = "passwordless"
 
 // Contact methods: what users sign in with.
 const (
-	ContactEmail        = "EMAIL"
-	ContactPhone        = "PHONE"
-	ContactEmailOrPhone = "EMAIL_OR_PHONE"
+	ContactEmail        = wire.ContactEmail
+	ContactPhone        = wire.ContactPhone
+	ContactEmailOrPhone = wire.ContactEmailOrPhone
 )
 
 // Flow types: what users are sent.
 const (
-	FlowUserInputCode             = "USER_INPUT_CODE"
-	FlowMagicLink                 = "MAGIC_LINK"
-	FlowUserInputCodeAndMagicLink = "USER_INPUT_CODE_AND_MAGIC_LINK"
+	FlowUserInputCode             = wire.FlowUserInputCode
+	FlowMagicLink                 = wire.FlowMagicLink
+	FlowUserInputCodeAndMagicLink = wire.FlowUserInputCodeAndMagicLink
 )
 
 // Config configures the recipe.
@@ -106,7 +108,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 		errs = append(errs, fmt.Errorf("passwordless: Config.FlowType must be %q, %q or %q, not %q",
 			FlowUserInputCode, FlowMagicLink, FlowUserInputCodeAndMagicLink, rc.cfg.FlowType))
 	}
-	if r := strings.TrimSpace(rc.cfg.DefaultPhoneRegion); r != "" && !validRegion(r) {
+	if r := strings.TrimSpace(rc.cfg.DefaultPhoneRegion); r != "" && !phone.ValidRegion(r) {
 		errs = append(errs, fmt.Errorf("passwordless: Config.DefaultPhoneRegion %q is not a region code such as US or GB", r))
 	}
 	sess, ok := latchkey.FindRecipe[*session.Recipe](lk)
@@ -176,9 +178,11 @@ func (rc *Recipe) ValidatePhoneNumber(ctx context.Context, tenantID, phoneNumber
 
 // NormalisePhoneNumber returns a phone number in E.164 (+12015550123),
 // reading national forms in Config.DefaultPhoneRegion, or trimmed when it
-// does not parse.
+// does not parse or when its E.164 form would read back as another
+// number. It is the core's own normalisation, so a number normalised here
+// is stored as it is.
 func (rc *Recipe) NormalisePhoneNumber(phoneNumber string) string {
-	return normalisePhone(rc.cfg.DefaultPhoneRegion, phoneNumber)
+	return phone.Normaliser{Region: rc.cfg.DefaultPhoneRegion}.Normalise(phoneNumber)
 }
 
 // normaliseContact trims an email (the core lower-cases it) and puts a
