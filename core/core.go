@@ -9,6 +9,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/tenants"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -25,6 +26,7 @@ type Core struct {
 	maxBody  int64
 	hello    http.Handler
 	metrics  *metrics
+	tenants  tenants.Lookup
 
 	stopCleanup context.CancelFunc
 	cleanupDone sync.WaitGroup
@@ -63,6 +65,7 @@ func New(cfg Config) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.tenants = tenants.NewCache(tenants.Config{Store: cfg.Store, Now: cfg.Now})
 	c.router = cdi.NewRouter()
 	if err := c.mount(hasher); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // Handler serves the tenant endpoints.
@@ -35,7 +36,7 @@ type thirdParty struct {
 }
 
 func publicTenant() tenantConfig {
-	return tenantConfig{TenantID: "public", ThirdParty: thirdParty{Providers: []any{}}, CoreConfig: map[string]any{}}
+	return tenantConfig{TenantID: tenantid.Default, ThirdParty: thirdParty{Providers: []any{}}, CoreConfig: map[string]any{}}
 }
 
 func (Handler) tenant(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +50,7 @@ func (Handler) tenant(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (Handler) list(w http.ResponseWriter, r *http.Request) error {
-	if cdi.Tenant(r.Context()) != "public" {
+	if cdi.Tenant(r.Context()) != tenantid.Default {
 		return cdi.ErrPublicTenantOnly
 	}
 	cdi.OK(w, map[string]any{"tenants": []tenantConfig{publicTenant()}})

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // HandlerFunc is a core endpoint: it writes a success response itself and
@@ -110,12 +112,13 @@ func WithRequest(ctx context.Context, rq Request) context.Context {
 	return ctx
 }
 
-// Tenant returns the request's tenant id ("public" when none was given).
+// Tenant returns the request's tenant id (tenantid.Default when none was
+// given).
 func Tenant(ctx context.Context) string {
 	if t, ok := ctx.Value(tenantKey).(string); ok && t != "" {
 		return t
 	}
-	return "public"
+	return tenantid.Default
 }
 
 // Version returns the request's CDI version.
