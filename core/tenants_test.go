@@ -51,7 +51,16 @@ func TestTenantsComeFromTheStore(t *testing.T) {
 				t.Errorf("GET %s = %d %q, want %d %q", tc.path, r.Code, r.Text(), tc.wantCode, tc.wantText)
 			}
 		}
-	}, func(cfg *core.Config) { cfg.Store = extraTenants{Store: cfg.Store, known: map[string]bool{"acme": true}} })
+		// The tenant endpoints answer for the tenant the store knows.
+		if body := c.Get(t, "/acme/recipe/multitenancy/tenant/v2").JSON(t); body["status"] != "OK" || body["tenantId"] != "acme" {
+			t.Errorf("tenant/v2 on acme = %v", body)
+		}
+		if r := c.Get(t, "/acme/recipe/multitenancy/tenant/list/v2"); r.Code != http.StatusForbidden {
+			t.Errorf("tenant list on acme = %d %s, want 403", r.Code, r.Body)
+		}
+	}, func(cfg *core.Config) {
+		cfg.Store = extraTenants{Store: cfg.Store, known: map[string]bool{"acme": true}}
+	})
 }
 
 // TestTenantLookupFailure: a store that cannot say whether a tenant exists

@@ -16,12 +16,20 @@ import (
 // SessionLifetime is how long a dashboard session lasts (reference §3.5).
 const SessionLifetime = 30 * 24 * time.Hour
 
-// Handler serves the dashboard-account endpoints.
-type Handler struct {
+// Service manages dashboard accounts and their sessions.
+type Service struct {
 	Store  store.DashboardUsers
 	Hasher *password.Hasher
 	Now    func() time.Time
 }
+
+// Handler serves the dashboard-account endpoints over a Service.
+type Handler struct {
+	Service *Service
+}
+
+// New returns a Handler over s.
+func New(s *Service) *Handler { return &Handler{Service: s} }
 
 // account is a dashboard account on the wire.
 type account struct {
@@ -69,12 +77,12 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := checkPassword(pw); err != nil {
 		return err
 	}
-	hash, err := h.Hasher.Hash(r.Context(), pw)
+	hash, err := h.Service.Hasher.Hash(r.Context(), pw)
 	if err != nil {
 		return err
 	}
-	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: h.Now().Truncate(time.Millisecond)}
-	if err := h.Store.CreateDashboardUser(r.Context(), u); err != nil {
+	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: h.Service.Now().Truncate(time.Millisecond)}
+	if err := h.Service.Store.CreateDashboardUser(r.Context(), u); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return cdi.ErrEmailAlreadyExists
 		}
@@ -110,12 +118,12 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 		if err := checkPassword(newPassword); err != nil {
 			return err
 		}
-		if hash, err = h.Hasher.Hash(r.Context(), newPassword); err != nil {
+		if hash, err = h.Service.Hasher.Hash(r.Context(), newPassword); err != nil {
 			return err
 		}
 	}
 	if !hasID {
-		u, err := h.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
+		u, err := h.Service.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
 		if errors.Is(err, store.ErrNotFound) {
 			return cdi.ErrUnknownUser
 		}
@@ -124,7 +132,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 		id = u.ID
 	}
-	u, err := h.Store.UpdateDashboardUser(r.Context(), id, func(u *store.DashboardUser) error {
+	u, err := h.Service.Store.UpdateDashboardUser(r.Context(), id, func(u *store.DashboardUser) error {
 		if hasNewEmail {
 			u.Email = newEmail
 		}
@@ -157,9 +165,9 @@ func (h *Handler) lookup(r *http.Request) (store.DashboardUser, error) {
 	id, email = strings.TrimSpace(id), strings.ToLower(strings.TrimSpace(email))
 	switch {
 	case hasID && id != "":
-		return h.Store.DashboardUser(r.Context(), id)
+		return h.Service.Store.DashboardUser(r.Context(), id)
 	case hasEmail && email != "":
-		return h.Store.DashboardUserByEmail(r.Context(), email)
+		return h.Service.Store.DashboardUserByEmail(r.Context(), email)
 	}
 	return store.DashboardUser{}, cdi.BadRequest("Either field 'email' or 'userId' must be present")
 }
@@ -173,7 +181,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	existed, err := h.Store.DeleteDashboardUser(r.Context(), u.ID)
+	existed, err := h.Service.Store.DeleteDashboardUser(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -182,7 +190,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) error {
-	us, err := h.Store.ListDashboardUsers(r.Context())
+	us, err := h.Service.Store.ListDashboardUsers(r.Context())
 	if err != nil {
 		return err
 	}
@@ -204,9 +212,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	u, err := h.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
+	u, err := h.Service.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
 	if errors.Is(err, store.ErrNotFound) {
-		if err := h.Hasher.VerifyNothing(r.Context(), pw); err != nil {
+		if err := h.Service.Hasher.VerifyNothing(r.Context(), pw); err != nil {
 			return err
 		}
 		return cdi.ErrInvalidCredentials
@@ -214,16 +222,16 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := h.Hasher.Verify(r.Context(), u.PasswordHash, pw)
+	ok, err := h.Service.Hasher.Verify(r.Context(), u.PasswordHash, pw)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return cdi.ErrInvalidCredentials
 	}
-	now := h.Now().Truncate(time.Millisecond)
+	now := h.Service.Now().Truncate(time.Millisecond)
 	s := store.DashboardSession{ID: uuid.NewString(), UserID: u.ID, TimeCreated: now, Expiry: now.Add(SessionLifetime)}
-	if err := h.Store.CreateDashboardSession(r.Context(), s); err != nil {
+	if err := h.Service.Store.CreateDashboardSession(r.Context(), s); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			// The account was deleted while signing in.
 			return cdi.ErrInvalidCredentials
@@ -246,8 +254,8 @@ func (h *Handler) verifySession(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	s, err := h.Store.DashboardSession(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && !h.Now().Before(s.Expiry) {
+	s, err := h.Service.Store.DashboardSession(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !h.Service.Now().Before(s.Expiry) {
 		return cdi.ErrInvalidSession
 	}
 	if err != nil {
@@ -263,7 +271,7 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	if err := h.Store.DeleteDashboardSession(r.Context(), strings.TrimSpace(id)); err != nil {
+	if err := h.Service.Store.DeleteDashboardSession(r.Context(), strings.TrimSpace(id)); err != nil {
 		return err
 	}
 	cdi.OK(w, nil)
@@ -276,7 +284,7 @@ func (h *Handler) userSessions(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	ss, err := h.Store.DashboardSessions(r.Context(), strings.TrimSpace(id))
+	ss, err := h.Service.Store.DashboardSessions(r.Context(), strings.TrimSpace(id))
 	if err != nil {
 		return err
 	}
