@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
 	"github.com/latchkey-dev/latchkey/core/internal/tenants"
 	"github.com/latchkey-dev/latchkey/store"
@@ -27,6 +28,8 @@ type Core struct {
 	hello    http.Handler
 	metrics  *metrics
 	tenants  tenants.Lookup
+
+	dashboard *dashboard.Service // also behind DashboardAccounts
 
 	stopCleanup context.CancelFunc
 	cleanupDone sync.WaitGroup

@@ -53,12 +53,13 @@ func (c *Core) mount(hasher *password.Hasher) error {
 
 	ep := emailpassword.New(&emailpassword.Service{Store: c.store, Hasher: hasher, Now: c.now,
 		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime})
+	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
-		dashboard.New(&dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}),
+		dashboard.New(c.dashboard),
 		ep,
 		pl,
 		session.New(sessions),

@@ -75,14 +75,15 @@ func TestSharedRulesStandAlone(t *testing.T) {
 }
 
 // TestCoreTestIsTestOnly: core/coretest opens real stores for tests; the
-// shipped core must not depend on it.
+// shipped core must not depend on it, nor on net/http/httptest (the
+// binary calls the core's Go API, never its handlers through a recorder).
 func TestCoreTestIsTestOnly(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", module+"/cmd/latchkey").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		if strings.HasPrefix(dep, module+"/core/coretest") || strings.Contains(dep, "chromedp") {
+		if strings.HasPrefix(dep, module+"/core/coretest") || strings.Contains(dep, "chromedp") || dep == "net/http/httptest" {
 			t.Errorf("the latchkey binary depends on %s", dep)
 		}
 	}

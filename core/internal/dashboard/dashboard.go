@@ -1,29 +1,15 @@
 package dashboard
 
 import (
-	"errors"
 	"net/http"
 	"strings"
-	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
-	"github.com/latchkey-dev/latchkey/core/internal/password"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
-// SessionLifetime is how long a dashboard session lasts (reference §3.5).
-const SessionLifetime = 30 * 24 * time.Hour
-
-// Service manages dashboard accounts and their sessions.
-type Service struct {
-	Store  store.DashboardUsers
-	Hasher *password.Hasher
-	Now    func() time.Time
-}
-
-// Handler serves the dashboard-account endpoints over a Service.
+// Handler serves the dashboard-account endpoints over a Service: it reads
+// the wire's fields, with the reference's 400s, and writes the answers.
 type Handler struct {
 	Service *Service
 }
@@ -60,6 +46,14 @@ func field(b *cdi.Body, name string, required bool) (string, bool) {
 	return v, true
 }
 
+// optField is field for an optional value: nil when absent.
+func optField(b *cdi.Body, name string) *string {
+	if v, ok := field(b, name, false); ok {
+		return &v
+	}
+	return nil
+}
+
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	b, err := cdi.ReadBody(r)
 	if err != nil {
@@ -70,22 +64,8 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	email = strings.ToLower(email)
-	if err := checkEmail(email); err != nil {
-		return err
-	}
-	if err := checkPassword(pw); err != nil {
-		return err
-	}
-	hash, err := h.Service.Hasher.Hash(r.Context(), pw)
+	u, err := h.Service.CreateUser(r.Context(), email, pw)
 	if err != nil {
-		return err
-	}
-	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: h.Service.Now().Truncate(time.Millisecond)}
-	if err := h.Service.Store.CreateDashboardUser(r.Context(), u); err != nil {
-		if errors.Is(err, store.ErrAlreadyExists) {
-			return cdi.ErrEmailAlreadyExists
-		}
 		return err
 	}
 	cdi.OK(w, map[string]any{"user": toAccount(u)})
@@ -97,91 +77,35 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, hasID := field(b, "userId", false)
-	email, hasEmail := field(b, "email", false)
-	newEmail, hasNewEmail := field(b, "newEmail", false)
-	newPassword, hasNewPassword := field(b, "newPassword", false)
+	id, _ := field(b, "userId", false)
+	email, _ := field(b, "email", false)
+	newEmail, newPassword := optField(b, "newEmail"), optField(b, "newPassword")
 	if err := b.Err(); err != nil {
 		return err
 	}
-	if !hasID && !hasEmail {
-		return cdi.BadRequest("Either field 'email' or 'userId' must be present")
-	}
-	if hasNewEmail {
-		newEmail = strings.ToLower(newEmail)
-		if err := checkEmail(newEmail); err != nil {
-			return err
-		}
-	}
-	var hash string
-	if hasNewPassword {
-		if err := checkPassword(newPassword); err != nil {
-			return err
-		}
-		if hash, err = h.Service.Hasher.Hash(r.Context(), newPassword); err != nil {
-			return err
-		}
-	}
-	if !hasID {
-		u, err := h.Service.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
-		if errors.Is(err, store.ErrNotFound) {
-			return cdi.ErrUnknownUser
-		}
-		if err != nil {
-			return err
-		}
-		id = u.ID
-	}
-	u, err := h.Service.Store.UpdateDashboardUser(r.Context(), id, func(u *store.DashboardUser) error {
-		if hasNewEmail {
-			u.Email = newEmail
-		}
-		if hasNewPassword {
-			u.PasswordHash = hash
-		}
-		return nil
-	})
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return cdi.ErrUnknownUser
-	case errors.Is(err, store.ErrAlreadyExists):
-		return cdi.ErrEmailAlreadyExists
-	case err != nil:
+	u, err := h.Service.UpdateUser(r.Context(), Account{UserID: id, Email: email}, newEmail, newPassword)
+	if err != nil {
 		return err
 	}
 	cdi.OK(w, map[string]any{"user": toAccount(u)})
 	return nil
 }
 
-// lookup finds the account named by the userId or email query parameter
-// (userId wins).
-func (h *Handler) lookup(r *http.Request) (store.DashboardUser, error) {
+// queryAccount reads the account named by the userId or email query
+// parameter (userId wins).
+func queryAccount(r *http.Request) (Account, error) {
 	q := cdi.ReadQuery(r)
-	id, hasID := q.OptString("userId")
-	email, hasEmail := q.OptString("email")
-	if err := q.Err(); err != nil {
-		return store.DashboardUser{}, err
-	}
-	id, email = strings.TrimSpace(id), strings.ToLower(strings.TrimSpace(email))
-	switch {
-	case hasID && id != "":
-		return h.Service.Store.DashboardUser(r.Context(), id)
-	case hasEmail && email != "":
-		return h.Service.Store.DashboardUserByEmail(r.Context(), email)
-	}
-	return store.DashboardUser{}, cdi.BadRequest("Either field 'email' or 'userId' must be present")
+	id, _ := q.OptString("userId")
+	email, _ := q.OptString("email")
+	return Account{UserID: id, Email: email}, q.Err()
 }
 
 func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := h.lookup(r)
-	if errors.Is(err, store.ErrNotFound) {
-		cdi.OK(w, map[string]any{"didUserExist": false})
-		return nil
-	}
+	a, err := queryAccount(r)
 	if err != nil {
 		return err
 	}
-	existed, err := h.Service.Store.DeleteDashboardUser(r.Context(), u.ID)
+	existed, err := h.Service.DeleteUser(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -190,7 +114,7 @@ func (h *Handler) deleteUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) error {
-	us, err := h.Service.Store.ListDashboardUsers(r.Context())
+	us, err := h.Service.ListUsers(r.Context())
 	if err != nil {
 		return err
 	}
@@ -212,30 +136,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	u, err := h.Service.Store.DashboardUserByEmail(r.Context(), strings.ToLower(email))
-	if errors.Is(err, store.ErrNotFound) {
-		if err := h.Service.Hasher.VerifyNothing(r.Context(), pw); err != nil {
-			return err
-		}
-		return cdi.ErrInvalidCredentials
-	}
+	s, err := h.Service.SignIn(r.Context(), email, pw)
 	if err != nil {
-		return err
-	}
-	ok, err := h.Service.Hasher.Verify(r.Context(), u.PasswordHash, pw)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return cdi.ErrInvalidCredentials
-	}
-	now := h.Service.Now().Truncate(time.Millisecond)
-	s := store.DashboardSession{ID: uuid.NewString(), UserID: u.ID, TimeCreated: now, Expiry: now.Add(SessionLifetime)}
-	if err := h.Service.Store.CreateDashboardSession(r.Context(), s); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			// The account was deleted while signing in.
-			return cdi.ErrInvalidCredentials
-		}
 		return err
 	}
 	cdi.OK(w, map[string]any{"sessionId": s.ID})
@@ -243,8 +145,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 // verifySession answers OK with the account's email, or
-// INVALID_SESSION_ERROR. Unlike the SuperTokens core, an expired session is
-// refused at once rather than when the cleanup job removes it.
+// INVALID_SESSION_ERROR.
 func (h *Handler) verifySession(w http.ResponseWriter, r *http.Request) error {
 	b, err := cdi.ReadBody(r)
 	if err != nil {
@@ -254,10 +155,7 @@ func (h *Handler) verifySession(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	s, err := h.Service.Store.DashboardSession(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && !h.Service.Now().Before(s.Expiry) {
-		return cdi.ErrInvalidSession
-	}
+	s, err := h.Service.VerifySession(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -271,7 +169,7 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	if err := h.Service.Store.DeleteDashboardSession(r.Context(), strings.TrimSpace(id)); err != nil {
+	if err := h.Service.SignOut(r.Context(), id); err != nil {
 		return err
 	}
 	cdi.OK(w, nil)
@@ -284,7 +182,7 @@ func (h *Handler) userSessions(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	ss, err := h.Service.Store.DashboardSessions(r.Context(), strings.TrimSpace(id))
+	ss, err := h.Service.Sessions(r.Context(), id)
 	if err != nil {
 		return err
 	}
