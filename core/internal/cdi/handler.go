@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/internal/tenantid"
@@ -174,3 +175,15 @@ func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern,
 
 // Methods returns the handlers registered for path (lower case), or nil.
 func (rt *Router) Methods(path string) map[string]http.Handler { return rt.routes[path] }
+
+// Patterns returns every registered "METHOD /path", sorted.
+func (rt *Router) Patterns() []string {
+	var out []string
+	for path, methods := range rt.routes {
+		for m := range methods {
+			out = append(out, m+" "+path)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
