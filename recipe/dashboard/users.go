@@ -139,6 +139,9 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	max := maxPageLimit
 	for _, tag := range searchTags {
 		if v, ok := q[tag]; ok {
+			if err := checkSearchTerms(tag, v[0]); err != nil {
+				return err
+			}
 			cq.Set(tag, v[0])
 			max = maxSearchLimit
 		}

@@ -40,6 +40,8 @@ var dialect = sqlstore.Dialect{
 	LockMigrations:  lockStmt(lockClassMigrations),
 	Classify:        classify,
 	InStrings:       inStrings,
+
+	SearchBranchPerRange: true,
 }
 
 // inStrings passes a list as one text[] parameter.
