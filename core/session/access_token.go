@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 )
@@ -190,15 +191,20 @@ func parseClaims(payload []byte, version int) (accessToken, error) {
 	return t, nil
 }
 
-// checkPayload refuses a custom payload that sets a protected claim.
+// checkPayload refuses a custom payload that sets a protected claim, in
+// any case: "SUB" or "tid" beside the token's "sub" and "tId" would let a
+// reader that matches names loosely (Go's encoding/json does) take the
+// custom value for the session's.
 func checkPayload(payload json.RawMessage) error {
 	members, err := objectMembers(payload)
 	if err != nil {
 		return errInvalidPayload
 	}
 	for _, m := range members {
-		if protectedClaims[m.key] {
-			return ErrProtectedClaim
+		for name := range protectedClaims {
+			if strings.EqualFold(m.key, name) {
+				return ErrProtectedClaim
+			}
 		}
 	}
 	return nil

@@ -3,7 +3,9 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +18,25 @@ const RecipeID = "session"
 // protectedClaims are the payload keys that the core sets and users may not
 // (reference/sdk-fdi.md §1.6).
 var protectedClaims = []string{"sub", "iat", "exp", "sessionHandle", "parentRefreshTokenHash1", "refreshTokenHash1", "antiCsrfToken", "rsub", "tId", "stt"}
+
+// ErrProtectedClaim is returned (wrapped, with the claim's name) by
+// CreateNewSession for a payload that sets a protected claim, in any case:
+// "SUB" or "tid" next to the core's "sub" and "tId" would leave a reader
+// that matches names loosely to pick either.
+var ErrProtectedClaim = errors.New("session: the access token payload sets a protected claim")
+
+// checkCustomClaims refuses a payload with a key that is a protected
+// claim's name in any case.
+func checkCustomClaims(payload map[string]any) error {
+	for k := range payload {
+		for _, p := range protectedClaims {
+			if strings.EqualFold(k, p) {
+				return fmt.Errorf("%w: %q (%s is set by the core)", ErrProtectedClaim, k, p)
+			}
+		}
+	}
+	return nil
+}
 
 // Recipe is the session recipe. Build it with [New] and pass it in
 // latchkey.Config.Recipes; then use its methods.
@@ -290,9 +311,10 @@ func (rc *Recipe) checkClaims(ctx context.Context, s *Session, opts *VerifyOptio
 }
 
 // CreateNewSession creates a session for userID and sends its tokens on w,
-// in cookies or headers as the request's st-auth-mode asks. The payload's
-// protected claims are dropped; registered claims (st-ev, st-role) and iss
-// are added.
+// in cookies or headers as the request's st-auth-mode asks. A payload that
+// sets a protected claim (sub, tId, sessionHandle, ... in any case) is
+// refused with an error wrapping [ErrProtectedClaim]; registered claims
+// (st-ev, st-role) and iss are added.
 func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	if rc.lk == nil {
 		return nil, errNotInitialised
@@ -302,6 +324,9 @@ func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenan
 
 func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	ctx := r.Context()
+	if err := checkCustomClaims(payload); err != nil {
+		return nil, err
+	}
 	if tenantID == "" {
 		tenantID = "public"
 	}
