@@ -175,11 +175,18 @@ type VerifyOptions struct {
 
 // VerifySession protects next: it answers 401 (or 403 for failed claims)
 // when the request has no valid session, and otherwise calls next with the
-// session in the request's context (read it with FromContext). OPTIONS and
-// TRACE requests pass through without a session.
+// session in the request's context (read it with FromContext). A CORS
+// preflight (OPTIONS with Origin and Access-Control-Request-Method), which
+// a browser sends without credentials, passes through without a session;
+// any other OPTIONS needs one like every method. TRACE, which would echo
+// the request's cookies, is answered 405 and never reaches next.
 func (rc *Recipe) VerifySession(opts *VerifyOptions, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions || r.Method == http.MethodTrace {
+		if r.Method == http.MethodTrace {
+			latchkey.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "TRACE is not allowed"})
+			return
+		}
+		if isPreflight(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -197,6 +204,12 @@ func (rc *Recipe) VerifySession(opts *VerifyOptions, next http.Handler) http.Han
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPreflight reports whether r is a CORS preflight request.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" &&
+		r.Header.Get("Access-Control-Request-Method") != ""
 }
 
 // GetSession returns the request's session, writing refreshed tokens to w
