@@ -30,6 +30,9 @@ type accessToken struct {
 	Expiry        int64  // exp, seconds
 	// Payload is the custom claims, a JSON object.
 	Payload json.RawMessage
+	// StaticKey reports whether the static key signed the token (read
+	// from its kid by verifyAccessToken; not a claim).
+	StaticKey bool
 }
 
 // mint signs t with k as the reference's V5 token: header {alg, typ, kid,
@@ -94,14 +97,15 @@ func parseAccessToken(token string) (accessToken, signing.Parts, string, error) 
 	if !ok || kid == "" {
 		return accessToken{}, parts, "", errTokenMalformed
 	}
-	version := 5 // the core assumes the latest when none is given
-	if h.Version != nil {
-		v, ok := h.Version.(string)
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 3 {
-			return accessToken{}, parts, "", errTokenMalformed
-		}
-		version = n
+	// The reference lets a missing version mean the latest; this core
+	// requires one. Its session tokens always carry it, and the JWTs it
+	// signs for POST /recipe/jwt never do, although their payload, chosen
+	// by the caller, may copy every claim of a session's token: without
+	// this a JWT would verify as a session of any user.
+	v, ok := h.Version.(string)
+	version, err := strconv.Atoi(v)
+	if !ok || err != nil || version < 3 {
+		return accessToken{}, parts, "", errTokenMalformed
 	}
 	t, err := parseClaims(parts.Payload, version)
 	return t, parts, kid, err
