@@ -29,8 +29,11 @@ run("fdi-claims", async () => {
     ]);
     serve(server, (app) => {
         app.get("/api/me", verifySession(), (req, res) => res.json({ userId: req.session.getUserId() }));
-        // maxAge 0: the SDK re-reads the roles from the core on every check.
-        const admin = UserRoles.UserRoleClaim.validators.includes("admin", 0);
+        // maxAge 1 s: the SDK re-reads the roles from the core once the
+        // token's value is older than that. (0 would re-read every time, but
+        // then fails as "expired" when a millisecond passes between the read
+        // and the check.)
+        const admin = UserRoles.UserRoleClaim.validators.includes("admin", 1);
         app.get("/api/admin", verifySession({ overrideGlobalClaimValidators: (g) => [...g, admin] }), (req, res) =>
             res.json({ roles: req.session.getAccessTokenPayload()["st-role"].v })
         );
@@ -133,6 +136,8 @@ run("fdi-claims", async () => {
         await UserRoles.createNewRoleOrAddPermissions("admin", ["manage"]);
         await UserRoles.addRoleToUser("public", userId, "admin");
         await calls();
+        // Let the token's roles grow older than the validator's max age.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
         const ok = await request(apiDomain, "GET", "/api/admin", { headers: auth() });
         assert.equal(ok.status, 200, ok.text);
         assert.deepEqual(ok.json.roles, ["admin"]);
