@@ -454,6 +454,8 @@ try {
   await step('an expired session shows the sign-in screen', async () => {
     await signIn('admin@example.com');
     await heading('Roles and Permissions');
+    // Let the page finish loading first, so that the 401 comes from the click below.
+    await page.getByRole('list', { name: 'Permissions of admin' }).waitFor();
     await ctl('expire');
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await heading('User Management Dashboard');

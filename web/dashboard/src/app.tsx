@@ -15,7 +15,7 @@ import { LockIcon } from './ui/icons';
 import { Toasts, toast } from './ui/toast';
 import { SignIn } from './pages/SignIn';
 import { Users } from './pages/Users';
-import { UserPage } from './pages/User';
+import { UserPage } from './pages/user/UserPage';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
 import { loadTenants } from './tenants';

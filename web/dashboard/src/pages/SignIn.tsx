@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, storage } from '../api';
 import type { Config } from '../config';
 import { CopyButton } from '../ui/Copy';
+import { Field } from '../ui/forms';
 
 type View = 'signin' | 'signup' | 'reset';
 
@@ -146,40 +147,16 @@ function EmailPasswordForm({ onSignedIn, onView }: { onSignedIn: () => void; onV
             {serverErr}
           </div>
         )}
-        <div class="field">
-          <label for="signin-email">Email</label>
-          <input
-            id="signin-email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            aria-invalid={emailErr ? 'true' : undefined}
-            aria-describedby={emailErr ? 'signin-email-err' : undefined}
-          />
-          {emailErr && (
-            <p id="signin-email-err" class="field-error">
-              {emailErr}
-            </p>
-          )}
-        </div>
-        <div class="field">
-          <label for="signin-password">Password</label>
-          <input
-            id="signin-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            aria-invalid={pwErr ? 'true' : undefined}
-            aria-describedby={pwErr ? 'signin-password-err' : undefined}
-          />
-          {pwErr && (
-            <p id="signin-password-err" class="field-error">
-              {pwErr}
-            </p>
-          )}
-        </div>
+        <Field id="signin-email" label="Email" type="email" autoComplete="username" value={email} onValue={setEmail} error={emailErr} />
+        <Field
+          id="signin-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          error={pwErr}
+        />
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign In'}
         </button>

@@ -8,8 +8,9 @@ import { useApp } from '../context';
 import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone, toE164 } from '../format';
 import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
-import { BackIcon, NextIcon, PlusIcon } from '../ui/icons';
+import { PlusIcon } from '../ui/icons';
 import { PageHeading } from '../ui/PageHeading';
+import { PagerButtons } from '../ui/Pager';
 import { WriteButton } from '../ui/WriteButton';
 import { CreateUserDialog } from './CreateUser';
 
@@ -196,26 +197,12 @@ export function Users() {
               <p aria-live="polite" class="pager-range">
                 {list.length > 0 && count !== null ? `${from} - ${from + list.length - 1} of ${count}` : ''}
               </p>
-              <div class="pager-buttons">
-                <button
-                  type="button"
-                  class="btn btn-small btn-icon"
-                  aria-label="Previous page"
-                  disabled={index === 0 || status === 'loading'}
-                  onClick={() => setIndex(index - 1)}
-                >
-                  <BackIcon />
-                </button>
-                <button
-                  type="button"
-                  class="btn btn-small btn-icon"
-                  aria-label="Next page"
-                  disabled={!hasNext || status === 'loading'}
-                  onClick={goNext}
-                >
-                  <NextIcon />
-                </button>
-              </div>
+              <PagerButtons
+                hasPrev={index > 0 && status !== 'loading'}
+                hasNext={hasNext && status !== 'loading'}
+                onPrev={() => setIndex(index - 1)}
+                onNext={goNext}
+              />
             </>
           )}
         </div>
