@@ -49,7 +49,7 @@ type options struct {
 // env is an application with the SDK and the dashboard in front of a real
 // core on a fresh SQLite file.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	core  *coretest.Client
 	lk    *latchkey.Latchkey
 	sess  *session.Recipe
@@ -78,7 +78,7 @@ func without(o options, id string) bool {
 // start starts a core and the application. The application serves the
 // SDK (with the dashboard) and GET /api/check-db, protected by
 // VerifySession with CheckDatabase, which answers the session's user id.
-func start(t *testing.T, o options) *env {
+func start(t testing.TB, o options) *env {
 	t.Helper()
 	c := coretest.Start(t, coretest.Mode{Engine: "sqlite", InProcess: !o.overHTTP})
 	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}, sms: &smsdelivery.Recorder{}}

@@ -60,7 +60,8 @@ const finders = `const L = (() => {
 
 // pageScript runs in every document before the page's own scripts: it
 // reports CSP violations as console errors (which fail the test), and
-// records when the first row of users appears, for the timing figure.
+// records when the first row of users appears, for
+// BenchmarkBrowserFirstPage.
 const pageScript = `
 document.addEventListener('securitypolicyviolation', (e) => {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
@@ -76,7 +77,7 @@ new MutationObserver((_, obs) => {
 // walker drives the dashboard in Chromium and keeps a screenshot of each
 // screen.
 type walker struct {
-	t     *testing.T
+	t     testing.TB
 	b     *browsertest.Browser
 	e     *env
 	shots string
@@ -91,7 +92,7 @@ type walker struct {
 
 // newWalker starts Chromium with the project's flags (browsertest.New),
 // at 1280×900, with pageScript in every document.
-func newWalker(t *testing.T, e *env, shotDir string) *walker {
+func newWalker(t testing.TB, e *env, shotDir string) *walker {
 	t.Helper()
 	w := &walker{t: t, b: browsertest.New(t), e: e, shots: shotDir}
 	err := chromedp.Listen(w.b.Ctx, func(ev any) {
