@@ -143,6 +143,7 @@ func TestBrowserWalk(t *testing.T) {
 	w.waitFor("three sessions", `L.role('region', 'Sessions (3)')`)
 	w.shot("sessions")
 	w.click("Revoke one", `L.role('button', /^Revoke session/, L.role('region', 'Sessions (3)'))`)
+	w.click("confirm", `L.role('button', 'Revoke session', L.role('alertdialog', 'Revoke session?'))`)
 	w.waitFor("two sessions", `L.role('region', 'Sessions (2)')`)
 	refused := 0
 	for _, a := range []string{a1, a2, a3} {
@@ -185,6 +186,7 @@ func TestBrowserWalk(t *testing.T) {
 	}
 	w.shot("role")
 	w.click("Remove role", `L.role('button', 'Remove role editor', `+rs+`)`)
+	w.click("confirm", `L.role('button', 'Remove role', L.role('alertdialog', 'Remove role?'))`)
 	w.waitFor("no roles", `L.text(/^No assigned user roles/, `+rs+`)`)
 	if got, _ := roles.RolesForUser(ctx, "public", alice); len(got) != 0 {
 		t.Fatalf("roles on the core after removing: %v", got)

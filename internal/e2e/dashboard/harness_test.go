@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey"
@@ -44,6 +45,10 @@ type options struct {
 	localhost bool
 	// passwordless adds the passwordless recipe (email or phone, codes).
 	passwordless bool
+	// switchable reaches the core over loopback through a gate that
+	// env.coreDown closes: every connection is then dropped, as with a
+	// core that has stopped.
+	switchable bool
 }
 
 // env is an application with the SDK and the dashboard in front of a real
@@ -64,6 +69,8 @@ type env struct {
 	app *coretest.Client
 	// URL is the application's origin.
 	URL string
+	// coreDown, with options.switchable, makes the core unreachable.
+	coreDown atomic.Bool
 }
 
 func without(o options, id string) bool {
@@ -98,6 +105,19 @@ func start(t testing.TB, o options) *env {
 	coreCfg := latchkey.CoreConfig{Handler: c.Core}
 	if o.overHTTP {
 		coreCfg = latchkey.CoreConfig{ConnectionURI: c.URL}
+	}
+	if o.switchable {
+		gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !e.coreDown.Load() {
+				c.Core.ServeHTTP(w, r)
+				return
+			}
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+		}))
+		t.Cleanup(gate.Close)
+		coreCfg = latchkey.CoreConfig{ConnectionURI: gate.URL}
 	}
 	e.sess = session.New(session.Config{})
 	recipes := []latchkey.Recipe{e.sess}

@@ -306,7 +306,11 @@ try {
     await toast('Role "editor" assigned');
     await sec.getByRole('list', { name: 'Assigned roles' }).getByText('editor').waitFor();
     await sec.getByRole('button', { name: 'Remove role editor' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Remove role?' });
+    assert.ok(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement), 'Cancel has the focus');
+    await confirm.getByRole('button', { name: 'Remove role' }).click();
     await sec.getByText('No assigned user roles').waitFor();
+    assert.ok(await sec.getByRole('button', { name: 'Assign role' }).evaluate((el) => el === document.activeElement), 'focus on Assign role');
   });
 
   await step('delete a user with type-to-confirm', async () => {
@@ -332,6 +336,7 @@ try {
     await sec.waitFor();
     const first = await sec.locator('tbody tr code').first().getAttribute('title');
     await sec.locator('tbody tr').first().getByRole('button', { name: /Revoke session/ }).click();
+    await page.getByRole('alertdialog', { name: 'Revoke session?' }).getByRole('button', { name: 'Revoke session' }).click();
     await region('Sessions (2)').waitFor();
     assert.ok(!(await page.locator(`code[title="${first}"]`).count()), 'revoked session gone');
     await region('Sessions (2)').getByRole('button', { name: 'Revoke all sessions' }).click();
@@ -363,7 +368,8 @@ try {
     await m.getByLabel('Add permissions').press('Enter');
     await m.getByRole('button', { name: 'Remove permission write:audit' }).waitFor();
     await m.getByRole('button', { name: 'Remove permission read:audit' }).click();
-    await m.getByText('read:audit').waitFor({ state: 'detached' });
+    await page.getByRole('alertdialog', { name: 'Remove permission?' }).getByRole('button', { name: 'Remove permission' }).click();
+    await m.getByRole('button', { name: 'Remove permission read:audit' }).waitFor({ state: 'detached' });
     await m.getByRole('button', { name: 'Done' }).click();
     await row.getByText('write:audit').waitFor();
     assert.equal(await row.getByText('read:audit').count(), 0);

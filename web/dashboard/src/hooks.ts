@@ -1,7 +1,7 @@
 // Small hooks every screen shares: loading data that may be reloaded, and running one write at
 // a time with its failure shown where the operator looks.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { errorText, isDenied } from './errors';
 
 /** DISABLED is what a loader returns when the backend does not have the feature. */
@@ -84,4 +84,29 @@ export function useAction<K = true>(onError: (text: string) => void, onDenied?: 
     }
   };
   return { busy, run };
+}
+
+/**
+ * useFocusLater returns focusLater(find): after the next render in which dep has changed and
+ * find() returns an element, that element takes the focus. For the control that should have
+ * the focus after an action removed the one that had it (a revoked session's button).
+ */
+export function useFocusLater(dep: unknown): (find: () => HTMLElement | null | undefined) => void {
+  const pending = useRef<(() => HTMLElement | null | undefined) | null>(null);
+  useLayoutEffect(() => {
+    const el = pending.current?.();
+    if (el) {
+      pending.current = null;
+      el.focus();
+    }
+  }, [dep]);
+  return (find) => {
+    pending.current = find;
+  };
+}
+
+/** cardControl finds a control by its accessible label in the card whose heading has id. */
+export function cardControl(headingId: string, label: string): HTMLElement | null {
+  const card = document.getElementById(headingId)?.closest('section');
+  return card?.querySelector<HTMLElement>(`[aria-label="${CSS.escape(label)}"]`) ?? null;
 }

@@ -54,6 +54,19 @@ export function CreateUserDialog({
     setPwErr('');
     setContactErr('');
     setFormErr('');
+    // Empty fields are refused here, in words, rather than with the API's parameter message.
+    const empty: [string, (s: string) => void, string][] = [];
+    if (method === 'emailpassword') {
+      if (!email.trim()) empty.push(['create-email', setEmailErr, 'Email cannot be empty']);
+      if (!password) empty.push(['create-password', setPwErr, 'Password cannot be empty']);
+    } else if (method === 'passwordless' && !contact.trim()) {
+      empty.push(['create-contact', setContactErr, `${contactLabel} cannot be empty`]);
+    }
+    if (empty.length) {
+      for (const [, set, text] of empty) set(text);
+      document.getElementById(empty[0][0])?.focus();
+      return;
+    }
     act.run(true, async () => {
       if (method === 'emailpassword') {
         const r = await api.createEmailPasswordUser(tenant, email.trim(), password);

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { READ_ONLY_REASON, useApp } from '../context';
 import { errorText } from '../errors';
-import { DISABLED, useAction, useLoad } from '../hooks';
+import { DISABLED, useAction, useFocusLater, useLoad } from '../hooks';
 import { Pills } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog } from '../ui/Dialog';
@@ -275,7 +275,10 @@ function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]
             id="role-name"
             value={name}
             autoComplete="off"
-            onInput={(e) => setName(e.currentTarget.value)}
+            onInput={(e) => {
+              setName(e.currentTarget.value);
+              setNameErr('');
+            }}
             aria-invalid={nameErr ? 'true' : undefined}
             aria-describedby={nameErr ? 'role-name-err' : undefined}
           />
@@ -306,6 +309,7 @@ function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]
 
 function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void }) {
   const [err, setErr] = useState('');
+  const [removing, setRemoving] = useState<string | null>(null);
   const { canWrite } = useApp();
   const perms = useLoad<string[]>(async () => {
     const r = await api.rolePermissions(role);
@@ -315,6 +319,7 @@ function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void
   const act = useAction<string>(setErr, onClose);
   const list = perms.data;
   const loadErr = perms.state === 'error' ? errorText(perms.error, 'Could not load the permissions') : '';
+  const focusLater = useFocusLater(list);
 
   const add = (p: string) =>
     act.run(p, async () => {
@@ -323,14 +328,24 @@ function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void
       toast.success(`Permission "${p}" added`);
       perms.reload();
     });
-  const remove = (p: string) =>
-    act.run(p, async () => {
-      const r = await api.removePermissions(role, [p]);
-      if (r.status === 'UNKNOWN_ROLE_ERROR') return 'This role does not exist any more.';
-      if (r.status !== 'OK') return 'Could not remove the permission.';
-      toast.success(`Permission "${p}" removed`);
-      perms.reload();
-    });
+  /** remove removes a permission, then gives the focus to the next one's button, or the input. */
+  const remove = async (p: string) => {
+    const r = await api.removePermissions(role, [p]);
+    if (r.status === 'UNKNOWN_ROLE_ERROR') return 'This role does not exist any more.';
+    if (r.status !== 'OK') return 'Could not remove the permission.';
+    const all = list ?? [];
+    const i = all.indexOf(p);
+    const next = all[i + 1] ?? all[i - 1];
+    const dialog = document.getElementById('role-add-perm')?.closest('dialog');
+    focusLater(
+      () =>
+        (next && dialog?.querySelector<HTMLElement>(`[aria-label="${CSS.escape(`Remove permission ${next}`)}"]`)) ||
+        document.getElementById('role-add-perm'),
+    );
+    toast.success(`Permission "${p}" removed`);
+    setRemoving(null);
+    perms.reload();
+  };
 
   return (
     <Dialog title={`Role: ${role}`} onClose={onClose} wide>
@@ -347,7 +362,7 @@ function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void
           {list.map((p) => (
             <li key={p} class="chip">
               <span>{p}</span>
-              <WriteButton class="chip-x" aria-label={`Remove permission ${p}`} disabled={act.busy !== null} onClick={() => remove(p)}>
+              <WriteButton class="chip-x" aria-label={`Remove permission ${p}`} onClick={() => setRemoving(p)}>
                 ×
               </WriteButton>
             </li>
@@ -360,6 +375,20 @@ function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void
           Done
         </button>
       </div>
+      {removing !== null && (
+        <ConfirmDialog
+          title="Remove permission?"
+          confirm="Remove permission"
+          busyLabel="Removing…"
+          onClose={() => setRemoving(null)}
+          onConfirm={() => remove(removing)}
+        >
+          <p>
+            Remove the permission <strong>{removing}</strong> from the role <strong>{role}</strong>? Every user with
+            the role loses it. You can add it again later.
+          </p>
+        </ConfirmDialog>
+      )}
     </Dialog>
   );
 }

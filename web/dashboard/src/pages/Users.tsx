@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, storage, type Tenant, type User } from '../api';
 import { Link } from '../app';
 import { useApp } from '../context';
+import { serverProblem } from '../errors';
 import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone, toE164 } from '../format';
 import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
@@ -73,7 +74,12 @@ export function Users() {
   const searchKey = `${tenant}|${reload}|${JSON.stringify(chips)}`;
   const [listed, setListed] = useState<{ key: string; pages: Page[] } | null>(null);
   const [found, setFound] = useState<{ key: string; users: User[] } | null>(null);
-  const [failed, setFailed] = useState('');
+  const [failed, setFailedKey] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
+  const setFailed = (key: string, e: unknown) => {
+    setFailure(e);
+    setFailedKey(key);
+  };
   const searching = chips.length > 0;
 
   useEffect(() => {
@@ -86,7 +92,7 @@ export function Users() {
         setCount(c.count);
         setListed({ key: listKey, pages: [{ users: u.users, next: u.nextPaginationToken }] });
       })
-      .catch(() => live && setFailed(listKey));
+      .catch((e) => live && setFailed(listKey, e));
     return () => {
       live = false;
     };
@@ -101,7 +107,7 @@ export function Users() {
     api
       .users(tenant, q)
       .then((r) => live && setFound({ key: searchKey, users: r.users }))
-      .catch(() => live && setFailed(searchKey));
+      .catch((e) => live && setFailed(searchKey, e));
     return () => {
       live = false;
     };
@@ -118,8 +124,8 @@ export function Users() {
       const u = await api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC', paginationToken: cur.next });
       setListed({ key: listed.key, pages: [...pages, { users: u.users, next: u.nextPaginationToken }] });
       setIndex(index + 1);
-    } catch {
-      setFailed(listKey);
+    } catch (e) {
+      setFailed(listKey, e);
     } finally {
       setPaging(false);
     }
@@ -172,7 +178,7 @@ export function Users() {
 
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={setChips} />}
 
-      <UserTable users={list} status={status} searching={searching} onRetry={() => setReload(reload + 1)} />
+      <UserTable users={list} status={status} failure={failure} searching={searching} onRetry={() => setReload(reload + 1)} />
 
       {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
         <div class="pager">
@@ -198,8 +204,9 @@ export function Users() {
                 {list.length > 0 && count !== null ? `${from} - ${from + list.length - 1} of ${count}` : ''}
               </p>
               <PagerButtons
-                hasPrev={index > 0 && status !== 'loading'}
-                hasNext={hasNext && status !== 'loading'}
+                hasPrev={index > 0}
+                hasNext={hasNext}
+                busy={status === 'loading'}
                 onPrev={() => setIndex(index - 1)}
                 onNext={goNext}
               />
@@ -297,11 +304,13 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
 function UserTable({
   users,
   status,
+  failure,
   searching,
   onRetry,
 }: {
   users: User[];
   status: 'loading' | 'ok' | 'error';
+  failure: unknown;
   searching: boolean;
   onRetry: () => void;
 }) {
@@ -310,6 +319,7 @@ function UserTable({
     return (
       <div class="alert alert-error" role="alert">
         <p>Server Error: Failed to load user list. Please refresh to try again.</p>
+        {serverProblem(failure) && <p>{serverProblem(failure)}</p>}
         <button type="button" class="btn btn-small" onClick={onRetry}>
           Retry
         </button>

@@ -1,6 +1,7 @@
 // A titled card of a detail page (a <section> named by its heading), and a list of pills.
 
 import type { ComponentChildren } from 'preact';
+import { serverProblem } from '../errors';
 
 export function Card({
   title,
@@ -42,8 +43,8 @@ export function Pills({ label, items, more }: { label: string; items: string[]; 
   );
 }
 
-/** Status shows a loading line or a load failure in place of a card's content. */
-export function Status({ state, loading, failed }: { state: string; loading: string; failed: string }) {
+/** Status shows a loading line or a load failure (with what it means) in place of a card's content. */
+export function Status({ state, loading, failed, error }: { state: string; loading: string; failed: string; error?: unknown }) {
   if (state === 'loading')
     return (
       <p class="muted" role="status">
@@ -53,7 +54,7 @@ export function Status({ state, loading, failed }: { state: string; loading: str
   if (state === 'error')
     return (
       <p class="alert alert-error" role="alert">
-        {failed}
+        {failed} {serverProblem(error)}
       </p>
     );
   return null;

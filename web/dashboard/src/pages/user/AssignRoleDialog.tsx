@@ -50,7 +50,7 @@ export function AssignRoleDialog({
     });
   };
   return (
-    <Dialog title="Assign User Roles" onClose={onClose}>
+    <Dialog title="Assign User Roles" onClose={onClose} refocus={all !== null}>
       <form class="form" onSubmit={submit} noValidate>
         <FormError text={err} />
         {all === null && !err && (

@@ -3,25 +3,38 @@
 
 import { useState } from 'preact/hooks';
 import type { User } from '../../api';
-import { primaryMethod } from '../../format';
+import { useDraft } from '../../drafts';
 import { useAction } from '../../hooks';
 import { Dialog } from '../../ui/Dialog';
 import { Field, FormActions, FormError } from '../../ui/forms';
 import { toast } from '../../ui/toast';
-import { updateUser } from './update';
+import { saveNames } from './update';
 
-export function EditInfoDialog({ user, onClose, onSaved }: { user: User; onClose: () => void; onSaved: () => void }) {
-  const [first, setFirst] = useState(user.firstName ?? '');
-  const [last, setLast] = useState(user.lastName ?? '');
+export function EditInfoDialog({
+  user,
+  draft,
+  onClose,
+  onSaved,
+}: {
+  user: User;
+  /** What was typed before the session expired. */
+  draft?: Record<string, string> | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const [first, setFirst] = useState(draft?.first ?? user.firstName ?? '');
+  const [last, setLast] = useState(draft?.last ?? user.lastName ?? '');
+  useDraft(`info:${user.id}`, first !== (user.firstName ?? '') || last !== (user.lastName ?? '') ? { first, last } : null);
   const [err, setErr] = useState('');
   const act = useAction(setErr, onClose);
   const submit = (e: Event) => {
     e.preventDefault();
-    const m = primaryMethod(user);
-    if (!m) return setErr('This user has no login method.');
+    const f = first.trim();
+    const l = last.trim();
+    if (f === (user.firstName ?? '') && l === (user.lastName ?? '')) return onClose();
     setErr('');
     act.run(true, async () => {
-      const msg = await updateUser(user, m, { firstName: first.trim(), lastName: last.trim() });
+      const msg = await saveNames(user, f, l);
       if (msg) return msg;
       toast.success('User information updated successfully');
       onClose();
@@ -34,7 +47,7 @@ export function EditInfoDialog({ user, onClose, onSaved }: { user: User; onClose
         <FormError text={err} />
         <Field id="edit-first" label="First name" autoComplete="off" value={first} onValue={setFirst} />
         <Field id="edit-last" label="Last name" autoComplete="off" value={last} onValue={setLast} />
-        <p class="muted small">Saved in the user metadata as first_name and last_name. An empty field keeps its current value.</p>
+        <p class="muted small">Saved in the user metadata as first_name and last_name. Leave a field empty to remove that name.</p>
         <FormActions onCancel={onClose} label="Save" busyLabel="Saving…" busy={act.busy !== null} />
       </form>
     </Dialog>

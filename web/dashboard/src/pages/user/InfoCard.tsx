@@ -1,17 +1,28 @@
 // The "User information" card: names (from the user metadata), emails, phones, sign-up time,
 // tenants, and "Edit info".
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../../api';
 import { useApp } from '../../context';
+import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate } from '../../format';
 import { Card, Pills } from '../../ui/Card';
+import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 import { EditInfoDialog } from './EditInfoDialog';
 
 export function InfoCard({ user, onChanged }: { user: User; onChanged: () => void }) {
   const { config } = useApp();
   const [editing, setEditing] = useState(false);
+  // An edit cut short by an expired session comes back after signing in again.
+  const [draft, setDraft] = useState<Record<string, string> | null>(null);
+  useEffect(() => {
+    const d = takeDraft(`info:${user.id}`);
+    if (!d) return;
+    setDraft(d);
+    setEditing(true);
+    toast.info(RESTORED);
+  }, []);
   const namesEnabled =
     config.recipes.usermetadata && user.firstName !== 'FEATURE_NOT_ENABLED' && user.lastName !== 'FEATURE_NOT_ENABLED';
   const show = (v: string | undefined) => (namesEnabled ? v || <span class="muted">Not set</span> : <span class="muted">Feature not enabled</span>);
@@ -50,7 +61,17 @@ export function InfoCard({ user, onChanged }: { user: User; onChanged: () => voi
       {!namesEnabled && (
         <p class="muted small">Names come from the user metadata keys first_name and last_name; the UserMetadata recipe is not enabled.</p>
       )}
-      {editing && <EditInfoDialog user={user} onClose={() => setEditing(false)} onSaved={onChanged} />}
+      {editing && (
+        <EditInfoDialog
+          user={user}
+          draft={draft}
+          onClose={() => {
+            setEditing(false);
+            setDraft(null);
+          }}
+          onSaved={onChanged}
+        />
+      )}
     </Card>
   );
 }

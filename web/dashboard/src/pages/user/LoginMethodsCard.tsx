@@ -1,12 +1,14 @@
 // The "Login methods" card: one article per login method with its ids, contact, provider,
 // tenants, and the actions it allows (edit, change password, email verification).
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LoginMethod, User } from '../../api';
 import { useApp } from '../../context';
+import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate, methodLabel } from '../../format';
 import { Card, Pills } from '../../ui/Card';
 import { CopyButton } from '../../ui/Copy';
+import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 import { EditMethodDialog } from './EditMethodDialog';
 import { PasswordDialog } from './PasswordDialog';
@@ -33,6 +35,15 @@ export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: (
 function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChanged: () => void }) {
   const { config } = useApp();
   const [dialog, setDialog] = useState<'' | 'edit' | 'password'>('');
+  // An edit cut short by an expired session comes back after signing in again.
+  const [draft, setDraft] = useState<Record<string, string> | null>(null);
+  useEffect(() => {
+    const d = takeDraft(`method:${m.recipeId}:${m.recipeUserId}`);
+    if (!d) return;
+    setDraft(d);
+    setDialog('edit');
+    toast.info(RESTORED);
+  }, []);
   const idRef = useRef<HTMLElement>(null);
   const ev = config.recipes.emailverification && !!m.email;
   const editable = m.recipeId === 'emailpassword' || m.recipeId === 'passwordless';
@@ -98,7 +109,18 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
         )}
         {ev && <VerifyControl user={user} m={m} onChanged={onChanged} />}
       </div>
-      {dialog === 'edit' && <EditMethodDialog user={user} m={m} onClose={() => setDialog('')} onSaved={onChanged} />}
+      {dialog === 'edit' && (
+        <EditMethodDialog
+          user={user}
+          m={m}
+          draft={draft}
+          onClose={() => {
+            setDialog('');
+            setDraft(null);
+          }}
+          onSaved={onChanged}
+        />
+      )}
       {dialog === 'password' && <PasswordDialog user={user} m={m} onClose={() => setDialog('')} />}
     </article>
   );

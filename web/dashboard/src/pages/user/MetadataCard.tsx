@@ -1,8 +1,9 @@
 // The "User metadata" card: the metadata as JSON, and an editor that replaces the whole object.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type User } from '../../api';
 import { useApp } from '../../context';
+import { RESTORED, takeDraft, useDraft } from '../../drafts';
 import { DISABLED, useAction, useLoad } from '../../hooks';
 import { Card, Status } from '../../ui/Card';
 import { FormActions } from '../../ui/forms';
@@ -11,6 +12,7 @@ import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 
 const INVALID = 'User meta data must be a valid JSON object';
+const FAILED = 'Could not update user meta data';
 
 /** parseObject returns the JSON object text holds, or null for anything else. */
 function parseObject(text: string): Record<string, unknown> | null {
@@ -20,6 +22,20 @@ function parseObject(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** withNames sets first_name and last_name in the JSON object text ("" removes one). */
+function withNames(text: string, first: string, last: string): string {
+  const o = parseObject(text);
+  if (!o) return text;
+  for (const [k, v] of [
+    ['first_name', first],
+    ['last_name', last],
+  ]) {
+    if (v) o[k] = v;
+    else delete o[k];
+  }
+  return JSON.stringify(o, null, 2);
 }
 
 export function MetadataCard({ user, onChanged }: { user: User; onChanged: () => void }) {
@@ -32,8 +48,41 @@ export function MetadataCard({ user, onChanged }: { user: User; onChanged: () =>
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState('');
   const [err, setErr] = useState('');
-  const act = useAction(() => setErr('Could not update user meta data'), () => setEditing(false));
+  const act = useAction(setErr, () => setEditing(false));
   const { state, data } = md;
+
+  // Opening the editor focuses it; closing it (Cancel, Save) focuses Edit again.
+  const editRef = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  const shown = state === 'ok';
+  useEffect(() => {
+    if (!shown) return;
+    if (editing) document.getElementById('metadata-editor')?.focus();
+    else if (wasEditing.current) editRef.current?.focus();
+    wasEditing.current = editing;
+  }, [editing, shown]);
+
+  // An edit cut short by an expired session comes back after signing in again.
+  const form = `metadata:${user.id}`;
+  useDraft(form, editing && text !== JSON.stringify(data ?? {}, null, 2) ? { text } : null);
+  useEffect(() => {
+    const d = takeDraft(form);
+    if (!d) return;
+    setText(d.text ?? '');
+    setEditing(true);
+    toast.info(RESTORED);
+  }, []);
+
+  // The names are metadata too: when "Edit info" changes them, show the new ones, and put
+  // them in an open editor, so that saving it does not write the old ones back.
+  const names = JSON.stringify([user.firstName ?? '', user.lastName ?? '']);
+  const seenNames = useRef(names);
+  useEffect(() => {
+    if (seenNames.current === names) return;
+    seenNames.current = names;
+    md.reload();
+    setText((t) => withNames(t, user.firstName ?? '', user.lastName ?? ''));
+  }, [names]);
 
   const startEdit = () => {
     setText(JSON.stringify(data ?? {}, null, 2));
@@ -52,12 +101,12 @@ export function MetadataCard({ user, onChanged }: { user: User; onChanged: () =>
     setErr('');
     act.run(true, async () => {
       const r = await api.setMetadata(user.id, JSON.stringify(parsed));
-      if (r.status !== 'OK') return 'Could not update user meta data';
+      if (r.status !== 'OK') return FAILED;
       toast.success('User metadata updated');
       setEditing(false);
       md.reload();
       onChanged();
-    });
+    }, FAILED);
   };
 
   return (
@@ -67,14 +116,14 @@ export function MetadataCard({ user, onChanged }: { user: User; onChanged: () =>
       actions={
         state === 'ok' &&
         !editing && (
-          <WriteButton class="btn btn-small" onClick={startEdit}>
+          <WriteButton ref={editRef} class="btn btn-small" onClick={startEdit}>
             Edit
           </WriteButton>
         )
       }
     >
       {state === 'disabled' && <p class="alert alert-info">Feature Not Enabled</p>}
-      <Status state={state} loading="Loading metadata…" failed="Could not load the user metadata." />
+      <Status state={state} loading="Loading metadata…" failed="Could not load the user metadata." error={md.error} />
       {state === 'ok' && !editing && <JsonView value={data} />}
       {state === 'ok' && editing && (
         <form class="form" onSubmit={save} noValidate>

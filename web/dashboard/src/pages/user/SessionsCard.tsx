@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, type User } from '../../api';
 import { displayName, fmtDate, fmtDateTime, isoDate, shortHandle } from '../../format';
-import { useAction, useLoad } from '../../hooks';
+import { cardControl, useFocusLater, useLoad } from '../../hooks';
 import { Card, Status } from '../../ui/Card';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { toast } from '../../ui/toast';
@@ -11,31 +11,32 @@ import { WriteButton } from '../../ui/WriteButton';
 
 export function SessionsCard({ user }: { user: User }) {
   const sessions = useLoad(async () => (await api.sessions(user.id)).sessions ?? [], [user.id]);
-  const [confirmAll, setConfirmAll] = useState(false);
-  const act = useAction<string>(toast.error);
+  // What to revoke once confirmed: one session, or all of them.
+  const [confirm, setConfirm] = useState<{ handles: string[]; all: boolean } | null>(null);
   const { state, data } = sessions;
+  const focusLater = useFocusLater(data);
+  const n = data?.length ?? 0;
+  const label = (h: string) => `Revoke session ${shortHandle(h)}`;
 
-  /** revoke returns the error text, or "" when the sessions are revoked. */
-  const revoke = async (handles: string[]) => {
+  const revoke = async ({ handles, all }: { handles: string[]; all: boolean }) => {
+    let ok = false;
     try {
-      const r = await api.revokeSessions(handles);
-      return r.status === 'OK' ? '' : 'Could not revoke the session';
+      ok = (await api.revokeSessions(handles)).status === 'OK';
     } finally {
+      if (ok) {
+        // The focus goes to the next session's button, or a neighbour, or the card's heading.
+        const list = (data ?? []).map((s) => s.sessionHandle);
+        const i = list.indexOf(handles[0]);
+        const next = all ? undefined : (list[i + 1] ?? list[i - 1]);
+        focusLater(() => (next && cardControl('sec-sessions', label(next))) || document.getElementById('sec-sessions'));
+      }
       sessions.reload();
     }
+    if (!ok) return 'Could not revoke the session';
+    toast.success(all ? 'All sessions revoked' : 'Session revoked');
+    setConfirm(null);
   };
-  const revokeOne = (handle: string) =>
-    act.run(
-      handle,
-      async () => {
-        const msg = await revoke([handle]);
-        if (msg) return msg;
-        toast.success('Session revoked');
-      },
-      'Could not revoke the session',
-    );
 
-  const n = data?.length ?? 0;
   return (
     <Card
       title={`Sessions${data ? ` (${n})` : ''}`}
@@ -43,13 +44,13 @@ export function SessionsCard({ user }: { user: User }) {
       wide
       actions={
         n > 0 && (
-          <WriteButton class="btn btn-small btn-danger-outline" onClick={() => setConfirmAll(true)}>
+          <WriteButton class="btn btn-small btn-danger-outline" onClick={() => setConfirm({ handles: (data ?? []).map((s) => s.sessionHandle), all: true })}>
             Revoke all sessions
           </WriteButton>
         )
       }
     >
-      <Status state={state} loading="Loading sessions…" failed="Could not load the sessions." />
+      <Status state={state} loading="Loading sessions…" failed="Could not load the sessions." error={sessions.error} />
       {state === 'ok' && n === 0 && <p class="muted">No active sessions.</p>}
       {state === 'ok' && n > 0 && (
         <div class="table-wrap">
@@ -81,9 +82,8 @@ export function SessionsCard({ user }: { user: User }) {
                   <td class="actions-cell">
                     <WriteButton
                       class="btn btn-small btn-danger-outline"
-                      aria-label={`Revoke session ${shortHandle(s.sessionHandle)}`}
-                      disabled={act.busy !== null}
-                      onClick={() => revokeOne(s.sessionHandle)}
+                      aria-label={label(s.sessionHandle)}
+                      onClick={() => setConfirm({ handles: [s.sessionHandle], all: false })}
                     >
                       Revoke
                     </WriteButton>
@@ -94,22 +94,24 @@ export function SessionsCard({ user }: { user: User }) {
           </table>
         </div>
       )}
-      {confirmAll && (
+      {confirm !== null && (
         <ConfirmDialog
-          title="Revoke all sessions?"
-          confirm="Revoke all"
+          title={confirm.all ? 'Revoke all sessions?' : 'Revoke session?'}
+          confirm={confirm.all ? 'Revoke all' : 'Revoke session'}
           busyLabel="Revoking…"
-          onClose={() => setConfirmAll(false)}
-          onConfirm={async () => {
-            const msg = await revoke(data!.map((s) => s.sessionHandle));
-            if (msg) return msg;
-            toast.success('All sessions revoked');
-            setConfirmAll(false);
-          }}
+          onClose={() => setConfirm(null)}
+          onConfirm={() => revoke(confirm)}
         >
-          <p>
-            This signs {displayName(user)} out everywhere: {n === 1 ? 'its session' : `all ${n} sessions`} will be revoked.
-          </p>
+          {confirm.all ? (
+            <p>
+              This signs {displayName(user)} out everywhere: {n === 1 ? 'its session' : `all ${n} sessions`} will be revoked.
+            </p>
+          ) : (
+            <p>
+              This signs {displayName(user)} out of session <code>{shortHandle(confirm.handles[0] ?? '')}</code>: it can
+              no longer be refreshed. This cannot be undone.
+            </p>
+          )}
         </ConfirmDialog>
       )}
     </Card>

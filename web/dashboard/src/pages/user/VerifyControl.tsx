@@ -45,14 +45,16 @@ export function VerifyControl({ user, m, onChanged }: { user: User; m: LoginMeth
       'Could not send the verification email',
     );
 
-  const busy = act.busy !== null;
+  // The buttons stay enabled while a call runs (useAction ignores a second click), so that
+  // the focus stays on the button pressed.
+  const busy = act.busy !== null ? 'true' : undefined;
   return (
     <>
-      <WriteButton class="btn btn-small" disabled={busy} onClick={() => setVerified(!m.verified)}>
+      <WriteButton class="btn btn-small" aria-busy={busy} onClick={() => setVerified(!m.verified)}>
         {m.verified ? 'Set as unverified' : 'Set as verified'}
       </WriteButton>
       {!m.verified && (
-        <WriteButton class="btn btn-small" disabled={busy} onClick={sendEmail}>
+        <WriteButton class="btn btn-small" aria-busy={busy} onClick={sendEmail}>
           <MailIcon />
           <span>Send verification email</span>
         </WriteButton>

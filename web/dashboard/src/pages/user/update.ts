@@ -2,6 +2,7 @@
 // with its statuses turned into the texts the operator sees.
 
 import { api, type LoginMethod, type User } from '../../api';
+import { primaryMethod } from '../../format';
 
 /** tenantOf is the tenant for a login method's calls: its first tenant, else the user's. */
 export const tenantOf = (m: LoginMethod | undefined, u: User) => m?.tenantIds?.[0] ?? u.tenantIds[0] ?? 'public';
@@ -40,4 +41,27 @@ export async function updateUser(
     default:
       return 'Something went wrong. Please try again.';
   }
+}
+
+/**
+ * saveNames saves the user's first and last name and returns "" or the error to show. PUT
+ * /api/user only sets names ("" means "do not change"), so clearing a name rewrites the
+ * metadata object without it.
+ */
+export async function saveNames(user: User, first: string, last: string): Promise<string> {
+  const m = primaryMethod(user);
+  if (!m) return 'This user has no login method.';
+  if ((first || !user.firstName) && (last || !user.lastName)) return updateUser(user, m, { firstName: first, lastName: last });
+  const r = await api.metadata(user.id);
+  if (r.status !== 'OK') return 'Could not read the user metadata.';
+  const data: Record<string, unknown> = { ...(r.data ?? {}) };
+  for (const [k, v] of [
+    ['first_name', first],
+    ['last_name', last],
+  ]) {
+    if (v) data[k] = v;
+    else delete data[k];
+  }
+  const w = await api.setMetadata(user.id, JSON.stringify(data));
+  return w.status === 'OK' ? '' : 'Could not update the names.';
 }
