@@ -38,6 +38,10 @@ type options struct {
 	without []string
 	// overHTTP reaches the core over loopback instead of in-process.
 	overHTTP bool
+	// switchable reaches the core over loopback through a gate that
+	// env.coreDown closes: every connection is then dropped, as with a
+	// core that has stopped.
+	switchable bool
 	// fields replaces the sign-up fields (custom validators).
 	fields []emailpassword.Field
 	// localhost serves the app at http://localhost:PORT (for Chromium,
@@ -45,10 +49,6 @@ type options struct {
 	localhost bool
 	// passwordless adds the passwordless recipe (email or phone, codes).
 	passwordless bool
-	// switchable reaches the core over loopback through a gate that
-	// env.coreDown closes: every connection is then dropped, as with a
-	// core that has stopped.
-	switchable bool
 }
 
 // env is an application with the SDK and the dashboard in front of a real
