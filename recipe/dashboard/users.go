@@ -120,7 +120,7 @@ func (rc *Recipe) availableFactors() []string {
 // email, phone or provider, with names from the user metadata.
 // CDI: GET /{tenantId}/users.
 func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q := rc.searchQuery(r.URL.Query())
 	if strings.TrimSpace(q.Get("limit")) == "" {
 		return badInput("Missing required parameter 'limit'")
 	}

@@ -33,6 +33,8 @@ const (
 // options choose the env's configuration.
 type options struct {
 	dash dashboard.Config
+	// phoneRegion is the passwordless recipe's DefaultPhoneRegion.
+	phoneRegion string
 	// without leaves recipes out: "emailpassword", "emailverification",
 	// "usermetadata", "userroles".
 	without []string
@@ -137,7 +139,7 @@ func start(t testing.TB, o options) *env {
 		recipes = append(recipes, e.roles)
 	}
 	if o.passwordless {
-		e.pwless = passwordless.New(passwordless.Config{ContactMethod: passwordless.ContactEmailOrPhone,
+		e.pwless = passwordless.New(passwordless.Config{ContactMethod: passwordless.ContactEmailOrPhone, DefaultPhoneRegion: o.phoneRegion,
 			FlowType: passwordless.FlowUserInputCode, EmailDelivery: e.mail, SMSDelivery: e.sms})
 		recipes = append(recipes, e.pwless)
 	}

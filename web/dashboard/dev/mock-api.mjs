@@ -240,7 +240,8 @@ export function createMock() {
             u.loginMethods.some((m) =>
               vals.some((v) => {
                 if (tag === 'email') return m.email && (m.email.startsWith(v) || m.email.split('@')[1].startsWith(v));
-                if (tag === 'phone') return m.phoneNumber && m.phoneNumber.startsWith(v);
+                // As the SDK without a default region: digits start an international number.
+                if (tag === 'phone') return m.phoneNumber && m.phoneNumber.startsWith('+' + v.replace(/\D/g, ''));
                 return m.thirdParty && m.thirdParty.id.startsWith(v);
               }),
             ),

@@ -6,7 +6,7 @@ import { api, storage, type Tenant, type User } from '../api';
 import { Link } from '../app';
 import { useApp } from '../context';
 import { serverProblem } from '../errors';
-import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone, toE164 } from '../format';
+import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone } from '../format';
 import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
 import { PlusIcon } from '../ui/icons';
@@ -241,8 +241,8 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
     e.preventDefault();
     let v = value.trim();
     if (!v) return;
-    if (tag === 'phone') v = toE164(v);
-    else v = v.toLowerCase();
+    // Phone numbers go as typed: the SDK reads a national number in its default region.
+    if (tag !== 'phone') v = v.toLowerCase();
     if (!chips.some((c) => c.tag === tag && c.value === v)) onChange([...chips, { tag, value: v }]);
     setValue('');
   };
