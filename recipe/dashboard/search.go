@@ -11,7 +11,17 @@ func (rc *Recipe) searchQuery(q url.Values) url.Values {
 	if v, ok := q["phone"]; ok && len(v) > 0 {
 		q.Set("phone", mapTerms(v[0], rc.phoneTerm))
 	}
+	if v, ok := q["email"]; ok && len(v) > 0 {
+		q.Set("email", mapTerms(v[0], emailTerm))
+	}
 	return q
+}
+
+// emailTerm drops the '@' that starts a search for a domain: the core
+// matches the start of an email or of its domain, so "@example.com"
+// would match neither, while "example.com" finds every address there.
+func emailTerm(t string) string {
+	return strings.TrimPrefix(t, "@")
 }
 
 // mapTerms applies f to each ';'-separated term of a search value.

@@ -48,3 +48,29 @@ func TestSearchPhoneInDefaultRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchEmailDomainWithAt: "@example.com" finds the addresses at
+// example.com, as "example.com" does.
+func TestSearchEmailDomainWithAt(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	tok := e.signIn(adminEmail)
+	com := e.signUp("ann@example.com", "pass-word-1")
+	e.signUp("bob@example.org", "pass-word-1")
+	search := func(term string) []string {
+		return found(t, e.ok(tok, "GET", "/dashboard/api/users?limit=1000&email="+url.QueryEscape(term), nil))
+	}
+	for _, term := range []string{"@example.com", "example.com", "@EXAMPLE.COM", "@example.c", "ann@", "nobody;@example.com"} {
+		if got := search(term); len(got) != 1 || got[0] != com {
+			t.Errorf("email %q: found %v, want ann@example.com", term, got)
+		}
+	}
+	if got := search("@example."); len(got) != 2 {
+		t.Errorf(`email "@example.": found %v, want both`, got)
+	}
+	for _, term := range []string{"@", "@nowhere.test"} {
+		if got := search(term); len(got) != 0 {
+			t.Errorf("email %q: found %v, want nobody", term, got)
+		}
+	}
+}
