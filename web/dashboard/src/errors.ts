@@ -18,7 +18,11 @@ export function serverProblem(e: unknown): string {
 export function errorText(e: unknown, fallback = 'Something went wrong. Please try again.'): string {
   const server = serverProblem(e);
   if (server) return e instanceof ApiError && e.status === 0 ? server : `${fallback.replace(/ Please .*$/, '')} ${server}`;
-  if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.message) return e.message;
+  if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.message) {
+    // The SDK's words for a user deleted meanwhile (in another tab, say).
+    if (e.message === 'Unknown User ID provided') return 'This user does not exist any more: it may have been deleted elsewhere.';
+    return e.message;
+  }
   return fallback;
 }
 
