@@ -24,6 +24,7 @@ func signedIn(t *testing.T, o options) (*env, *walker) {
 	w.navigate(e.URL + "/auth/dashboard")
 	w.signIn(adminEmail)
 	w.waitFor("the users page", `L.role('heading', 'User Management')`)
+	w.waitFor("the list", `document.querySelector('.total')`)
 	return e, w
 }
 
@@ -504,4 +505,24 @@ func TestBrowserToastsStayClear(t *testing.T) {
 			}()
 		}
 	}
+}
+
+// TestBrowserStaleTokenLogsNothing: loading the dashboard with a token
+// that no longer works shows the sign-in screen, says why, and logs no
+// error in the console (the walker fails on any); a plain load without a
+// token says nothing.
+func TestBrowserStaleTokenLogsNothing(t *testing.T) {
+	e, w := signedIn(t, options{})
+	e.ok(w.localStorage("auth-token"), "POST", "/dashboard/api/signout", map[string]any{})
+	w.reload()
+	w.waitFor("the sign-in screen", `L.role('heading', 'User Management Dashboard')`)
+	w.waitFor("why", `L.text(/^Your dashboard session has ended/)`)
+	if v := w.localStorage("auth-token"); v != "" {
+		t.Fatalf("the stale token is kept: %q", v)
+	}
+	w.reload()
+	w.waitFor("the sign-in screen", `L.role('heading', 'User Management Dashboard')`)
+	w.gone("the notice", `L.text(/^Your dashboard session has ended/)`)
+	w.signIn(adminEmail)
+	w.waitFor("the users page", `L.role('heading', 'User Management')`)
 }

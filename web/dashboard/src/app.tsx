@@ -76,13 +76,20 @@ export function App({ cfg }: { cfg: Config }) {
   useEffect(() => {
     if (phase !== 'checking') return;
     let live = true;
-    // Fetch the tenant list alongside /me: the users page needs it first, so this saves a
-    // round trip before the first page of users.
-    void loadTenants(true);
     (async () => {
       try {
         const r = await api.me();
         if (!live) return;
+        if (r.status === 'INVALID_SESSION_ERROR') {
+          // A stored token that no longer works (expired, or signed out elsewhere).
+          storage.clearAuth();
+          setNotice('expired');
+          setPhase('signedOut');
+          return;
+        }
+        // The users page needs the tenants first: start fetching them now. Not before /me has
+        // answered: with a stale token that call would answer 401, which the browser logs.
+        void loadTenants(true);
         setMe({
           email: r.email ?? storage.email() ?? '',
           canWrite: r.canWrite !== false,
