@@ -526,3 +526,22 @@ func TestBrowserStaleTokenLogsNothing(t *testing.T) {
 	w.signIn(adminEmail)
 	w.waitFor("the users page", `L.role('heading', 'User Management')`)
 }
+
+// TestBrowserSearchSaysWhatItMatches: the provider search is labelled for
+// what the core matches, third-party provider ids, with an example.
+func TestBrowserSearchSaysWhatItMatches(t *testing.T) {
+	_, w := signedIn(t, options{})
+	var opts []string
+	if err := w.eval(`[...L.label('Search by').options].map((o) => o.textContent)`, &opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Email", "Phone Number", "Third-party provider"}; !reflect.DeepEqual(opts, want) {
+		t.Fatalf("search tags %v, want %v", opts, want)
+	}
+	w.choose("the tag", `L.label('Search by')`, "provider")
+	w.waitFor("the example", `L.label('Search value').placeholder === 'e.g. google'`)
+	w.fill("the search box", `L.label('Search value')`, "google")
+	w.key("\r")
+	w.waitFor("the chip", `L.role('button', 'Remove filter Third-party provider: google')`)
+	w.waitFor("no results", `L.text('No search results.')`)
+}

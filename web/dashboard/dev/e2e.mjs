@@ -148,11 +148,11 @@ try {
     await page.getByLabel('Search by').selectOption('provider');
     await page.getByLabel('Search value').fill('github');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByRole('button', { name: 'Remove filter Auth Provider: github' }).waitFor();
+    await page.getByRole('button', { name: 'Remove filter Third-party provider: github' }).waitFor();
     await page.getByRole('button', { name: 'Remove filter Email: ada' }).click();
     await page.getByText(/^\d+ results?$/).waitFor();
     await page.getByRole('cell', { name: /Third party - github/ }).first().waitFor();
-    await page.getByRole('button', { name: 'Remove filter Auth Provider: github' }).click();
+    await page.getByRole('button', { name: 'Remove filter Third-party provider: github' }).click();
     await page.getByLabel('Search by').selectOption('email');
     await page.getByLabel('Search value').fill('zzz-nobody');
     await page.getByLabel('Search value').press('Enter');

@@ -19,8 +19,14 @@ const PAGE_SIZES = [10, 25, 50, 100];
 const TAG_LABELS: Record<string, string> = {
   email: 'Email',
   phone: 'Phone Number',
-  provider: 'Auth Provider',
+  // The core matches third-party provider ids only (google, github): the label says so.
+  provider: 'Third-party provider',
   recipe: 'Auth Method',
+};
+const TAG_EXAMPLES: Record<string, string> = {
+  email: 'e.g. ann, or example.com',
+  phone: 'e.g. +1 415 555',
+  provider: 'e.g. google',
 };
 const tagLabel = (t: string) => TAG_LABELS[t] ?? t;
 
@@ -265,7 +271,7 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
         <input
           id="search-value"
           type="search"
-          placeholder="Type here"
+          placeholder={TAG_EXAMPLES[tag] ?? 'Type here'}
           value={value}
           onInput={(e) => setValue(e.currentTarget.value)}
         />
