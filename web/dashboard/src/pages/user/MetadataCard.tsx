@@ -10,6 +10,7 @@ import { FormActions } from '../../ui/forms';
 import { JsonView } from '../../ui/JsonView';
 import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
+import { withNames } from './update';
 
 const INVALID = 'User meta data must be a valid JSON object';
 const FAILED = 'Could not update user meta data';
@@ -24,18 +25,10 @@ function parseObject(text: string): Record<string, unknown> | null {
   }
 }
 
-/** withNames sets first_name and last_name in the JSON object text ("" removes one). */
-function withNames(text: string, first: string, last: string): string {
+/** namesInText sets first_name and last_name in the JSON object text, if it holds one. */
+function namesInText(text: string, first: string, last: string): string {
   const o = parseObject(text);
-  if (!o) return text;
-  for (const [k, v] of [
-    ['first_name', first],
-    ['last_name', last],
-  ]) {
-    if (v) o[k] = v;
-    else delete o[k];
-  }
-  return JSON.stringify(o, null, 2);
+  return o ? JSON.stringify(withNames(o, first, last), null, 2) : text;
 }
 
 export function MetadataCard({ user, onChanged }: { user: User; onChanged: () => void }) {
@@ -81,7 +74,7 @@ export function MetadataCard({ user, onChanged }: { user: User; onChanged: () =>
     if (seenNames.current === names) return;
     seenNames.current = names;
     md.reload();
-    setText((t) => withNames(t, user.firstName ?? '', user.lastName ?? ''));
+    setText((t) => namesInText(t, user.firstName ?? '', user.lastName ?? ''));
   }, [names]);
 
   const startEdit = () => {

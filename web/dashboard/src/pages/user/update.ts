@@ -54,14 +54,19 @@ export async function saveNames(user: User, first: string, last: string): Promis
   if ((first || !user.firstName) && (last || !user.lastName)) return updateUser(user, m, { firstName: first, lastName: last });
   const r = await api.metadata(user.id);
   if (r.status !== 'OK') return 'Could not read the user metadata.';
-  const data: Record<string, unknown> = { ...(r.data ?? {}) };
+  const w = await api.setMetadata(user.id, JSON.stringify(withNames(r.data ?? {}, first, last)));
+  return w.status === 'OK' ? '' : 'Could not update the names.';
+}
+
+/** withNames returns metadata with first_name and last_name set ("" removes one). */
+export function withNames(data: Record<string, unknown>, first: string, last: string): Record<string, unknown> {
+  const out = { ...data };
   for (const [k, v] of [
     ['first_name', first],
     ['last_name', last],
   ]) {
-    if (v) data[k] = v;
-    else delete data[k];
+    if (v) out[k] = v;
+    else delete out[k];
   }
-  const w = await api.setMetadata(user.id, JSON.stringify(data));
-  return w.status === 'OK' ? '' : 'Could not update the names.';
+  return out;
 }
