@@ -85,7 +85,7 @@ type Browser struct {
 // New starts Chromium with a fresh profile and returns a tab. Everything
 // stops at the end of the test, which fails if the page logged an error or
 // a request failed.
-func New(t *testing.T) *Browser {
+func New(t testing.TB) *Browser {
 	t.Helper()
 	path := ExecPath()
 	Require(t, path != "", "chromium is not installed (apt-get install -y chromium)")

@@ -214,6 +214,15 @@ func (rc *Recipe) setMetadata(w http.ResponseWriter, r *http.Request) error {
 		featureNotEnabled(w)
 		return nil
 	}
+	// Metadata may be kept for any id, so without this check a save for a
+	// user deleted meanwhile (in another tab) would succeed and leave
+	// metadata that no user owns. (A deletion between the check and the
+	// write can still do so; the core keeps no link to check against.)
+	if u, err := rc.lk.User(r.Context(), id); err != nil {
+		return err
+	} else if u == nil {
+		return badInput("Unknown User ID provided")
+	}
 	// Clear, then set: the editor's object replaces the old one.
 	if err := rc.md.ClearUserMetadata(r.Context(), id); err != nil {
 		return err

@@ -193,9 +193,20 @@ func (rc *Recipe) analytics(w http.ResponseWriter, r *http.Request) error {
 }
 
 // me serves GET /dashboard/api/me: who is signed in and whether they may
-// write, so that the UI can disable what they may not do.
+// write, so that the UI can disable what they may not do. It is how the
+// UI learns, on each page load, whether its stored token still works, so
+// a missing, expired or unknown token is an answer here, status
+// INVALID_SESSION_ERROR, rather than a 401 that the browser would log as
+// an error on every sign-in page load.
 func (rc *Recipe) me(w http.ResponseWriter, r *http.Request) error {
-	c := callerFrom(r.Context())
+	c, ok, err := rc.authenticate(r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		writeStatus(w, "INVALID_SESSION_ERROR", nil)
+		return nil
+	}
 	writeStatus(w, "OK", map[string]any{"email": c.email, "canWrite": c.canWrite, "authMode": rc.authMode()})
 	return nil
 }

@@ -16,7 +16,7 @@
 //	POST /dashboard/api/key/validate          open: API-key check
 //	POST /dashboard/api/signout               signed in (no admin check)
 //	POST /dashboard/api/analytics             signed in (no admin check); sends nothing
-//	GET  /dashboard/api/me                    the account: email, canWrite, authMode
+//	GET  /dashboard/api/me                    open: the account (email, canWrite, authMode), or INVALID_SESSION_ERROR
 //	GET  /dashboard/api/search/tags           search tags
 //	GET  /dashboard/api/tenants               tenants with their usable first factors
 //	GET  /dashboard/api/users            T    a page of users, or a search

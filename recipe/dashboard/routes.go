@@ -18,7 +18,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"POST", "/key/validate", open, rc.validateKey},
 		{"POST", "/signout", read, rc.signOut},
 		{"POST", "/analytics", read, rc.analytics},
-		{"GET", "/me", read, rc.me},
+		{"GET", "/me", open, rc.me}, // checks the token itself
 		{"GET", "/search/tags", read, rc.searchTags},
 		// §6.7, the tenant list only.
 		{"GET", "/tenants", read, rc.tenants},

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -31,4 +32,60 @@ func checkSearchTerms(tag, value string) error {
 		}
 	}
 	return nil
+}
+
+// searchQuery returns the query of GET /dashboard/api/users with its
+// search terms put in the form the core matches them in.
+func (rc *Recipe) searchQuery(q url.Values) url.Values {
+	if v, ok := q["phone"]; ok && len(v) > 0 {
+		q.Set("phone", mapTerms(v[0], rc.phoneTerm))
+	}
+	if v, ok := q["email"]; ok && len(v) > 0 {
+		q.Set("email", mapTerms(v[0], emailTerm))
+	}
+	return q
+}
+
+// emailTerm drops the '@' that starts a search for a domain: the core
+// matches the start of an email or of its domain, so "@example.com"
+// would match neither, while "example.com" finds every address there.
+func emailTerm(t string) string {
+	return strings.TrimPrefix(t, "@")
+}
+
+// mapTerms applies f to each ';'-separated term of a search value.
+func mapTerms(v string, f func(string) string) string {
+	terms := strings.Split(v, ";")
+	for i, t := range terms {
+		terms[i] = f(strings.TrimSpace(t))
+	}
+	return strings.Join(terms, ";")
+}
+
+// phoneTerm puts a phone search term (a whole number or its beginning) in
+// E.164, as numbers are stored. A national number is read in the
+// passwordless recipe's DefaultPhoneRegion, so that in the US 4155550123
+// finds +14155550123. What does not parse so (no region, or too short a
+// beginning) can only be the start of an international number: its digits
+// get a '+'.
+func (rc *Recipe) phoneTerm(t string) string {
+	if t == "" {
+		return t
+	}
+	if rc.pwless != nil {
+		if n := rc.pwless.NormalisePhoneNumber(t); strings.HasPrefix(n, "+") {
+			return n
+		}
+	}
+	var b strings.Builder
+	for i, c := range t {
+		if c >= '0' && c <= '9' || c == '+' && i == 0 {
+			b.WriteRune(c)
+		}
+	}
+	digits := b.String()
+	if digits == "" || strings.HasPrefix(digits, "+") {
+		return digits
+	}
+	return "+" + digits
 }

@@ -97,6 +97,15 @@ func (rc *Recipe) availableFactors() []string {
 // CDI: GET /{tenantId}/users.
 func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	// The caps first, so that an oversized search costs no normalising.
+	for _, tag := range []string{"email", "phone", "provider"} {
+		if v, ok := q[tag]; ok && len(v) > 0 {
+			if err := checkSearchTerms(tag, v[0]); err != nil {
+				return err
+			}
+		}
+	}
+	q = rc.searchQuery(q)
 	if strings.TrimSpace(q.Get("limit")) == "" {
 		return badInput("Missing required parameter 'limit'")
 	}
@@ -116,9 +125,6 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	// The core's search parameters, passed through from the UI's query.
 	for tag, field := range map[string]*[]string{"email": &opts.Search.Emails, "phone": &opts.Search.Phones, "provider": &opts.Search.Providers} {
 		if v, ok := q[tag]; ok {
-			if err := checkSearchTerms(tag, v[0]); err != nil {
-				return err
-			}
 			*field = []string{v[0]}
 			max = latchkey.MaxSearchResults
 		}

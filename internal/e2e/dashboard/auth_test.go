@@ -21,7 +21,6 @@ type endpoint struct {
 func protected() []endpoint {
 	return []endpoint{
 		{"POST", "/dashboard/api/analytics", false, map[string]any{"email": "a@b.co", "dashboardVersion": "0.15"}},
-		{"GET", "/dashboard/api/me", false, nil},
 		{"GET", "/dashboard/api/search/tags", false, nil},
 		{"GET", "/dashboard/api/tenants", false, nil},
 		{"GET", "/dashboard/api/users?limit=10", false, nil},
@@ -101,12 +100,44 @@ func TestSignInAndOut(t *testing.T) {
 	e.wantCode(tok, "POST", "/dashboard/api/key/validate", map[string]any{}, 401, "Unauthorised access")
 
 	e.ok(tok, "POST", "/dashboard/api/signout", map[string]any{})
-	e.wantCode(tok, "GET", "/dashboard/api/me", nil, 401, "Unauthorised access")
+	e.refused(tok)
 	// A session deleted on the core behind the SDK's back is refused too.
 	tok = e.signIn(viewerEmail)
 	e.ok(tok, "GET", "/dashboard/api/me", nil)
 	e.core.Delete(t, "/recipe/dashboard/user?email="+viewerEmail)
-	e.wantCode(tok, "GET", "/dashboard/api/me", nil, 401, "Unauthorised access")
+	e.refused(tok)
+}
+
+// refused checks that the dashboard no longer takes token: the APIs answer
+// 401, and GET /me, the UI's probe, says INVALID_SESSION_ERROR.
+func (e *env) refused(token string) {
+	e.t.Helper()
+	e.wantCode(token, "GET", "/dashboard/api/users/count", nil, 401, "Unauthorised access")
+	if m := e.want(token, "GET", "/dashboard/api/me", nil, "INVALID_SESSION_ERROR"); len(m) != 1 {
+		e.t.Errorf("GET /me without a session says more than its status: %v", m)
+	}
+}
+
+// TestMeWithoutASession: GET /me answers INVALID_SESSION_ERROR, not 401,
+// for a missing, malformed or unknown token, so that the UI's check on
+// every page load logs no error in the browser's console.
+func TestMeWithoutASession(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	for _, auth := range []string{"", "Bearer", "Bearer not-a-session", "Basic YWRtaW46cHc=", "Bearer " + strings.Repeat("x", 600)} {
+		var hdr []string
+		if auth != "" {
+			hdr = []string{"Authorization", auth}
+		}
+		r := e.app.Do(t, "GET", "/auth/dashboard/api/me", nil, hdr...)
+		if r.Code != http.StatusOK || r.Text() != `{"status":"INVALID_SESSION_ERROR"}` || r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET /me with %q: %d %s %v", auth, r.Code, r.Body, r.Header)
+		}
+	}
+	e.refused("not-a-session")
+	if me := e.ok(e.signIn(adminEmail), "GET", "/dashboard/api/me", nil); me["email"] != adminEmail {
+		t.Errorf("me: %v", me)
+	}
 }
 
 // ids creates the things the placeholder ids stand for and returns the
@@ -211,7 +242,7 @@ func TestAPIKeyMode(t *testing.T) {
 		e.wantCode(bad, "GET", "/dashboard/api/users?limit=10", nil, 401, "Unauthorised access")
 	}
 	// A dashboard session is no key.
-	e.wantCode(e.signIn(adminEmail), "GET", "/dashboard/api/me", nil, 401, "Unauthorised access")
+	e.refused(e.signIn(adminEmail))
 
 	me := e.ok(key, "GET", "/dashboard/api/me", nil)
 	if me["authMode"] != "api-key" || me["canWrite"] != true || me["email"] != "" {

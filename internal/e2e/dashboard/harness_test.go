@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey"
@@ -32,11 +33,17 @@ const (
 // options choose the env's configuration.
 type options struct {
 	dash dashboard.Config
+	// phoneRegion is the passwordless recipe's DefaultPhoneRegion.
+	phoneRegion string
 	// without leaves recipes out: "emailpassword", "emailverification",
 	// "usermetadata", "userroles".
 	without []string
 	// overHTTP reaches the core over loopback instead of in-process.
 	overHTTP bool
+	// switchable reaches the core over loopback through a gate that
+	// env.coreDown closes: every connection is then dropped, as with a
+	// core that has stopped.
+	switchable bool
 	// fields replaces the sign-up fields (custom validators).
 	fields []emailpassword.Field
 	// localhost serves the app at http://localhost:PORT (for Chromium,
@@ -52,7 +59,7 @@ type options struct {
 // env is an application with the SDK and the dashboard in front of a real
 // core on a fresh SQLite file.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	core  *coretest.Client
 	lk    *latchkey.Latchkey
 	sess  *session.Recipe
@@ -67,6 +74,8 @@ type env struct {
 	app *coretest.Client
 	// URL is the application's origin.
 	URL string
+	// coreDown, with options.switchable, makes the core unreachable.
+	coreDown atomic.Bool
 }
 
 func without(o options, id string) bool {
@@ -81,7 +90,7 @@ func without(o options, id string) bool {
 // start starts a core and the application. The application serves the
 // SDK (with the dashboard) and GET /api/check-db, protected by
 // VerifySession with CheckDatabase, which answers the session's user id.
-func start(t *testing.T, o options) *env {
+func start(t testing.TB, o options) *env {
 	t.Helper()
 	c := coretest.Start(t, coretest.Mode{Engine: "sqlite", InProcess: !o.overHTTP})
 	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}, sms: &smsdelivery.Recorder{}}
@@ -105,6 +114,19 @@ func start(t *testing.T, o options) *env {
 	if o.overHTTP {
 		coreCfg = latchkey.CoreConfig{ConnectionURI: c.URL}
 	}
+	if o.switchable {
+		gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !e.coreDown.Load() {
+				c.Core.ServeHTTP(w, r)
+				return
+			}
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+		}))
+		t.Cleanup(gate.Close)
+		coreCfg = latchkey.CoreConfig{ConnectionURI: gate.URL}
+	}
 	e.sess = session.New(session.Config{})
 	recipes := []latchkey.Recipe{e.sess}
 	if !without(o, "emailpassword") {
@@ -123,7 +145,7 @@ func start(t *testing.T, o options) *env {
 		recipes = append(recipes, e.roles)
 	}
 	if o.passwordless {
-		e.pwless = passwordless.New(passwordless.Config{ContactMethod: passwordless.ContactEmailOrPhone,
+		e.pwless = passwordless.New(passwordless.Config{ContactMethod: passwordless.ContactEmailOrPhone, DefaultPhoneRegion: o.phoneRegion,
 			FlowType: passwordless.FlowUserInputCode, EmailDelivery: e.mail, SMSDelivery: e.sms})
 		recipes = append(recipes, e.pwless)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -60,7 +61,8 @@ const finders = `const L = (() => {
 
 // pageScript runs in every document before the page's own scripts: it
 // reports CSP violations as console errors (which fail the test), and
-// records when the first row of users appears, for the timing figure.
+// records when the first row of users appears, for
+// BenchmarkBrowserFirstPage.
 const pageScript = `
 document.addEventListener('securitypolicyviolation', (e) => {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
@@ -76,7 +78,7 @@ new MutationObserver((_, obs) => {
 // walker drives the dashboard in Chromium and keeps a screenshot of each
 // screen.
 type walker struct {
-	t     *testing.T
+	t     testing.TB
 	b     *browsertest.Browser
 	e     *env
 	shots string
@@ -91,7 +93,7 @@ type walker struct {
 
 // newWalker starts Chromium with the project's flags (browsertest.New),
 // at 1280×900, with pageScript in every document.
-func newWalker(t *testing.T, e *env, shotDir string) *walker {
+func newWalker(t testing.TB, e *env, shotDir string) *walker {
 	t.Helper()
 	w := &walker{t: t, b: browsertest.New(t), e: e, shots: shotDir}
 	err := chromedp.Listen(w.b.Ctx, func(ev any) {
@@ -311,4 +313,125 @@ func shotDir(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// emulateScheme makes the page see prefers-color-scheme: scheme ("light"
+// or "dark").
+func (w *walker) emulateScheme(scheme string) {
+	w.t.Helper()
+	w.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	}))
+}
+
+// viewport sets the window's width (and a phone's or a laptop's height).
+func (w *walker) viewport(width int) {
+	w.t.Helper()
+	height := 900
+	if width < 600 {
+		height = 844
+	}
+	w.run(chromedp.EmulateViewport(int64(width), int64(height)))
+}
+
+// key presses one key, as the keyboard would ("\r" is Enter, "\t" Tab).
+func (w *walker) key(k string) {
+	w.t.Helper()
+	w.run(chromedp.KeyEvent(k))
+}
+
+// shiftTab presses Shift+Tab.
+func (w *walker) shiftTab() {
+	w.t.Helper()
+	w.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(chromedp.ModifierShift)))
+}
+
+// focused describes the element that has the focus: its tag, its
+// accessible name and its id ("BODY" when the focus fell to the page).
+func (w *walker) focused() string {
+	w.t.Helper()
+	var s string
+	if err := w.eval(`(() => { const a = document.activeElement; if (!a || a === document.body) return 'BODY';
+		const n = a.getAttribute('aria-label') || (a.id && document.querySelector('label[for="' + CSS.escape(a.id) + '"]')?.textContent) || a.innerText || '';
+		return a.tagName + ' ' + n.replace(/\s+/g, ' ').trim() + (a.id ? ' #' + a.id : ''); })()`, &s); err != nil {
+		w.fail("reading the focus: %v", err)
+	}
+	return s
+}
+
+// focusIs waits until the element of expr has the focus.
+func (w *walker) focusIs(what, expr string) {
+	w.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ok bool
+		if err := w.eval(`(() => { const el = `+expr+`; return !!el && el === document.activeElement; })()`, &ok); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.fail("the focus should be on %s, it is on %s", what, w.focused())
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// noOverflow checks that the element of expr shows all its content within
+// its own box (no hidden or scrolled overflow sideways), that the box
+// lies within the window, and that the page does not scroll sideways.
+func (w *walker) noOverflow(what, expr string) {
+	w.t.Helper()
+	w.waitFor(what, expr)
+	var r struct {
+		ScrollW, ClientW, Left, Right, Page, Window float64
+	}
+	if err := w.eval(`(() => { const el = `+expr+`; const b = el.getBoundingClientRect();
+		return {ScrollW: el.scrollWidth, ClientW: el.clientWidth, Left: b.left, Right: b.right,
+			Page: document.documentElement.scrollWidth, Window: document.documentElement.clientWidth}; })()`, &r); err != nil {
+		w.fail("measuring %s: %v", what, err)
+	}
+	if r.ScrollW > r.ClientW+1 || r.Left < -1 || r.Right > r.Window+1 || r.Page > r.Window+1 {
+		w.fail("%s overflows: content %.0f px in a box of %.0f, box at %.0f..%.0f, page %.0f px wide in a window of %.0f",
+			what, r.ScrollW, r.ClientW, r.Left, r.Right, r.Page, r.Window)
+	}
+}
+
+// readable checks that the text of the element of expr has a contrast of
+// at least 4.5:1 (WCAG AA) against the background it is drawn on.
+func (w *walker) readable(what, expr string) {
+	w.t.Helper()
+	w.waitFor(what, expr)
+	var ratio float64
+	if err := w.eval(`(() => {
+		const el = `+expr+`;
+		const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+		const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+		let bg = null;
+		for (let n = el; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { bg = c; break; } }
+		if (!bg) bg = matchMedia('(prefers-color-scheme: dark)').matches ? [0, 0, 0] : [255, 255, 255];
+		const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
+		return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+	})()`, &ratio); err != nil {
+		w.fail("measuring the contrast of %s: %v", what, err)
+	}
+	if ratio < 4.5 {
+		w.fail("%s has a contrast of %.2f:1, want at least 4.5:1", what, ratio)
+	}
+}
+
+// uncovered checks that nothing is drawn over the middle of the element of
+// expr (a toast over the navigation, say).
+func (w *walker) uncovered(what, expr string) {
+	w.t.Helper()
+	w.waitFor(what, expr)
+	var free bool
+	if err := w.eval(`(() => { const el = `+expr+`; const r = el.getBoundingClientRect();
+		return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); })()`, &free); err != nil {
+		w.fail("locating %s: %v", what, err)
+	}
+	if !free {
+		w.fail("%s is covered by another element", what)
+	}
 }

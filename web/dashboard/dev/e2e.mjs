@@ -148,11 +148,11 @@ try {
     await page.getByLabel('Search by').selectOption('provider');
     await page.getByLabel('Search value').fill('github');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByRole('button', { name: 'Remove filter Auth Provider: github' }).waitFor();
+    await page.getByRole('button', { name: 'Remove filter Third-party provider: github' }).waitFor();
     await page.getByRole('button', { name: 'Remove filter Email: ada' }).click();
     await page.getByText(/^\d+ results?$/).waitFor();
     await page.getByRole('cell', { name: /Third party - github/ }).first().waitFor();
-    await page.getByRole('button', { name: 'Remove filter Auth Provider: github' }).click();
+    await page.getByRole('button', { name: 'Remove filter Third-party provider: github' }).click();
     await page.getByLabel('Search by').selectOption('email');
     await page.getByLabel('Search value').fill('zzz-nobody');
     await page.getByLabel('Search value').press('Enter');
@@ -306,7 +306,11 @@ try {
     await toast('Role "editor" assigned');
     await sec.getByRole('list', { name: 'Assigned roles' }).getByText('editor').waitFor();
     await sec.getByRole('button', { name: 'Remove role editor' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Remove role?' });
+    assert.ok(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement), 'Cancel has the focus');
+    await confirm.getByRole('button', { name: 'Remove role' }).click();
     await sec.getByText('No assigned user roles').waitFor();
+    assert.ok(await sec.getByRole('button', { name: 'Assign role' }).evaluate((el) => el === document.activeElement), 'focus on Assign role');
   });
 
   await step('delete a user with type-to-confirm', async () => {
@@ -332,6 +336,7 @@ try {
     await sec.waitFor();
     const first = await sec.locator('tbody tr code').first().getAttribute('title');
     await sec.locator('tbody tr').first().getByRole('button', { name: /Revoke session/ }).click();
+    await page.getByRole('alertdialog', { name: 'Revoke session?' }).getByRole('button', { name: 'Revoke session' }).click();
     await region('Sessions (2)').waitFor();
     assert.ok(!(await page.locator(`code[title="${first}"]`).count()), 'revoked session gone');
     await region('Sessions (2)').getByRole('button', { name: 'Revoke all sessions' }).click();
@@ -363,7 +368,8 @@ try {
     await m.getByLabel('Add permissions').press('Enter');
     await m.getByRole('button', { name: 'Remove permission write:audit' }).waitFor();
     await m.getByRole('button', { name: 'Remove permission read:audit' }).click();
-    await m.getByText('read:audit').waitFor({ state: 'detached' });
+    await page.getByRole('alertdialog', { name: 'Remove permission?' }).getByRole('button', { name: 'Remove permission' }).click();
+    await m.getByRole('button', { name: 'Remove permission read:audit' }).waitFor({ state: 'detached' });
     await m.getByRole('button', { name: 'Done' }).click();
     await row.getByText('write:audit').waitFor();
     assert.equal(await row.getByText('read:audit').count(), 0);
@@ -454,6 +460,8 @@ try {
   await step('an expired session shows the sign-in screen', async () => {
     await signIn('admin@example.com');
     await heading('Roles and Permissions');
+    // Let the page finish loading first, so that the 401 comes from the click below.
+    await page.getByRole('list', { name: 'Permissions of admin' }).waitFor();
     await ctl('expire');
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await heading('User Management Dashboard');

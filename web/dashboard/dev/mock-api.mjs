@@ -240,7 +240,8 @@ export function createMock() {
             u.loginMethods.some((m) =>
               vals.some((v) => {
                 if (tag === 'email') return m.email && (m.email.startsWith(v) || m.email.split('@')[1].startsWith(v));
-                if (tag === 'phone') return m.phoneNumber && m.phoneNumber.startsWith(v);
+                // As the SDK without a default region: digits start an international number.
+                if (tag === 'phone') return m.phoneNumber && m.phoneNumber.startsWith('+' + v.replace(/\D/g, ''));
                 return m.thirdParty && m.thirdParty.id.startsWith(v);
               }),
             ),
@@ -455,14 +456,18 @@ export function createMock() {
         : (send(res, 401, { message: 'Unauthorised access' }), true);
     }
 
-    // Protected endpoints.
+    // Protected endpoints (GET /me answers INVALID_SESSION_ERROR instead of a 401, as the SDK).
+    const refuse = () =>
+      method === 'GET' && path === '/me'
+        ? (send(res, 200, { status: 'INVALID_SESSION_ERROR' }), true)
+        : (send(res, 401, { message: 'Unauthorised access' }), true);
     let auth;
     if (opts.authMode === 'api-key') {
-      if (bearer !== 'dev-api-key') return send(res, 401, { message: 'Unauthorised access' }), true;
+      if (bearer !== 'dev-api-key') return refuse();
       auth = { email: 'apikey@example.com', canWrite: true, token: '' };
     } else {
       const email = st.tokens.get(bearer);
-      if (!email) return send(res, 401, { message: 'Unauthorised access' }), true;
+      if (!email) return refuse();
       auth = { email, canWrite: st.dashUsers[email].canWrite, token: bearer };
     }
     const isWrite = (method !== 'GET' && path !== '/signout' && path !== '/analytics') || path === '/user/unlink';

@@ -6,22 +6,28 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, onAccessDenied, onUnauthorised, storage } from './api';
 import type { Config } from './config';
 import { AppContext, READ_ONLY_REASON, type AppState } from './context';
+import { dropDrafts, hasDrafts, keepDrafts } from './drafts';
+import { serverProblem } from './errors';
 import { cls } from './format';
 import { href, navigate, useLocation } from './router';
 import { Announcer, announce } from './ui/announce';
 import { Dialog } from './ui/Dialog';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { LockIcon } from './ui/icons';
+import { PageHeading } from './ui/PageHeading';
 import { Toasts, toast } from './ui/toast';
 import { SignIn } from './pages/SignIn';
 import { Users } from './pages/Users';
-import { UserPage } from './pages/User';
+import { UserPage } from './pages/user/UserPage';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
 import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
 type Phase = 'checking' | 'signedOut' | 'signedIn' | 'error';
+
+/** Why the sign-in screen shows: "" when the operator is not signed in yet or signed out. */
+export type SignInNotice = '' | 'expired';
 
 /** Link is an <a> with a real href that navigates in-app on a plain click. */
 export function Link(props: { to: string; class?: string; children: ComponentChildren; 'aria-current'?: 'page'; 'aria-label'?: string }) {
@@ -46,21 +52,44 @@ export function App({ cfg }: { cfg: Config }) {
   const [me, setMe] = useState({ email: storage.email() ?? '', canWrite: true });
   const [denied, setDenied] = useState<string | null>(null);
   const [errText, setErrText] = useState('');
+  const [notice, setNotice] = useState<SignInNotice>('');
   const loc = useLocation();
 
-  useEffect(() => onUnauthorised(() => setPhase('signedOut')), []);
+  useEffect(
+    () =>
+      onUnauthorised(() => {
+        // The session ended under the operator (it expired, or was signed out elsewhere):
+        // say so on the sign-in screen, and keep what they were typing for afterwards.
+        keepDrafts();
+        toast.clear();
+        setNotice('expired');
+        setPhase('signedOut');
+      }),
+    [],
+  );
+  // From the error screen, following a link tries again.
+  useEffect(() => {
+    if (phase === 'error') setPhase('checking');
+  }, [loc]);
   useEffect(() => onAccessDenied((m) => setDenied(m)), []);
 
   useEffect(() => {
     if (phase !== 'checking') return;
     let live = true;
-    // Fetch the tenant list alongside /me: the users page needs it first, so this saves a
-    // round trip before the first page of users.
-    void loadTenants(true);
     (async () => {
       try {
         const r = await api.me();
         if (!live) return;
+        if (r.status === 'INVALID_SESSION_ERROR') {
+          // A stored token that no longer works (expired, or signed out elsewhere).
+          storage.clearAuth();
+          setNotice('expired');
+          setPhase('signedOut');
+          return;
+        }
+        // The users page needs the tenants first: start fetching them now. Not before /me has
+        // answered: with a stale token that call would answer 401, which the browser logs.
+        void loadTenants(true);
         setMe({
           email: r.email ?? storage.email() ?? '',
           canWrite: r.canWrite !== false,
@@ -70,13 +99,14 @@ export function App({ cfg }: { cfg: Config }) {
         if (!live) return;
         if (e instanceof ApiError && e.status === 401) {
           storage.clearAuth();
+          setNotice('expired');
           setPhase('signedOut');
         } else if (e instanceof ApiError && e.status === 404) {
           // A backend without /api/me: assume full access; the server still enforces 403.
           setMe({ email: storage.email() ?? '', canWrite: true });
           setPhase('signedIn');
         } else {
-          setErrText(e instanceof Error ? e.message : 'Something went wrong');
+          setErrText(serverProblem(e) || (e instanceof Error ? e.message : 'Something went wrong.'));
           setPhase('error');
         }
       }
@@ -93,7 +123,9 @@ export function App({ cfg }: { cfg: Config }) {
       /* the token is dropped locally either way */
     }
     storage.clearAuth();
+    dropDrafts();
     toast.clear();
+    setNotice('');
     setPhase('signedOut');
     announce('Signed out');
   };
@@ -108,42 +140,52 @@ export function App({ cfg }: { cfg: Config }) {
       </main>
     );
   } else if (phase === 'signedOut') {
-    body = <SignIn cfg={cfg} onSignedIn={() => setPhase('checking')} />;
-  } else if (phase === 'error') {
     body = (
-      <main class="auth-page" id="main">
-        <div class="auth-card">
-          <h1 id="main-heading" tabIndex={-1}>
-            Something went wrong
-          </h1>
+      <SignIn
+        cfg={cfg}
+        notice={notice}
+        drafts={notice === 'expired' && hasDrafts()}
+        onSignedIn={() => {
+          setNotice('');
+          setPhase('checking');
+        }}
+      />
+    );
+  } else {
+    const failed = phase === 'error';
+    const state: AppState = { config: cfg, canWrite: me.canWrite, email: me.email, urlTenant: loc.tenant };
+    const r = loc.route;
+    let page: ComponentChildren;
+    if (failed) {
+      // The shell stays (navigation, Sign Out): only the page says what is wrong.
+      page = (
+        <section class="container">
+          <PageHeading title="The dashboard cannot load" />
           <p class="alert alert-error" role="alert">
             {errText}
           </p>
           <button type="button" class="btn btn-primary" onClick={() => setPhase('checking')}>
             Try again
           </button>
-        </div>
-      </main>
-    );
-  } else {
-    const state: AppState = { config: cfg, canWrite: me.canWrite, email: me.email, urlTenant: loc.tenant };
-    const r = loc.route;
-    let page: ComponentChildren;
-    switch (r.name) {
-      case 'users':
-        page = <Users />;
-        break;
-      case 'user':
-        page = <UserPage key={r.id} id={r.id} />;
-        break;
-      case 'roles':
-        page = <Roles />;
-        break;
-      case 'tenants':
-        page = <Tenants />;
-        break;
-      default:
-        page = <NotFound />;
+        </section>
+      );
+    } else {
+      switch (r.name) {
+        case 'users':
+          page = <Users />;
+          break;
+        case 'user':
+          page = <UserPage key={r.id} id={r.id} />;
+          break;
+        case 'roles':
+          page = <Roles />;
+          break;
+        case 'tenants':
+          page = <Tenants />;
+          break;
+        default:
+          page = <NotFound />;
+      }
     }
     const nav = [
       { to: '/', label: 'Users', active: r.name === 'users' || r.name === 'user' },
@@ -199,7 +241,7 @@ export function App({ cfg }: { cfg: Config }) {
             </div>
           </div>
         </header>
-        {!me.canWrite && (
+        {!me.canWrite && !failed && (
           <div class="readonly-banner" role="note">
             <LockIcon />
             <p id="readonly-note">
@@ -208,7 +250,7 @@ export function App({ cfg }: { cfg: Config }) {
           </div>
         )}
         <main id="main" class="page">
-          <ErrorBoundary key={r.name === 'user' ? `user:${r.id}` : r.name}>{page}</ErrorBoundary>
+          <ErrorBoundary key={failed ? 'error' : r.name === 'user' ? `user:${r.id}` : r.name}>{page}</ErrorBoundary>
         </main>
       </AppContext.Provider>
     );

@@ -4,11 +4,11 @@
 import { useState } from 'preact/hooks';
 import { api, type Tenant } from '../api';
 import { useApp } from '../context';
-import { errorText, isDenied } from '../errors';
 import { toE164 } from '../format';
+import { useAction } from '../hooks';
 import { PASSWORDLESS_FACTORS, hasFactor } from '../tenants';
 import { Dialog } from '../ui/Dialog';
-import { Field, FormError } from '../ui/forms';
+import { Field, FormActions, FormError } from '../ui/forms';
 import { toast } from '../ui/toast';
 
 type Method = 'emailpassword' | 'passwordless';
@@ -43,18 +43,31 @@ export function CreateUserDialog({
   const [pwErr, setPwErr] = useState('');
   const [contactErr, setContactErr] = useState('');
   const [formErr, setFormErr] = useState('');
-  const [busy, setBusy] = useState(false);
 
   const contactLabel = pwlEmail && pwlPhone ? 'Email or Phone' : pwlPhone ? 'Phone Number' : 'Email';
 
-  const submit = async (e: Event) => {
+  const act = useAction(setFormErr, onClose);
+
+  const submit = (e: Event) => {
     e.preventDefault();
     setEmailErr('');
     setPwErr('');
     setContactErr('');
     setFormErr('');
-    setBusy(true);
-    try {
+    // Empty fields are refused here, in words, rather than with the API's parameter message.
+    const empty: [string, (s: string) => void, string][] = [];
+    if (method === 'emailpassword') {
+      if (!email.trim()) empty.push(['create-email', setEmailErr, 'Email cannot be empty']);
+      if (!password) empty.push(['create-password', setPwErr, 'Password cannot be empty']);
+    } else if (method === 'passwordless' && !contact.trim()) {
+      empty.push(['create-contact', setContactErr, `${contactLabel} cannot be empty`]);
+    }
+    if (empty.length) {
+      for (const [, set, text] of empty) set(text);
+      document.getElementById(empty[0][0])?.focus();
+      return;
+    }
+    act.run(true, async () => {
       if (method === 'emailpassword') {
         const r = await api.createEmailPasswordUser(tenant, email.trim(), password);
         switch (r.status) {
@@ -63,55 +76,41 @@ export function CreateUserDialog({
             onCreated(tenant);
             return;
           case 'EMAIL_VALIDATION_ERROR':
-            setEmailErr(r.message || 'Email is invalid');
-            break;
+            return setEmailErr(r.message || 'Email is invalid');
           case 'PASSWORD_VALIDATION_ERROR':
-            setPwErr(r.message || 'Password is invalid');
-            break;
+            return setPwErr(r.message || 'Password is invalid');
           case 'EMAIL_ALREADY_EXISTS_ERROR':
-            setFormErr(`User with this email already exists in ${tenant} tenant.`);
-            break;
+            return `User with this email already exists in ${tenant} tenant.`;
           case 'FEATURE_NOT_ENABLED_ERROR':
-            setFormErr('Feature not enabled!');
-            break;
+            return 'Feature not enabled!';
           default:
-            setFormErr('Something went wrong. Please try again.');
-        }
-      } else if (method === 'passwordless') {
-        let v = contact.trim();
-        let body: { email: string } | { phoneNumber: string };
-        const looksPhone = /^\+?[\d\s().-]+$/.test(v);
-        if ((pwlPhone && !pwlEmail) || (pwlPhone && pwlEmail && looksPhone)) {
-          v = toE164(v);
-          body = { phoneNumber: v };
-        } else body = { email: v };
-        const r = await api.createPasswordlessUser(tenant, body);
-        switch (r.status) {
-          case 'OK':
-            if (r.createdNewRecipeUser === false) {
-              setFormErr('User with this email/phone number already exists!');
-              break;
-            }
-            toast.success('User created successfully!');
-            onCreated(tenant);
-            return;
-          case 'EMAIL_VALIDATION_ERROR':
-          case 'PHONE_VALIDATION_ERROR':
-            setContactErr(r.message || 'Invalid value');
-            break;
-          case 'FEATURE_NOT_ENABLED_ERROR':
-            setFormErr('Feature not enabled!');
-            break;
-          default:
-            setFormErr('Something went wrong. Please try again.');
+            return 'Something went wrong. Please try again.';
         }
       }
-    } catch (err) {
-      if (isDenied(err)) return onClose();
-      setFormErr(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+      if (method !== 'passwordless') return;
+      let v = contact.trim();
+      let body: { email: string } | { phoneNumber: string };
+      const looksPhone = /^\+?[\d\s().-]+$/.test(v);
+      if ((pwlPhone && !pwlEmail) || (pwlPhone && pwlEmail && looksPhone)) {
+        v = toE164(v);
+        body = { phoneNumber: v };
+      } else body = { email: v };
+      const r = await api.createPasswordlessUser(tenant, body);
+      switch (r.status) {
+        case 'OK':
+          if (r.createdNewRecipeUser === false) return 'User with this email/phone number already exists!';
+          toast.success('User created successfully!');
+          onCreated(tenant);
+          return;
+        case 'EMAIL_VALIDATION_ERROR':
+        case 'PHONE_VALIDATION_ERROR':
+          return setContactErr(r.message || 'Invalid value');
+        case 'FEATURE_NOT_ENABLED_ERROR':
+          return 'Feature not enabled!';
+        default:
+          return 'Something went wrong. Please try again.';
+      }
+    });
   };
 
   return (
@@ -182,14 +181,7 @@ export function CreateUserDialog({
             <p class="muted small">
               Sign-up API overrides and custom sign-up form fields are not applied to users created here.
             </p>
-            <div class="dialog-actions">
-              <button type="button" class="btn" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" class="btn btn-primary" disabled={busy}>
-                {busy ? 'Creating…' : 'Create'}
-              </button>
-            </div>
+            <FormActions onCancel={onClose} label="Create" busyLabel="Creating…" busy={act.busy !== null} />
           </>
         )}
       </form>

@@ -1,14 +1,18 @@
 // Roles and Permissions (reference/dashboard.md §5.9): list (newest first, 10 per page),
 // create with permissions, add and remove permissions, delete.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { READ_ONLY_REASON, useApp } from '../context';
-import { errorText, isDenied } from '../errors';
+import { errorText } from '../errors';
+import { DISABLED, useAction, useFocusLater, useLoad } from '../hooks';
+import { Pills } from '../ui/Card';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog } from '../ui/Dialog';
-import { FormError } from '../ui/forms';
-import { BackIcon, NextIcon, PlusIcon, RefreshIcon, TrashIcon } from '../ui/icons';
+import { FormActions, FormError } from '../ui/forms';
+import { PlusIcon, RefreshIcon, TrashIcon } from '../ui/icons';
 import { PageHeading } from '../ui/PageHeading';
+import { PagerButtons } from '../ui/Pager';
 import { toast } from '../ui/toast';
 import { WriteButton } from '../ui/WriteButton';
 
@@ -16,36 +20,22 @@ const PER_PAGE = 10;
 
 export function Roles() {
   const { config } = useApp();
-  const [roles, setRoles] = useState<string[] | null>(null);
-  const [state, setState] = useState<'loading' | 'ok' | 'disabled' | 'error'>('loading');
+  const loaded = useLoad<string[]>(async () => {
+    if (!config.recipes.userroles) return DISABLED;
+    const r = await api.roles();
+    return r.status === 'FEATURE_NOT_ENABLED_ERROR' ? DISABLED : [...(r.roles ?? [])].reverse();
+  }, []);
+  const { state } = loaded;
   const [page, setPage] = useState(0);
-  const [version, setVersion] = useState(0);
   const [permVersion, setPermVersion] = useState(0);
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'manage'; role: string } | { kind: 'delete'; role: string } | null>(null);
 
-  useEffect(() => {
-    if (!config.recipes.userroles) return setState('disabled');
-    let live = true;
-    api
-      .roles()
-      .then((r) => {
-        if (!live) return;
-        if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return setState('disabled');
-        setRoles([...(r.roles ?? [])].reverse());
-        setState('ok');
-      })
-      .catch(() => live && setState('error'));
-    return () => {
-      live = false;
-    };
-  }, [version]);
-
-  const list = roles ?? [];
+  const list = loaded.data ?? [];
   const pages = Math.max(1, Math.ceil(list.length / PER_PAGE));
   const p = Math.min(page, pages - 1);
   const shown = list.slice(p * PER_PAGE, p * PER_PAGE + PER_PAGE);
   const reload = () => {
-    setVersion((v) => v + 1);
+    loaded.reload();
     setPermVersion((v) => v + 1);
   };
 
@@ -130,20 +120,7 @@ export function Roles() {
             <p class="pager-range" aria-live="polite">
               {`${p * PER_PAGE + 1} - ${p * PER_PAGE + shown.length} of ${list.length}`}
             </p>
-            <div class="pager-buttons">
-              <button type="button" class="btn btn-small btn-icon" aria-label="Previous page" disabled={p === 0} onClick={() => setPage(p - 1)}>
-                <BackIcon />
-              </button>
-              <button
-                type="button"
-                class="btn btn-small btn-icon"
-                aria-label="Next page"
-                disabled={p >= pages - 1}
-                onClick={() => setPage(p + 1)}
-              >
-                <NextIcon />
-              </button>
-            </div>
+            <PagerButtons hasPrev={p > 0} hasNext={p < pages - 1} onPrev={() => setPage(p - 1)} onNext={() => setPage(p + 1)} />
           </div>
         </>
       )}
@@ -182,46 +159,25 @@ export function Roles() {
 }
 
 function Permissions({ role }: { role: string }) {
-  const [perms, setPerms] = useState<string[] | null>(null);
-  const [err, setErr] = useState(false);
-  const [v, setV] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setErr(false);
-    api
-      .rolePermissions(role)
-      .then((r) => {
-        if (!live) return;
-        if (r.status !== 'OK') return setErr(true);
-        setPerms(r.permissions ?? []);
-      })
-      .catch(() => live && setErr(true));
-    return () => {
-      live = false;
-    };
-  }, [role, v]);
-  if (err)
+  const perms = useLoad<string[]>(async () => {
+    const r = await api.rolePermissions(role);
+    if (r.status !== 'OK') throw new Error(r.status);
+    return r.permissions ?? [];
+  }, [role]);
+  if (perms.state === 'error')
     return (
       <span class="inline-error">
         Something went wrong!{' '}
-        <button type="button" class="btn btn-small btn-icon" aria-label={`Reload permissions of ${role}`} onClick={() => setV(v + 1)}>
+        <button type="button" class="btn btn-small btn-icon" aria-label={`Reload permissions of ${role}`} onClick={perms.reload}>
           <RefreshIcon />
         </button>
       </span>
     );
-  if (!perms) return <span class="muted">Loading…</span>;
-  if (perms.length === 0) return <span class="muted">No Permissions</span>;
+  const list = perms.data;
+  if (!list) return <span class="muted">Loading…</span>;
+  if (list.length === 0) return <span class="muted">No Permissions</span>;
   const max = 6;
-  return (
-    <ul class="pills" aria-label={`Permissions of ${role}`}>
-      {perms.slice(0, max).map((p) => (
-        <li key={p} class="pill">
-          {p}
-        </li>
-      ))}
-      {perms.length > max && <li class="pill pill-more">+{perms.length - max} more</li>}
-    </ul>
-  );
+  return <Pills label={`Permissions of ${role}`} items={list.slice(0, max)} more={Math.max(0, list.length - max)} />;
 }
 
 /** PermissionInput adds a typed permission on Enter or with its button. */
@@ -293,27 +249,21 @@ function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]
   const [perms, setPerms] = useState<string[]>([]);
   const [nameErr, setNameErr] = useState('');
   const [err, setErr] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const act = useAction(setErr, onClose);
+  const submit = (e: Event) => {
     e.preventDefault();
     const role = name.trim();
     if (!role) return setNameErr('Role name cannot be empty');
     if (existing.includes(role)) return setNameErr('A role with this name already exists');
     setNameErr('');
-    setBusy(true);
-    try {
+    setErr('');
+    act.run(true, async () => {
       const r = await api.createRole(role, perms);
-      if (r.status === 'OK') {
-        toast.success(`Role "${role}" created`);
-        onCreated();
-      } else if (r.status === 'FEATURE_NOT_ENABLED_ERROR') setErr('Feature is not enabled');
-      else setErr('Could not create the role.');
-    } catch (e2) {
-      if (isDenied(e2)) return onClose();
-      setErr(errorText(e2));
-    } finally {
-      setBusy(false);
-    }
+      if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return 'Feature is not enabled';
+      if (r.status !== 'OK') return 'Could not create the role.';
+      toast.success(`Role "${role}" created`);
+      onCreated();
+    });
   };
   return (
     <Dialog title="Create New Role" onClose={onClose}>
@@ -325,7 +275,10 @@ function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]
             id="role-name"
             value={name}
             autoComplete="off"
-            onInput={(e) => setName(e.currentTarget.value)}
+            onInput={(e) => {
+              setName(e.currentTarget.value);
+              setNameErr('');
+            }}
             aria-invalid={nameErr ? 'true' : undefined}
             aria-describedby={nameErr ? 'role-name-err' : undefined}
           />
@@ -348,133 +301,116 @@ function CreateRoleDialog({ existing, onClose, onCreated }: { existing: string[]
             ))}
           </ul>
         )}
-        <div class="dialog-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create now'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} label="Create now" busyLabel="Creating…" busy={act.busy !== null} />
       </form>
     </Dialog>
   );
 }
 
 function ManageRoleDialog({ role, onClose }: { role: string; onClose: () => void }) {
-  const [perms, setPerms] = useState<string[] | null>(null);
   const [err, setErr] = useState('');
-  const [busy, setBusy] = useState('');
+  const [removing, setRemoving] = useState<string | null>(null);
   const { canWrite } = useApp();
-  const load = () =>
-    api
-      .rolePermissions(role)
-      .then((r) => {
-        if (r.status === 'UNKNOWN_ROLE_ERROR') setErr('This role does not exist any more.');
-        setPerms(r.permissions ?? []);
-      })
-      .catch((e) => setErr(errorText(e, 'Could not load the permissions')));
-  useEffect(() => {
-    load();
-  }, []);
+  const perms = useLoad<string[]>(async () => {
+    const r = await api.rolePermissions(role);
+    if (r.status === 'UNKNOWN_ROLE_ERROR') setErr('This role does not exist any more.');
+    return r.permissions ?? [];
+  }, [role]);
+  const act = useAction<string>(setErr, onClose);
+  const list = perms.data;
+  const loadErr = perms.state === 'error' ? errorText(perms.error, 'Could not load the permissions') : '';
+  const focusLater = useFocusLater(list);
 
-  const add = async (p: string) => {
-    setBusy(p);
-    try {
+  const add = (p: string) =>
+    act.run(p, async () => {
       const r = await api.createRole(role, [p]);
-      if (r.status === 'OK') {
-        toast.success(`Permission "${p}" added`);
-        await load();
-      } else setErr('Could not add the permission.');
-    } catch (e) {
-      if (isDenied(e)) return onClose();
-      setErr(errorText(e));
-    } finally {
-      setBusy('');
-    }
-  };
+      if (r.status !== 'OK') return 'Could not add the permission.';
+      toast.success(`Permission "${p}" added`);
+      perms.reload();
+    });
+  /** remove removes a permission, then gives the focus to the next one's button, or the input. */
   const remove = async (p: string) => {
-    setBusy(p);
-    try {
-      const r = await api.removePermissions(role, [p]);
-      if (r.status === 'OK') {
-        toast.success(`Permission "${p}" removed`);
-        await load();
-      } else if (r.status === 'UNKNOWN_ROLE_ERROR') setErr('This role does not exist any more.');
-      else setErr('Could not remove the permission.');
-    } catch (e) {
-      if (isDenied(e)) return onClose();
-      setErr(errorText(e));
-    } finally {
-      setBusy('');
-    }
+    const r = await api.removePermissions(role, [p]);
+    if (r.status === 'UNKNOWN_ROLE_ERROR') return 'This role does not exist any more.';
+    if (r.status !== 'OK') return 'Could not remove the permission.';
+    const all = list ?? [];
+    const i = all.indexOf(p);
+    const next = all[i + 1] ?? all[i - 1];
+    const dialog = document.getElementById('role-add-perm')?.closest('dialog');
+    focusLater(
+      () =>
+        (next && dialog?.querySelector<HTMLElement>(`[aria-label="${CSS.escape(`Remove permission ${next}`)}"]`)) ||
+        document.getElementById('role-add-perm'),
+    );
+    toast.success(`Permission "${p}" removed`);
+    setRemoving(null);
+    perms.reload();
   };
 
   return (
     <Dialog title={`Role: ${role}`} onClose={onClose} wide>
-      <FormError text={err} />
+      <FormError text={err || loadErr} />
       <h3 class="dialog-sub">Permissions</h3>
-      {perms === null && !err && (
+      {list === null && !err && !loadErr && (
         <p class="muted" role="status">
           Loading permissions…
         </p>
       )}
-      {perms && perms.length === 0 && <p class="muted">No Permissions</p>}
-      {perms && perms.length > 0 && (
+      {list && list.length === 0 && <p class="muted">No Permissions</p>}
+      {list && list.length > 0 && (
         <ul class="chips" aria-label={`Permissions of ${role}`}>
-          {perms.map((p) => (
+          {list.map((p) => (
             <li key={p} class="chip">
               <span>{p}</span>
-              <WriteButton class="chip-x" aria-label={`Remove permission ${p}`} disabled={busy !== ''} onClick={() => remove(p)}>
+              <WriteButton class="chip-x" aria-label={`Remove permission ${p}`} onClick={() => setRemoving(p)}>
                 ×
               </WriteButton>
             </li>
           ))}
         </ul>
       )}
-      {perms && <PermissionInput id="role-add-perm" existing={perms} onAdd={add} disabled={!canWrite} />}
+      {list && <PermissionInput id="role-add-perm" existing={list} onAdd={add} disabled={!canWrite} />}
       <div class="dialog-actions">
         <button type="button" class="btn btn-primary" onClick={onClose}>
           Done
         </button>
       </div>
+      {removing !== null && (
+        <ConfirmDialog
+          title="Remove permission?"
+          confirm="Remove permission"
+          busyLabel="Removing…"
+          onClose={() => setRemoving(null)}
+          onConfirm={() => remove(removing)}
+        >
+          <p>
+            Remove the permission <strong>{removing}</strong> from the role <strong>{role}</strong>? Every user with
+            the role loses it. You can add it again later.
+          </p>
+        </ConfirmDialog>
+      )}
     </Dialog>
   );
 }
 
 function DeleteRoleDialog({ role, onClose, onDeleted }: { role: string; onClose: () => void; onDeleted: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState('');
-  const del = async () => {
-    setBusy(true);
-    try {
-      const r = await api.deleteRole(role);
-      if (r.status === 'OK') {
+  return (
+    <ConfirmDialog
+      title="Delete Role?"
+      confirm="Delete role"
+      busyLabel="Deleting…"
+      onClose={onClose}
+      onConfirm={async () => {
+        const r = await api.deleteRole(role);
+        if (r.status !== 'OK') return 'Could not delete the role.';
         toast.success(`Role "${role}" deleted`);
         onDeleted();
-      } else setErr('Could not delete the role.');
-    } catch (e) {
-      if (isDenied(e)) return onClose();
-      setErr(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog title="Delete Role?" alert onClose={onClose}>
-      <FormError text={err} />
+      }}
+    >
       <p>
         Are you sure you want to delete the role <strong>{role}</strong>? It is removed from every user who has it. This
         cannot be undone.
       </p>
-      <div class="dialog-actions">
-        <button type="button" class="btn" data-autofocus onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" class="btn btn-danger" disabled={busy} onClick={del}>
-          {busy ? 'Deleting…' : 'Delete role'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -4,8 +4,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, storage } from '../api';
+import type { SignInNotice } from '../app';
 import type { Config } from '../config';
 import { CopyButton } from '../ui/Copy';
+import { Field } from '../ui/forms';
 
 type View = 'signin' | 'signup' | 'reset';
 
@@ -84,14 +86,36 @@ function CurlView({ cfg, kind, onBack }: { cfg: Config; kind: 'signup' | 'reset'
   );
 }
 
-export function SignIn({ cfg, onSignedIn }: { cfg: Config; onSignedIn: () => void }) {
-  const [view, setView] = useState<View>('signin');
-  if (cfg.authMode === 'api-key') return <ApiKeyForm onSignedIn={onSignedIn} />;
-  if (view !== 'signin') return <CurlView cfg={cfg} kind={view} onBack={() => setView('signin')} />;
-  return <EmailPasswordForm onSignedIn={onSignedIn} onView={setView} />;
+/** Notice says why the sign-in screen shows, when the session ended under the operator. */
+function Notice({ notice, drafts }: { notice: SignInNotice; drafts: boolean }) {
+  if (notice !== 'expired') return null;
+  return (
+    <div class="alert alert-info" role="status">
+      Your dashboard session has ended: it expired, or was signed out elsewhere. Sign in again to continue
+      {drafts ? '; your unsaved changes will be restored.' : '.'}
+    </div>
+  );
 }
 
-function EmailPasswordForm({ onSignedIn, onView }: { onSignedIn: () => void; onView: (v: View) => void }) {
+export function SignIn({
+  cfg,
+  notice,
+  drafts,
+  onSignedIn,
+}: {
+  cfg: Config;
+  notice: SignInNotice;
+  drafts: boolean;
+  onSignedIn: () => void;
+}) {
+  const [view, setView] = useState<View>('signin');
+  const note = <Notice notice={notice} drafts={drafts} />;
+  if (cfg.authMode === 'api-key') return <ApiKeyForm onSignedIn={onSignedIn} note={note} />;
+  if (view !== 'signin') return <CurlView cfg={cfg} kind={view} onBack={() => setView('signin')} />;
+  return <EmailPasswordForm onSignedIn={onSignedIn} onView={setView} note={note} />;
+}
+
+function EmailPasswordForm({ onSignedIn, onView, note }: { onSignedIn: () => void; onView: (v: View) => void; note: ComponentChildren }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [emailErr, setEmailErr] = useState('');
@@ -134,6 +158,7 @@ function EmailPasswordForm({ onSignedIn, onView }: { onSignedIn: () => void; onV
 
   return (
     <AuthCard title="User Management Dashboard">
+      {note}
       <p>
         Not registered yet?{' '}
         <button type="button" class="link-btn strong" onClick={() => onView('signup')}>
@@ -146,40 +171,16 @@ function EmailPasswordForm({ onSignedIn, onView }: { onSignedIn: () => void; onV
             {serverErr}
           </div>
         )}
-        <div class="field">
-          <label for="signin-email">Email</label>
-          <input
-            id="signin-email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            aria-invalid={emailErr ? 'true' : undefined}
-            aria-describedby={emailErr ? 'signin-email-err' : undefined}
-          />
-          {emailErr && (
-            <p id="signin-email-err" class="field-error">
-              {emailErr}
-            </p>
-          )}
-        </div>
-        <div class="field">
-          <label for="signin-password">Password</label>
-          <input
-            id="signin-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            aria-invalid={pwErr ? 'true' : undefined}
-            aria-describedby={pwErr ? 'signin-password-err' : undefined}
-          />
-          {pwErr && (
-            <p id="signin-password-err" class="field-error">
-              {pwErr}
-            </p>
-          )}
-        </div>
+        <Field id="signin-email" label="Email" type="email" autoComplete="username" value={email} onValue={setEmail} error={emailErr} />
+        <Field
+          id="signin-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          error={pwErr}
+        />
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign In'}
         </button>
@@ -193,7 +194,7 @@ function EmailPasswordForm({ onSignedIn, onView }: { onSignedIn: () => void; onV
   );
 }
 
-function ApiKeyForm({ onSignedIn }: { onSignedIn: () => void }) {
+function ApiKeyForm({ onSignedIn, note }: { onSignedIn: () => void; note: ComponentChildren }) {
   const [key, setKey] = useState('');
   const [err, setErr] = useState('');
   const [busy, setBusy] = useState(false);
@@ -222,6 +223,7 @@ function ApiKeyForm({ onSignedIn }: { onSignedIn: () => void }) {
   };
   return (
     <AuthCard title="Enter your API Key">
+      {note}
       <p>Please enter the API key that you used to connect with your backend</p>
       <form class="form" onSubmit={submit} noValidate>
         <div class="field">

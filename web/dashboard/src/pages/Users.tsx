@@ -5,11 +5,13 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, storage, type Tenant, type User } from '../api';
 import { Link } from '../app';
 import { useApp } from '../context';
-import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone, toE164 } from '../format';
+import { serverProblem } from '../errors';
+import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone } from '../format';
 import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
-import { BackIcon, NextIcon, PlusIcon } from '../ui/icons';
+import { PlusIcon } from '../ui/icons';
 import { PageHeading } from '../ui/PageHeading';
+import { PagerButtons } from '../ui/Pager';
 import { WriteButton } from '../ui/WriteButton';
 import { CreateUserDialog } from './CreateUser';
 
@@ -17,8 +19,14 @@ const PAGE_SIZES = [10, 25, 50, 100];
 const TAG_LABELS: Record<string, string> = {
   email: 'Email',
   phone: 'Phone Number',
-  provider: 'Auth Provider',
+  // The core matches third-party provider ids only (google, github): the label says so.
+  provider: 'Third-party provider',
   recipe: 'Auth Method',
+};
+const TAG_EXAMPLES: Record<string, string> = {
+  email: 'e.g. ann, or example.com',
+  phone: 'e.g. +1 415 555',
+  provider: 'e.g. google',
 };
 const tagLabel = (t: string) => TAG_LABELS[t] ?? t;
 
@@ -72,7 +80,12 @@ export function Users() {
   const searchKey = `${tenant}|${reload}|${JSON.stringify(chips)}`;
   const [listed, setListed] = useState<{ key: string; pages: Page[] } | null>(null);
   const [found, setFound] = useState<{ key: string; users: User[] } | null>(null);
-  const [failed, setFailed] = useState('');
+  const [failed, setFailedKey] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
+  const setFailed = (key: string, e: unknown) => {
+    setFailure(e);
+    setFailedKey(key);
+  };
   const searching = chips.length > 0;
 
   useEffect(() => {
@@ -85,7 +98,7 @@ export function Users() {
         setCount(c.count);
         setListed({ key: listKey, pages: [{ users: u.users, next: u.nextPaginationToken }] });
       })
-      .catch(() => live && setFailed(listKey));
+      .catch((e) => live && setFailed(listKey, e));
     return () => {
       live = false;
     };
@@ -100,7 +113,7 @@ export function Users() {
     api
       .users(tenant, q)
       .then((r) => live && setFound({ key: searchKey, users: r.users }))
-      .catch(() => live && setFailed(searchKey));
+      .catch((e) => live && setFailed(searchKey, e));
     return () => {
       live = false;
     };
@@ -117,8 +130,8 @@ export function Users() {
       const u = await api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC', paginationToken: cur.next });
       setListed({ key: listed.key, pages: [...pages, { users: u.users, next: u.nextPaginationToken }] });
       setIndex(index + 1);
-    } catch {
-      setFailed(listKey);
+    } catch (e) {
+      setFailed(listKey, e);
     } finally {
       setPaging(false);
     }
@@ -171,7 +184,7 @@ export function Users() {
 
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={setChips} />}
 
-      <UserTable users={list} status={status} searching={searching} onRetry={() => setReload(reload + 1)} />
+      <UserTable users={list} status={status} failure={failure} searching={searching} onRetry={() => setReload(reload + 1)} />
 
       {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
         <div class="pager">
@@ -196,26 +209,13 @@ export function Users() {
               <p aria-live="polite" class="pager-range">
                 {list.length > 0 && count !== null ? `${from} - ${from + list.length - 1} of ${count}` : ''}
               </p>
-              <div class="pager-buttons">
-                <button
-                  type="button"
-                  class="btn btn-small btn-icon"
-                  aria-label="Previous page"
-                  disabled={index === 0 || status === 'loading'}
-                  onClick={() => setIndex(index - 1)}
-                >
-                  <BackIcon />
-                </button>
-                <button
-                  type="button"
-                  class="btn btn-small btn-icon"
-                  aria-label="Next page"
-                  disabled={!hasNext || status === 'loading'}
-                  onClick={goNext}
-                >
-                  <NextIcon />
-                </button>
-              </div>
+              <PagerButtons
+                hasPrev={index > 0}
+                hasNext={hasNext}
+                busy={status === 'loading'}
+                onPrev={() => setIndex(index - 1)}
+                onNext={goNext}
+              />
             </>
           )}
         </div>
@@ -247,8 +247,8 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
     e.preventDefault();
     let v = value.trim();
     if (!v) return;
-    if (tag === 'phone') v = toE164(v);
-    else v = v.toLowerCase();
+    // Phone numbers go as typed: the SDK reads a national number in its default region.
+    if (tag !== 'phone') v = v.toLowerCase();
     if (!chips.some((c) => c.tag === tag && c.value === v)) onChange([...chips, { tag, value: v }]);
     setValue('');
   };
@@ -271,7 +271,7 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
         <input
           id="search-value"
           type="search"
-          placeholder="Type here"
+          placeholder={TAG_EXAMPLES[tag] ?? 'Type here'}
           value={value}
           onInput={(e) => setValue(e.currentTarget.value)}
         />
@@ -310,11 +310,13 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
 function UserTable({
   users,
   status,
+  failure,
   searching,
   onRetry,
 }: {
   users: User[];
   status: 'loading' | 'ok' | 'error';
+  failure: unknown;
   searching: boolean;
   onRetry: () => void;
 }) {
@@ -323,6 +325,7 @@ function UserTable({
     return (
       <div class="alert alert-error" role="alert">
         <p>Server Error: Failed to load user list. Please refresh to try again.</p>
+        {serverProblem(failure) && <p>{serverProblem(failure)}</p>}
         <button type="button" class="btn btn-small" onClick={onRetry}>
           Retry
         </button>

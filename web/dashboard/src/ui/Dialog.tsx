@@ -21,10 +21,27 @@ export interface DialogProps {
   wide?: boolean;
   /** Short description read with the title. */
   description?: string;
+  /**
+   * refocus, when it changes (such as when the content has loaded), moves the focus to the
+   * first field again, unless the user has moved it since the dialog opened.
+   */
+  refocus?: unknown;
 }
 
-export function Dialog({ title, onClose, children, alert, wide, description }: DialogProps) {
+/** autofocusTarget is where a dialog puts the focus: [data-autofocus], else the first field. */
+function autofocusTarget(d: HTMLElement): HTMLElement | undefined {
+  const body = d.querySelector<HTMLElement>('.dialog-body');
+  return (
+    d.querySelector<HTMLElement>('[data-autofocus]') ??
+    (body ? body.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled]), textarea:not([disabled])') : null) ??
+    (body ? focusables(body)[0] : null) ??
+    focusables(d)[0]
+  );
+}
+
+export function Dialog({ title, onClose, children, alert, wide, description, refocus }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const autoFocused = useRef<HTMLElement | undefined>(undefined);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
   const titleId = useId();
@@ -34,19 +51,23 @@ export function Dialog({ title, onClose, children, alert, wide, description }: D
     const prev = document.activeElement as HTMLElement | null;
     const d = ref.current!;
     if (!d.open) d.showModal();
-    const body = d.querySelector<HTMLElement>('.dialog-body');
-    const target =
-      d.querySelector<HTMLElement>('[data-autofocus]') ??
-      (body ? body.querySelector<HTMLElement>('input, select, textarea') : null) ??
-      (body ? focusables(body)[0] : null) ??
-      focusables(d)[0];
-    target?.focus();
+    autoFocused.current = autofocusTarget(d);
+    autoFocused.current?.focus();
     return () => {
       if (d.open) d.close();
       if (prev && prev.isConnected && prev !== document.body) prev.focus();
       else document.getElementById('main-heading')?.focus();
     };
   }, []);
+
+  useLayoutEffect(() => {
+    if (refocus === undefined) return;
+    const d = ref.current!;
+    const a = document.activeElement;
+    if (a !== autoFocused.current && a !== document.body && a !== d && d.contains(a)) return;
+    autoFocused.current = autofocusTarget(d);
+    autoFocused.current?.focus();
+  }, [refocus]);
 
   useEffect(() => {
     const d = ref.current!;
@@ -62,7 +83,8 @@ export function Dialog({ title, onClose, children, alert, wide, description }: D
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Tab') return;
+    // A dialog opened from this one handles its own keys.
+    if (e.key !== 'Tab' || (e.target as Element).closest('dialog') !== ref.current) return;
     const list = focusables(ref.current!);
     if (list.length === 0) return;
     const first = list[0];

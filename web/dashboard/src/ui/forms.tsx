@@ -57,3 +57,34 @@ export function FormError({ text }: { text: string }) {
     </div>
   );
 }
+
+/**
+ * FormActions are the Cancel and submit buttons at the foot of a dialog's form. The submit
+ * button says busyLabel while busy.
+ */
+export function FormActions({
+  onCancel,
+  label,
+  busyLabel,
+  busy,
+  disabled,
+  danger,
+}: {
+  onCancel: () => void;
+  label: string;
+  busyLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  danger?: boolean;
+}) {
+  return (
+    <div class="dialog-actions">
+      <button type="button" class="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" class={danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy || disabled}>
+        {busy ? busyLabel : label}
+      </button>
+    </div>
+  );
+}
