@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConsumePasswordlessCode", testConsumePasswordlessCode},
 		{"PasswordlessUsers", testPasswordlessUsers},
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
+		{"ThirdPartyUsers", testThirdPartyUsers},
 	})
 }
 
@@ -77,6 +78,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessFailedAttempts", testRaceFailedAttempts},
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
+		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
 	})
 }
 
