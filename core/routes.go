@@ -15,6 +15,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/multitenancy"
 	"github.com/latchkey-dev/latchkey/core/passwordless"
 	"github.com/latchkey-dev/latchkey/core/session"
+	"github.com/latchkey-dev/latchkey/core/thirdparty"
 	"github.com/latchkey-dev/latchkey/core/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/userroles"
 	"github.com/latchkey-dev/latchkey/core/users"
@@ -54,6 +55,9 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	})
 	pl.Mount(rt)
 
+	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
+	tp.Mount(rt)
+
 	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
 	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
 		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity})
@@ -75,7 +79,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 
 	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
 	// header; email-password is also the default (reference §1.1).
-	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser)})
+	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser),
+		"thirdparty": cdi.Handle(tp.GetUser)})
 	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser), "passwordless": cdi.Handle(pl.UpdateUser)})
 	return nil
 }
