@@ -3,12 +3,10 @@ package thirdparty
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,39 +118,18 @@ func sign(t testing.TB, key *rsa.PrivateKey, claims map[string]any) string {
 	return raw
 }
 
-// login walks the local provider's login page from an authorisation URL
-// and returns the query the provider sent the browser back with.
+// login signs in at the local provider from an authorisation URL (with
+// the frontend's state added) and returns the redirect's query.
 func login(t testing.TB, authURL, email, sub string) url.Values {
 	t.Helper()
-	c := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
-		if strings.HasPrefix(r.URL.String(), website) {
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	// The frontend adds its own state.
-	resp, err := c.Get(authURL + "&state=st4te")
+	q, err := localoidc.SignIn(authURL+"&state=st4te", redirectURI, localoidc.Login{Email: email, Subject: sub})
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("login page: %d %s", resp.StatusCode, body)
+	if q.Get("code") == "" {
+		t.Fatalf("no code: %v", q)
 	}
-	id := resp.Request.URL.Query().Get("authRequestID")
-	form := url.Values{"authRequestID": {id}, "email": {email}, "sub": {sub}, "verified": {"true"}}
-	resp, err = c.PostForm(resp.Request.URL.Scheme+"://"+resp.Request.URL.Host+"/login", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode/100 != 3 || err != nil || !strings.HasPrefix(loc.String(), redirectURI) {
-		t.Fatalf("login: %d %q %s", resp.StatusCode, resp.Header.Get("Location"), body)
-	}
-	return loc.Query()
+	return q
 }
 
 // fakeCore answers the CDI version and counts every other call: the
