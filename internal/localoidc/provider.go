@@ -119,10 +119,9 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/login":
 		p.login.ServeHTTP(w, r)
-	case "/login.css":
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case "/login.css", "/favicon.svg":
 		w.Header().Set("Cache-Control", "no-cache")
-		http.ServeFileFS(w, r, assets, "assets/login.css")
+		http.ServeFileFS(w, r, assets, "assets"+r.URL.Path)
 	default:
 		p.op.ServeHTTP(w, r)
 	}
