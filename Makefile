@@ -7,7 +7,7 @@ export LATCHKEY_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?ssl
 # How long each fuzz target runs in `make test`.
 FUZZTIME ?= 10s
 
-.PHONY: test deps postgres chromium ui-deps ui vet unit fuzz bench build
+.PHONY: test deps postgres chromium ui-deps ui vet unit fuzz bench bench-compare build
 
 test: deps vet unit fuzz
 
@@ -60,6 +60,13 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The hot paths as ratios to this machine's floors, in one interleaved run
+# (bench/README.md); not part of `make test`. Pass flags in
+# BENCH_COMPARE_FLAGS, such as -duration 3s -rounds 2 -json out.json.
+BENCH_COMPARE_FLAGS ?=
+bench-compare: postgres
+	$(GO) run ./bench/compare $(BENCH_COMPARE_FLAGS)
 
 build:
 	$(GO) build -o latchkey ./cmd/latchkey

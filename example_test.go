@@ -63,25 +63,26 @@ func (a auditedSignIns) SignIn(ctx context.Context, tenantID, email, password st
 // addresses outside the company, then calls the original.
 type onlyCompanyEmails struct{ emailpassword.APIs }
 
-func (o onlyCompanyEmails) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []emailpassword.FormField) (*emailpassword.Response, error) {
+func (o onlyCompanyEmails) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []emailpassword.FormField) (*emailpassword.SignedIn, error) {
 	for _, f := range fields {
 		if email, _ := f.Value.(string); f.ID == "email" && !strings.HasSuffix(email, "@shop.example") {
-			return nil, &latchkey.GeneralError{Message: "Sign-up is for shop.example staff only"}
+			// FIELD_ERROR, shown beside the email field.
+			return nil, &emailpassword.FormError{Fields: []emailpassword.FieldError{{ID: "email", Error: "Sign-up is for shop.example staff only"}}}
 		}
 	}
-	res, err := o.APIs.SignUp(w, r, tenantID, fields)
-	if err == nil && res.Status == emailpassword.StatusOK {
-		// res.User and res.Session are the new user and their session.
-		_ = res.Session.MergeIntoAccessTokenPayload(r.Context(), map[string]any{"staff": true})
+	in, err := o.APIs.SignUp(w, r, tenantID, fields)
+	if err == nil {
+		// in.User and in.Session are the new user and their session.
+		_ = in.Session.MergeIntoAccessTokenPayload(r.Context(), map[string]any{"staff": true})
 	}
-	return res, err
+	return in, err
 }
 
 // noEmailExists turns an API off: the route falls through to the app.
 type noEmailExists struct{ emailpassword.APIs }
 
-func (noEmailExists) EmailExists(http.ResponseWriter, *http.Request, string, string) (*emailpassword.Response, error) {
-	return nil, latchkey.ErrNotHandled
+func (noEmailExists) EmailExists(http.ResponseWriter, *http.Request, string, string) (bool, error) {
+	return false, latchkey.ErrNotHandled
 }
 
 // Overrides replace or wrap any recipe function (Override) or HTTP API

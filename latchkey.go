@@ -191,15 +191,30 @@ func (lk *Latchkey) ExposedHeaders() []string {
 	return []string{"front-token", "st-access-token", "st-refresh-token", "anti-csrf"}
 }
 
+// DefaultTenantID is the tenant every app has: the tenant of a request
+// without a {tenantId} path segment, and of a call that names none
+// (reference/cdi-core.md §1.1).
+const DefaultTenantID = "public"
+
 type tenantKey struct{}
 
 // TenantID returns the tenant of the request the middleware is serving:
-// the {tenantId} path segment, or "public".
+// the {tenantId} path segment of {apiBasePath}/{tenantId}/..., or
+// DefaultTenantID. Recipes read a request's tenant only through it.
 func TenantID(ctx context.Context) string {
-	if t, ok := ctx.Value(tenantKey{}).(string); ok {
+	if t, ok := ctx.Value(tenantKey{}).(string); ok && t != "" {
 		return t
 	}
-	return "public"
+	return DefaultTenantID
+}
+
+// TenantOrDefault returns tenantID, or DefaultTenantID when it is "": the
+// tenant of a function called with none.
+func TenantOrDefault(tenantID string) string {
+	if tenantID == "" {
+		return DefaultTenantID
+	}
+	return tenantID
 }
 
 // WithTenantID returns ctx carrying tenantID, as the middleware does.
@@ -288,7 +303,7 @@ func (lk *Latchkey) match(r *http.Request) (boundRoute, string, bool) {
 			(exact == foundExact && rid != "" && rt.recipeID == rid && found.recipeID != rid)
 		if better {
 			found, foundExact, ok = rt, exact, true
-			foundTenant = "public"
+			foundTenant = DefaultTenantID
 			if !exact {
 				foundTenant = tenant
 			}
@@ -337,6 +352,23 @@ func (t *trackingWriter) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
+// Written reports whether a response has been started (a Write or a
+// WriteHeader) on w, the writer the middleware gives an API, or one that
+// wraps it and has an Unwrap method. Recipes use it to write nothing more
+// after an APIs override that answered the request itself.
+func Written(w http.ResponseWriter) bool {
+	for {
+		switch t := w.(type) {
+		case *trackingWriter:
+			return t.wrote
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return false
+		}
+	}
+}
+
 // WriteJSON writes v as JSON with the status code.
 func WriteJSON(w http.ResponseWriter, code int, v any) {
 	raw, err := json.Marshal(v)
@@ -346,6 +378,17 @@ func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
 	_, _ = w.Write(raw)
+}
+
+// WriteStatus answers 200 {"status": status} plus fields, the shape of
+// the FDI's answers.
+func WriteStatus(w http.ResponseWriter, status string, fields map[string]any) {
+	out := make(map[string]any, len(fields)+1)
+	for k, v := range fields {
+		out[k] = v
+	}
+	out["status"] = status
+	WriteJSON(w, http.StatusOK, out)
 }
 
 // maxBody caps a request body the SDK reads.

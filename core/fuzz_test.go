@@ -39,6 +39,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/recipe/user/email/verify/token/remove"},
 	{"PUT", "/recipe/user/metadata"},
 	{"POST", "/recipe/user/metadata/remove"},
+	{"POST", "/recipe/user/metadata/bulk"},
 	{"PUT", "/recipe/role"},
 	{"POST", "/recipe/role/permissions/remove"},
 	{"POST", "/recipe/role/remove"},

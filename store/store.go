@@ -319,6 +319,10 @@ type Metadata interface {
 	// Metadata returns the user's metadata object, or nil when none is
 	// stored.
 	Metadata(ctx context.Context, userID string) (json.RawMessage, error)
+	// MetadataForUsers returns the metadata objects of the users that have
+	// one, by user id, in one read (ids without metadata are absent). It
+	// takes any number of ids; callers cap how many a request may ask for.
+	MetadataForUsers(ctx context.Context, userIDs []string) (map[string]json.RawMessage, error)
 	// UpdateMetadata calls update with the stored object (nil when none) and
 	// stores what it returns, in one transaction that serialises updates of
 	// one user id. It returns the stored object.

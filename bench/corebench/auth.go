@@ -10,13 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/latchkey-dev/latchkey/bench/internal/load"
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/internal/openstore"
 )
@@ -101,27 +101,13 @@ func rawBcrypt(cost int, d time.Duration) float64 {
 }
 
 // throughput runs op from n goroutines for d and returns completions per
-// second.
+// second, or the first failure.
 func throughput(n int, d time.Duration, op func() error) (float64, error) {
-	var done atomic.Int64
-	var firstErr error
-	var once sync.Once
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for time.Now().Before(deadline) {
-				if err := op(); err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				done.Add(1)
-			}
-		}()
+	r := load.Run(context.Background(), n, d, func(int) load.Op {
+		return func(context.Context) error { return op() }
+	})
+	if r.Errors > 0 {
+		return r.Throughput(), fmt.Errorf("%d of %d failed, first: %s", r.Errors, r.Ops+r.Errors, r.FirstError)
 	}
-	wg.Wait()
-	return float64(done.Load()) / time.Since(start).Seconds(), firstErr
+	return r.Throughput(), nil
 }

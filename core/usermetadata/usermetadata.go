@@ -48,6 +48,34 @@ func (s *Service) Update(ctx context.Context, userID string, update json.RawMess
 	})
 }
 
+// MaxBulkUsers caps the user ids of one bulk read: the most users one
+// GET /users answers (a search).
+const MaxBulkUsers = 1000
+
+// GetMany returns the metadata of each of userIDs, {} for those without,
+// by user id. At most MaxBulkUsers distinct ids.
+func (s *Service) GetMany(ctx context.Context, userIDs []string) (map[string]json.RawMessage, error) {
+	out := make(map[string]json.RawMessage, len(userIDs))
+	for _, id := range userIDs {
+		out[id] = json.RawMessage("{}")
+	}
+	if len(out) > MaxBulkUsers {
+		return nil, errTooManyUsers
+	}
+	stored, err := s.Store.MetadataForUsers(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	for id, m := range stored {
+		if _, asked := out[id]; asked && len(m) > 0 {
+			out[id] = m
+		}
+	}
+	return out, nil
+}
+
+var errTooManyUsers = cdi.BadRequestf("Field name 'userIds' holds more than %d user ids", MaxBulkUsers)
+
 // Remove deletes the user's metadata.
 func (s *Service) Remove(ctx context.Context, userID string) error {
 	return s.Store.DeleteMetadata(ctx, userID)
@@ -148,6 +176,29 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, err := h.Service.Update(r.Context(), userID, update)
+	if err != nil {
+		return err
+	}
+	cdi.OK(w, map[string]any{"metadata": m})
+	return nil
+}
+
+// bulk serves POST /recipe/user/metadata/bulk: {userIds: [...]} answers
+// {metadata: {<userId>: {...}}, status: "OK"}, with {} for a user without
+// metadata.
+func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) error {
+	b, err := cdi.ReadBody(r)
+	if err != nil {
+		return err
+	}
+	ids, ok := b.StringArray("userIds")
+	if !ok && b.Err() == nil {
+		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	m, err := h.Service.GetMany(r.Context(), ids)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package usermetadata_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -43,6 +44,55 @@ func TestUserMetadata(t *testing.T) {
 			if s.code == http.StatusOK && r.Header.Get("Content-Type") != "application/json; charset=UTF-8" {
 				t.Errorf("%s: Content-Type %q", s.name, r.Header.Get("Content-Type"))
 			}
+		}
+	})
+}
+
+func TestBulkMetadata(t *testing.T) {
+	ids := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("user-%04d", i)
+		}
+		return out
+	}
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		for _, id := range []string{"u1", "u3"} {
+			c.Do(t, "PUT", "/recipe/user/metadata", map[string]any{"userId": id, "metadataUpdate": map[string]any{"first_name": id}})
+		}
+		c.Do(t, "PUT", "/recipe/user/metadata", map[string]any{"userId": "user-0999", "metadataUpdate": map[string]any{"n": 999}})
+		for _, s := range []struct {
+			name string
+			body any
+			code int
+			want string // exact body: JSON for 200, text otherwise
+		}{
+			{"some with, some without", map[string]any{"userIds": []string{"u1", "u2", "u3"}}, 200, `{"metadata":{"u1":{"first_name":"u1"},"u2":{},"u3":{"first_name":"u3"}},"status":"OK"}`},
+			{"a duplicate", map[string]any{"userIds": []string{"u1", "u1"}}, 200, `{"metadata":{"u1":{"first_name":"u1"}},"status":"OK"}`},
+			{"none", map[string]any{"userIds": []string{}}, 200, `{"metadata":{},"status":"OK"}`},
+			{"no userIds", map[string]any{}, 400, "Field name 'userIds' is invalid in JSON input"},
+			{"null userIds", map[string]any{"userIds": nil}, 400, "Field name 'userIds' is invalid in JSON input"},
+			{"not an array", map[string]any{"userIds": "u1"}, 400, "Field name 'userIds' is invalid in JSON input"},
+			{"not strings", map[string]any{"userIds": []any{"u1", 2}}, 400, "Field name 'userIds' is invalid in JSON input"},
+			{"over the cap", map[string]any{"userIds": ids(1001)}, 400, "Field name 'userIds' holds more than 1000 user ids"},
+			{"bad JSON", "{", 400, "Invalid Json Input"},
+		} {
+			r := c.Do(t, "POST", "/recipe/user/metadata/bulk", s.body)
+			if got := r.Text(); r.Code != s.code || got != s.want {
+				t.Errorf("%s: %d %s, want %d %s", s.name, r.Code, got, s.code, s.want)
+			}
+		}
+		// At the cap: every id answered, the one with metadata with it.
+		r := c.Do(t, "POST", "/recipe/user/metadata/bulk", map[string]any{"userIds": append(ids(1000), "user-0000")})
+		var a struct {
+			Metadata map[string]json.RawMessage `json:"metadata"`
+		}
+		if err := json.Unmarshal(r.Body, &a); r.Code != 200 || err != nil || len(a.Metadata) != 1000 ||
+			string(a.Metadata["user-0999"]) != `{"n":999}` || string(a.Metadata["user-0000"]) != `{}` {
+			t.Fatalf("1000 ids: %d, %d answered, %s", r.Code, len(a.Metadata), a.Metadata["user-0999"])
+		}
+		if r := c.Do(t, "GET", "/recipe/user/metadata/bulk", nil); r.Code != 405 {
+			t.Errorf("GET: %d", r.Code)
 		}
 	})
 }

@@ -61,10 +61,12 @@ type app struct {
 }
 
 type options struct {
-	evMode  string // "" leaves email verification out
+	evMode  emailverification.Mode // "" leaves email verification out
 	website string
 	session session.Config
 	fields  []emailpassword.Field
+	// routes adds the app's own routes to its mux.
+	routes func(a *app, mux *http.ServeMux)
 }
 
 // modes runs fn for every core mode: SQLite and PostgreSQL, in-process and
@@ -123,6 +125,9 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 		}
 		latchkey.WriteJSON(w, 200, map[string]any{"userId": s.UserID(), "handle": s.Handle(), "payload": s.AccessTokenPayload()})
 	})))
+	if o.routes != nil {
+		o.routes(a, mux)
+	}
 	srv.Config.Handler = lk.Middleware(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -107,7 +107,7 @@ func TestPasswordlessEmailCode(t *testing.T) {
 
 		r := b.post("/auth/signinup/code", map[string]any{"email": " Ann@Example.com "}, "rid", pwlRID)
 		r.want(t, 200, "OK")
-		if r.body["flowType"] != passwordless.FlowUserInputCodeAndMagicLink || r.body["deviceId"] == "" || r.body["preAuthSessionId"] == "" || len(r.body) != 4 {
+		if r.body["flowType"] != string(passwordless.FlowUserInputCodeAndMagicLink) || r.body["deviceId"] == "" || r.body["preAuthSessionId"] == "" || len(r.body) != 4 {
 			t.Fatalf("create code = %s", r.raw)
 		}
 		mail := a.lastEmail("Ann@Example.com")

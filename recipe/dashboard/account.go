@@ -252,7 +252,7 @@ func (rc *Recipe) sessions(w http.ResponseWriter, r *http.Request) error {
 	infos := make([]*session.Information, len(handles))
 	errs := make([]error, len(handles))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, namesConcurrency)
+	sem := make(chan struct{}, sessionsConcurrency)
 	for i, h := range handles {
 		sem <- struct{}{}
 		wg.Go(func() {

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
@@ -109,29 +108,22 @@ func (rc *Recipe) authenticate(r *http.Request) (c caller, ok bool, err error) {
 	if rc.cfg.APIKey != "" {
 		return caller{canWrite: true, token: token}, rc.keyMatches(token), nil
 	}
-	var a struct {
-		Status string `json:"status"`
-		Email  string `json:"email"`
-	}
-	err = rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/recipe/dashboard/session/verify",
-		Body: map[string]string{"sessionId": token}, RecipeID: RecipeID}, &a)
-	var ce *latchkey.CoreError
-	if errors.As(err, &ce) && ce.Code == http.StatusBadRequest {
-		return caller{}, false, nil // a token the core cannot even read
+	email, err := rc.lk.VerifyDashboardSession(r.Context(), token)
+	var suspended *latchkey.DashboardUserSuspendedError
+	if errors.Is(err, latchkey.ErrDashboardSessionInvalid) || errors.As(err, &suspended) {
+		return caller{}, false, nil
 	}
 	if err != nil {
 		return caller{}, false, err
 	}
-	email := normaliseEmail(a.Email)
-	if a.Status != "OK" || email == "" {
-		// INVALID_SESSION_ERROR, USER_SUSPENDED_ERROR; or no email, so no
-		// way to check the admin list.
-		return caller{}, false, nil
+	if email = normaliseEmail(email); email == "" {
+		return caller{}, false, nil // no way to check the admin list
 	}
 	return caller{email: email, canWrite: rc.admins == nil || rc.admins[email], token: token}, true, nil
 }
 
-// signIn serves POST /dashboard/api/signin: the core's answer, as it is.
+// signIn serves POST /dashboard/api/signin with the core's answer: the
+// session id, INVALID_CREDENTIALS_ERROR or USER_SUSPENDED_ERROR.
 // CDI: POST /recipe/dashboard/signin.
 func (rc *Recipe) signIn(w http.ResponseWriter, r *http.Request) error {
 	b, err := readBody(r)
@@ -144,12 +136,18 @@ func (rc *Recipe) signIn(w http.ResponseWriter, r *http.Request) error {
 			return badInput("Missing required parameter '" + name + "'")
 		}
 	}
-	var out map[string]any
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/recipe/dashboard/signin",
-		Body: map[string]string{"email": strings.TrimSpace(in[0]), "password": in[1]}, RecipeID: RecipeID}, &out); err != nil {
+	id, err := rc.lk.DashboardSignIn(r.Context(), strings.TrimSpace(in[0]), in[1])
+	var suspended *latchkey.DashboardUserSuspendedError
+	switch {
+	case errors.Is(err, latchkey.ErrDashboardWrongCredentials):
+		writeStatus(w, "INVALID_CREDENTIALS_ERROR", nil)
+	case errors.As(err, &suspended):
+		writeStatus(w, "USER_SUSPENDED_ERROR", map[string]any{"message": suspended.Message})
+	case err != nil:
 		return err
+	default:
+		writeStatus(w, "OK", map[string]any{"sessionId": id})
 	}
-	latchkey.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -169,8 +167,7 @@ func (rc *Recipe) validateKey(w http.ResponseWriter, r *http.Request) error {
 // CDI: DELETE /recipe/dashboard/session.
 func (rc *Recipe) signOut(w http.ResponseWriter, r *http.Request) error {
 	if rc.cfg.APIKey == "" {
-		q := url.Values{"sessionId": {callerFrom(r.Context()).token}}
-		if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "DELETE", Path: "/recipe/dashboard/session", Query: q, RecipeID: RecipeID}, nil); err != nil {
+		if err := rc.lk.DashboardSignOut(r.Context(), callerFrom(r.Context()).token); err != nil {
 			return err
 		}
 	}

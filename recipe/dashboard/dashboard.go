@@ -21,13 +21,17 @@ import (
 // RecipeID is the recipe's id.
 const RecipeID = "dashboard"
 
-// Auth modes, as the UI and the reference name them.
+// AuthMode is how operators sign in to the dashboard, as the UI and the
+// reference name it.
+type AuthMode string
+
+// Auth modes.
 const (
 	// AuthModeEmailPassword: dashboard accounts live in the core and sign
 	// in with an email and a password.
-	AuthModeEmailPassword = "email-password"
+	AuthModeEmailPassword AuthMode = "email-password"
 	// AuthModeAPIKey: whoever knows Config.APIKey may use the dashboard.
-	AuthModeAPIKey = "api-key"
+	AuthModeAPIKey AuthMode = "api-key"
 )
 
 // DefaultCSP is the Content-Security-Policy of every dashboard response
@@ -164,7 +168,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 }
 
 // authMode returns AuthModeAPIKey or AuthModeEmailPassword.
-func (rc *Recipe) authMode() string {
+func (rc *Recipe) authMode() AuthMode {
 	if rc.cfg.APIKey != "" {
 		return AuthModeAPIKey
 	}

@@ -8,7 +8,7 @@
 //
 // Paths, relative to {apiBasePath}; every one may also be called below a
 // tenant segment, {apiBasePath}/{tenantId}/dashboard/..., and the calls
-// marked T act on that tenant (default "public"):
+// marked T act on that tenant (default latchkey.DefaultTenantID):
 //
 //	GET  /dashboard[/…]                       the UI (index.html for every page)
 //	GET  /dashboard/assets/*                  the UI's hashed files
@@ -37,6 +37,12 @@
 // except sign-out and analytics, and GET /user/unlink) by an account that
 // is not an admin is 403 {"message":"You are not permitted to perform this
 // operation"}.
+//
+// The dashboard reaches the core only through the SDK instance's typed
+// calls (latchkey.Latchkey.ListUsers, CountUsers, DashboardSignIn, ...)
+// and the other recipes. A page of users, names included, costs three core
+// calls: the dashboard session, the users, and their metadata in one bulk
+// read (user by user against a core without it).
 //
 // Every dashboard response carries Content-Security-Policy
 // "default-src 'self'; …" (see [DefaultCSP]), X-Content-Type-Options:

@@ -108,12 +108,7 @@ func badInput(msg string) error { return &latchkey.BadInputError{Message: msg} }
 
 // writeStatus answers 200 {"status": status} plus fields.
 func writeStatus(w http.ResponseWriter, status string, fields map[string]any) {
-	out := make(map[string]any, len(fields)+1)
-	for k, v := range fields {
-		out[k] = v
-	}
-	out["status"] = status
-	latchkey.WriteJSON(w, http.StatusOK, out)
+	latchkey.WriteStatus(w, status, fields)
 }
 
 // featureNotEnabled is the answer of an API whose recipe is not configured.

@@ -57,7 +57,7 @@ type pageConfig struct {
 	DashboardPath      string        `json:"dashboardPath"`
 	APIBasePath        string        `json:"apiBasePath"`
 	ConnectionURI      string        `json:"connectionURI"`
-	AuthMode           string        `json:"authMode"`
+	AuthMode           AuthMode      `json:"authMode"`
 	IsSearchEnabled    bool          `json:"isSearchEnabled"`
 	Recipes            recipesConfig `json:"recipes"`
 	CoreAPIKeyRequired bool          `json:"coreAPIKeyRequired"`
@@ -182,7 +182,7 @@ func (rc *Recipe) initBundle(location string) error {
 		"window.staticBasePath = " + js(loc+"/static") + "\n" +
 		"window.dashboardAppPath = " + js(app.APIBasePath+"/dashboard") + "\n" +
 		"window.connectionURI = " + js(rc.connectionURI()) + "\n" +
-		"window.authMode = " + js(rc.authMode()) + "\n" +
+		"window.authMode = " + js(string(rc.authMode())) + "\n" +
 		"window.isSearchEnabled = " + js("true") + "\n"
 	attr := html.EscapeString
 	rc.page = []byte(`<html><head>` +

@@ -4,31 +4,17 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 )
 
-// Limits of the core's GET /users (reference/dashboard.md §8): a page holds
-// at most 500 users; a search, which has no pages, up to 1000.
-const (
-	maxPageLimit   = 500
-	maxSearchLimit = 1000
-)
-
-// namesConcurrency bounds the metadata calls that put names on a page of
-// users: enough to hide the per-call latency of a remote core, few enough
-// not to flood it with a 1000-user search.
-const namesConcurrency = 8
-
-// searchTags are the core's search parameters, passed through from the
-// UI's query.
-var searchTags = []string{"email", "phone", "provider"}
+// sessionsConcurrency bounds the session lookups of GET /user/sessions:
+// enough to hide the per-call latency of a remote core, few enough not to
+// flood it.
+const sessionsConcurrency = 8
 
 // notEnabledName is the name the UI shows as "not editable" when the
 // metadata recipe is not configured.
@@ -51,16 +37,11 @@ type detailedUser struct {
 // searchTags serves GET /dashboard/api/search/tags.
 // CDI: GET /user/search/tags.
 func (rc *Recipe) searchTags(w http.ResponseWriter, r *http.Request) error {
-	var a struct {
-		Tags []string `json:"tags"`
-	}
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/user/search/tags"}, &a); err != nil {
+	tags, err := rc.lk.SearchTags(r.Context())
+	if err != nil {
 		return err
 	}
-	if a.Tags == nil {
-		a.Tags = []string{}
-	}
-	writeStatus(w, "OK", map[string]any{"tags": a.Tags})
+	writeStatus(w, "OK", map[string]any{"tags": tags})
 	return nil
 }
 
@@ -68,13 +49,8 @@ func (rc *Recipe) searchTags(w http.ResponseWriter, r *http.Request) error {
 // factors that it allows and this backend can serve.
 // CDI: GET /recipe/multitenancy/tenant/list/v2.
 func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
-	var a struct {
-		Tenants []struct {
-			TenantID     string   `json:"tenantId"`
-			FirstFactors []string `json:"firstFactors"`
-		} `json:"tenants"`
-	}
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/recipe/multitenancy/tenant/list/v2", RecipeID: "multitenancy"}, &a); err != nil {
+	tenants, err := rc.lk.Tenants(r.Context())
+	if err != nil {
 		return err
 	}
 	available := rc.availableFactors()
@@ -82,8 +58,8 @@ func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
 		TenantID     string   `json:"tenantId"`
 		FirstFactors []string `json:"firstFactors"`
 	}
-	out := make([]tenant, 0, len(a.Tenants))
-	for _, t := range a.Tenants {
+	out := make([]tenant, 0, len(tenants))
+	for _, t := range tenants {
 		factors := available
 		if t.FirstFactors != nil {
 			// The tenant's own list, less what no recipe here serves.
@@ -135,41 +111,36 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if order != "ASC" && order != "DESC" {
 		return badInput("Invalid value received for 'timeJoinedOrder': use ASC or DESC")
 	}
-	cq := url.Values{"timeJoinedOrder": {order}}
-	max := maxPageLimit
-	for _, tag := range searchTags {
+	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
+	max := latchkey.MaxUsersPerPage
+	// The core's search parameters, passed through from the UI's query.
+	for tag, field := range map[string]*[]string{"email": &opts.Search.Emails, "phone": &opts.Search.Phones, "provider": &opts.Search.Providers} {
 		if v, ok := q[tag]; ok {
-			cq.Set(tag, v[0])
-			max = maxSearchLimit
+			*field = []string{v[0]}
+			max = latchkey.MaxSearchResults
 		}
 	}
 	// The UI's search asks for 1000; a larger number is capped rather than
 	// refused, since the core would answer 400 (supertokens-node#997).
-	cq.Set("limit", strconv.Itoa(min(limit, max)))
-	if t := q.Get("paginationToken"); t != "" {
-		cq.Set("paginationToken", t)
-	}
-	var a struct {
-		Users               []latchkey.User `json:"users"`
-		NextPaginationToken string          `json:"nextPaginationToken"`
-	}
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/users", TenantID: latchkey.TenantID(r.Context()), Query: cq}, &a); err != nil {
+	opts.Limit = min(limit, max)
+	page, err := rc.lk.ListUsers(r.Context(), opts)
+	if err != nil {
 		return err
 	}
-	users, err := rc.withNames(r.Context(), a.Users)
+	users, err := rc.withNames(r.Context(), page.Users)
 	if err != nil {
 		return err
 	}
 	out := map[string]any{"users": users}
-	if a.NextPaginationToken != "" {
-		out["nextPaginationToken"] = a.NextPaginationToken
+	if page.NextPaginationToken != "" {
+		out["nextPaginationToken"] = page.NextPaginationToken
 	}
 	writeStatus(w, "OK", out)
 	return nil
 }
 
-// withNames adds first_name and last_name from each user's metadata, a
-// few users at a time.
+// withNames adds first_name and last_name from the users' metadata, read
+// in one call (one per user from a core without the bulk read).
 func (rc *Recipe) withNames(ctx context.Context, users []latchkey.User) ([]listedUser, error) {
 	out := make([]listedUser, len(users))
 	for i := range users {
@@ -178,42 +149,18 @@ func (rc *Recipe) withNames(ctx context.Context, users []latchkey.User) ([]liste
 	if rc.md == nil || len(users) == 0 {
 		return out, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	sem := make(chan struct{}, namesConcurrency)
+	ids := make([]string, len(users))
+	for i := range users {
+		ids[i] = users[i].ID
+	}
+	md, err := rc.md.BulkUserMetadata(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			md, err := rc.md.UserMetadata(ctx, out[i].ID)
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-					cancel()
-				}
-				mu.Unlock()
-				return
-			}
-			out[i].FirstName, out[i].LastName = names(md)
-		})
+		out[i].FirstName, out[i].LastName = names(md[out[i].ID])
 	}
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
-	return out, firstErr
+	return out, nil
 }
 
 // names returns the string values of first_name and last_name.
@@ -226,13 +173,11 @@ func names(md map[string]any) (first, last string) {
 // usersCount serves GET /dashboard/api/users/count: the tenant's users.
 // CDI: GET /{tenantId}/users/count.
 func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
-	var a struct {
-		Count int64 `json:"count"`
-	}
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Path: "/users/count", TenantID: latchkey.TenantID(r.Context())}, &a); err != nil {
+	n, err := rc.lk.CountUsers(r.Context(), latchkey.CountUsersOptions{TenantID: latchkey.TenantID(r.Context())})
+	if err != nil {
 		return err
 	}
-	writeStatus(w, "OK", map[string]any{"count": a.Count})
+	writeStatus(w, "OK", map[string]any{"count": n})
 	return nil
 }
 
@@ -426,8 +371,7 @@ func (rc *Recipe) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badInput("'removeAllLinkedAccounts' must be true or false")
 	}
-	if err := rc.lk.Core().Do(r.Context(), latchkey.CoreRequest{Method: "POST", Path: "/user/remove",
-		Body: map[string]any{"userId": id, "removeAllLinkedAccounts": all}}, nil); err != nil {
+	if err := rc.lk.DeleteUser(r.Context(), id, all); err != nil {
 		return err
 	}
 	writeStatus(w, "OK", nil)

@@ -78,21 +78,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	if rc.mail == nil {
 		rc.mail = emaildelivery.Nop(lk.Logger())
 	}
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			errs = append(errs, errors.New("emailpassword: Config.Override returned nil"))
-		}
-	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			errs = append(errs, errors.New("emailpassword: Config.APIOverride returned nil"))
-		}
-	}
-	rc.apis = apis
-	return errors.Join(errs...)
+	svc, errSvc := latchkey.Override[Service]("emailpassword: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("emailpassword: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	rc.svc, rc.apis = svc, apis
+	return errors.Join(append(errs, errSvc, errAPIs)...)
 }
 
 var errNotInitialised = errors.New("emailpassword: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")
@@ -111,7 +100,7 @@ func (rc *Recipe) SignUp(ctx context.Context, tenantID, email, password string) 
 	if err != nil {
 		return nil, err
 	}
-	return svc.SignUp(ctx, tenantOr(tenantID), strings.TrimSpace(email), password)
+	return svc.SignUp(ctx, latchkey.TenantOrDefault(tenantID), strings.TrimSpace(email), password)
 }
 
 // SignIn checks a password without a request (no session is created).
@@ -120,7 +109,7 @@ func (rc *Recipe) SignIn(ctx context.Context, tenantID, email, password string) 
 	if err != nil {
 		return nil, err
 	}
-	return svc.SignIn(ctx, tenantOr(tenantID), strings.TrimSpace(email), password)
+	return svc.SignIn(ctx, latchkey.TenantOrDefault(tenantID), strings.TrimSpace(email), password)
 }
 
 // CreateResetPasswordLink returns a password-reset link for the user's
@@ -130,7 +119,7 @@ func (rc *Recipe) CreateResetPasswordLink(ctx context.Context, tenantID, userID,
 	if err != nil {
 		return "", err
 	}
-	tenantID = tenantOr(tenantID)
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	token, err := svc.CreateResetPasswordToken(ctx, tenantID, userID, email)
 	if err != nil {
 		return "", err
@@ -149,7 +138,7 @@ func (rc *Recipe) SendResetPasswordEmail(ctx context.Context, tenantID, userID, 
 	if err != nil {
 		return err
 	}
-	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindPasswordReset, To: email, UserID: userID, TenantID: tenantOr(tenantID), AppName: rc.lk.App().Name, Link: link})
+	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindPasswordReset, To: email, UserID: userID, TenantID: latchkey.TenantOrDefault(tenantID), AppName: rc.lk.App().Name, Link: link})
 }
 
 // ResetPasswordUsingToken sets a new password with a reset token, after
@@ -160,7 +149,7 @@ func (rc *Recipe) ResetPasswordUsingToken(ctx context.Context, tenantID, token, 
 	if err != nil {
 		return nil, err
 	}
-	tenantID = tenantOr(tenantID)
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	pw := fieldByID(rc.fields, "password")
 	if err := pw.Validate(ctx, newPassword, tenantID); err != nil {
 		return []FieldError{{ID: "password", Error: err.Error()}}, nil
@@ -174,18 +163,49 @@ func (rc *Recipe) ResetPasswordUsingToken(ctx context.Context, tenantID, token, 
 
 // UpdateEmailOrPassword changes a user's email and/or password ("" leaves
 // one unchanged). With applyPolicy the password must pass the sign-up
-// password validator; field errors are returned when it does not.
+// password validator of each tenant the user's email-password login method
+// belongs to (it is read from the core first); field errors are returned
+// when it does not. ErrUnknownUserID when recipeUserID has no
+// email-password login method.
 func (rc *Recipe) UpdateEmailOrPassword(ctx context.Context, recipeUserID, email, password string, applyPolicy bool) ([]FieldError, error) {
 	svc, err := rc.Service()
 	if err != nil {
 		return nil, err
 	}
 	if password != "" && applyPolicy {
-		if err := fieldByID(rc.fields, "password").Validate(ctx, password, "public"); err != nil {
-			return []FieldError{{ID: "password", Error: err.Error()}}, nil
+		tenants, err := rc.loginMethodTenants(ctx, recipeUserID)
+		if err != nil {
+			return nil, err
+		}
+		pw := fieldByID(rc.fields, "password")
+		for _, t := range tenants {
+			if err := pw.Validate(ctx, password, t); err != nil {
+				return []FieldError{{ID: "password", Error: err.Error()}}, nil
+			}
 		}
 	}
 	return nil, svc.UpdateEmailOrPassword(ctx, recipeUserID, strings.TrimSpace(email), password)
+}
+
+// loginMethodTenants returns the tenants of the email-password login
+// method recipeUserID, whose password policies a new password must pass.
+func (rc *Recipe) loginMethodTenants(ctx context.Context, recipeUserID string) ([]string, error) {
+	u, err := rc.lk.User(ctx, recipeUserID)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, ErrUnknownUserID
+	}
+	m, ok := u.LoginMethod(recipeUserID)
+	if !ok || m.RecipeID != RecipeID {
+		return nil, ErrUnknownUserID
+	}
+	if len(m.TenantIDs) == 0 {
+		// In no tenant any more: the default tenant's policy still holds.
+		return []string{latchkey.DefaultTenantID}, nil
+	}
+	return m.TenantIDs, nil
 }
 
 // emailPasswordUser returns the user of tenantID with an email-password
@@ -204,11 +224,4 @@ func (rc *Recipe) emailPasswordUser(ctx context.Context, tenantID, email string)
 		}
 	}
 	return nil, "", nil
-}
-
-func tenantOr(t string) string {
-	if t == "" {
-		return "public"
-	}
-	return t
 }

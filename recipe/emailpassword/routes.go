@@ -9,7 +9,7 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
-// Response statuses.
+// The statuses of the recipe's answers (reference/sdk-fdi.md §2.1).
 const (
 	StatusOK                   = "OK"
 	StatusFieldError           = "FIELD_ERROR"
@@ -17,32 +17,53 @@ const (
 	StatusResetPasswordInvalid = "RESET_PASSWORD_INVALID_TOKEN_ERROR"
 )
 
-// Response is what an API answers. Status says which of the other fields
-// are set: OK carries User and Session for sign-up and sign-in, Exists for
-// email-exists; FIELD_ERROR carries FormFields.
-type Response struct {
-	Status     string
-	User       *latchkey.User
-	Session    *session.Session
-	Exists     bool
-	FormFields []FieldError
+// SignedIn is what SignUp and SignIn answer: the user and their new
+// session.
+type SignedIn struct {
+	User    *latchkey.User
+	Session *session.Session
+}
+
+// FormError refuses a form field by field: the API answers FIELD_ERROR
+// with Fields. An APIs override returns it to refuse a value with a
+// message shown beside its field.
+type FormError struct {
+	Fields []FieldError
+}
+
+// Error implements error.
+func (e *FormError) Error() string {
+	msg := "emailpassword: invalid form fields:"
+	for _, f := range e.Fields {
+		msg += " " + f.ID
+	}
+	return msg
 }
 
 // APIs are the recipe's HTTP APIs, given input already validated against
 // the form fields. Config.APIOverride wraps them; embed the value it is
-// given to replace one, return a *latchkey.GeneralError to refuse with a
-// message, or latchkey.ErrNotHandled to turn an API off.
+// given to replace one.
+//
+// An API answers OK with its result. The other answers are errors: a
+// *FormError answers FIELD_ERROR, ErrWrongCredentials
+// WRONG_CREDENTIALS_ERROR, ErrInvalidResetToken
+// RESET_PASSWORD_INVALID_TOKEN_ERROR, a *latchkey.GeneralError
+// GENERAL_ERROR with its message, and latchkey.ErrNotHandled turns the API
+// off. An API that writes a response itself, or returns a nil result, gets
+// nothing more written.
 type APIs interface {
-	// SignUp serves POST /signup.
-	SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error)
-	// SignIn serves POST /signin.
-	SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error)
+	// SignUp serves POST /signup. A taken email is a *FormError.
+	SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error)
+	// SignIn serves POST /signin. ErrWrongCredentials for an unknown email
+	// or a wrong password.
+	SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error)
 	// EmailExists serves GET /emailpassword/email/exists.
-	EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (*Response, error)
+	EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error)
 	// GeneratePasswordResetToken serves POST /user/password/reset/token.
-	GeneratePasswordResetToken(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error)
-	// PasswordReset serves POST /user/password/reset.
-	PasswordReset(w http.ResponseWriter, r *http.Request, tenantID, token string, fields []FormField) (*Response, error)
+	GeneratePasswordResetToken(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) error
+	// PasswordReset serves POST /user/password/reset. ErrInvalidResetToken
+	// for a bad token; a *FormError for a password that fails the policy.
+	PasswordReset(w http.ResponseWriter, r *http.Request, tenantID, token string, fields []FormField) error
 }
 
 // APIs returns the recipe's HTTP APIs, with Config.APIOverride applied.
@@ -55,28 +76,29 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		if email == "" {
 			return &latchkey.BadInputError{Message: "Please provide the email as a GET param"}
 		}
-		return rc.write(w, r, func() (*Response, error) {
-			return rc.apis.EmailExists(w, r, latchkey.TenantID(r.Context()), email)
-		})
+		exists, err := rc.apis.EmailExists(w, r, latchkey.TenantID(r.Context()), email)
+		return answer(w, err, func() map[string]any { return map[string]any{"exists": exists} })
 	}
 	return []latchkey.Route{
-		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) (*Response, error) {
-			return rc.apis.SignUp(w, r, t, f)
+		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+			in, err := rc.apis.SignUp(w, r, t, f)
+			return answer(w, err, signedIn(r, in))
 		})},
-		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) (*Response, error) {
-			return rc.apis.SignIn(w, r, t, f)
+		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+			in, err := rc.apis.SignIn(w, r, t, f)
+			return answer(w, err, signedIn(r, in))
 		})},
 		{Method: "GET", Path: "/emailpassword/email/exists", Handler: emailExists},
 		{Method: "GET", Path: "/signup/email/exists", Handler: emailExists},
-		{Method: "POST", Path: "/user/password/reset/token", Handler: rc.formHandler([]Field{fieldByID(rc.fields, "email")}, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) (*Response, error) {
-			return rc.apis.GeneratePasswordResetToken(w, r, t, f)
+		{Method: "POST", Path: "/user/password/reset/token", Handler: rc.formHandler([]Field{fieldByID(rc.fields, "email")}, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+			return answer(w, rc.apis.GeneratePasswordResetToken(w, r, t, f), noFields)
 		})},
-		{Method: "POST", Path: "/user/password/reset", Handler: rc.formHandler([]Field{fieldByID(rc.fields, "password")}, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) (*Response, error) {
+		{Method: "POST", Path: "/user/password/reset", Handler: rc.formHandler([]Field{fieldByID(rc.fields, "password")}, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) error {
 			var token string
 			if json.Unmarshal(raw["token"], &token) != nil || token == "" {
-				return nil, &latchkey.BadInputError{Message: "Please provide the password reset token"}
+				return &latchkey.BadInputError{Message: "Please provide the password reset token"}
 			}
-			return rc.apis.PasswordReset(w, r, t, token, f)
+			return answer(w, rc.apis.PasswordReset(w, r, t, token, f), noFields)
 		})},
 	}
 }
@@ -86,7 +108,7 @@ func (rc *Recipe) signInFields() []Field {
 	return []Field{fieldByID(rc.fields, "email"), {ID: "password"}}
 }
 
-type formAPI func(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField, raw map[string]json.RawMessage) (*Response, error)
+type formAPI func(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField, raw map[string]json.RawMessage) error
 
 // formHandler reads and validates formFields, then calls api.
 func (rc *Recipe) formHandler(fields []Field, api formAPI) latchkey.HandlerFunc {
@@ -108,50 +130,66 @@ func (rc *Recipe) formHandler(fields []Field, api formAPI) latchkey.HandlerFunc 
 			return err
 		}
 		if len(ferrs) > 0 {
-			return rc.writeResponse(w, r, &Response{Status: StatusFieldError, FormFields: ferrs})
+			return answer(w, &FormError{Fields: ferrs}, nil)
 		}
-		return rc.write(w, r, func() (*Response, error) { return api(w, r, tenant, input, raw) })
+		return api(w, r, tenant, input, raw)
 	}
 }
 
-func (rc *Recipe) write(w http.ResponseWriter, r *http.Request, api func() (*Response, error)) error {
-	res, err := api()
-	if err != nil {
+// signedIn returns the OK fields of a sign-up or sign-in, with the user in
+// the shape of the request's FDI version.
+func signedIn(r *http.Request, in *SignedIn) func() map[string]any {
+	return func() map[string]any {
+		switch {
+		case in == nil:
+			return nil
+		case in.User == nil:
+			return map[string]any{}
+		case latchkey.UsesAccountLinkingUser(r):
+			return map[string]any{"user": in.User}
+		default:
+			return map[string]any{"user": in.User.Legacy(RecipeID)}
+		}
+	}
+}
+
+// noFields is the OK answer of an API without a result.
+func noFields() map[string]any { return map[string]any{} }
+
+// answer writes an API's answer: OK with the fields that ok returns
+// (nothing when it returns nil), or the status of an outcome error. Other
+// errors go back to the middleware, which writes them (a
+// *latchkey.GeneralError as GENERAL_ERROR). Nothing is written after an
+// API that answered itself.
+func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
+	if latchkey.Written(w) {
 		return err
 	}
-	if res == nil {
-		return nil // the API wrote its own response
-	}
-	return rc.writeResponse(w, r, res)
-}
-
-// writeResponse writes res in the shape of the request's FDI version.
-func (rc *Recipe) writeResponse(w http.ResponseWriter, r *http.Request, res *Response) error {
-	body := map[string]any{"status": res.Status}
+	var fe *FormError
 	switch {
-	case res.Status == StatusFieldError:
-		body["formFields"] = res.FormFields
-	case res.User != nil:
-		if latchkey.UsesAccountLinkingUser(r) {
-			body["user"] = res.User
-		} else {
-			body["user"] = res.User.Legacy(RecipeID)
+	case errors.As(err, &fe):
+		latchkey.WriteStatus(w, StatusFieldError, map[string]any{"formFields": fe.Fields})
+	case errors.Is(err, ErrWrongCredentials):
+		latchkey.WriteStatus(w, StatusWrongCredentials, nil)
+	case errors.Is(err, ErrInvalidResetToken):
+		latchkey.WriteStatus(w, StatusResetPasswordInvalid, nil)
+	case err != nil:
+		return err
+	default:
+		if fields := ok(); fields != nil {
+			latchkey.WriteStatus(w, StatusOK, fields)
 		}
 	}
-	if r.Method == http.MethodGet && res.Status == StatusOK {
-		body["exists"] = res.Exists
-	}
-	latchkey.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
 type defaultAPIs struct{ rc *Recipe }
 
-func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error) {
+func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
 	ctx := r.Context()
 	res, err := a.rc.svc.SignUp(ctx, tenantID, value(fields, "email"), value(fields, "password"))
 	if errors.Is(err, ErrEmailAlreadyExists) {
-		return &Response{Status: StatusFieldError, FormFields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}, nil
+		return nil, &FormError{Fields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}
 	}
 	if err != nil {
 		return nil, err
@@ -160,65 +198,53 @@ func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID str
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Status: StatusOK, User: res.User, Session: s}, nil
+	return &SignedIn{User: res.User, Session: s}, nil
 }
 
-func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error) {
+func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
 	ctx := r.Context()
 	res, err := a.rc.svc.SignIn(ctx, tenantID, value(fields, "email"), value(fields, "password"))
-	if errors.Is(err, ErrWrongCredentials) {
-		return &Response{Status: StatusWrongCredentials}, nil
-	}
 	if err != nil {
-		return nil, err
+		return nil, err // ErrWrongCredentials
 	}
 	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Status: StatusOK, User: res.User, Session: s}, nil
+	return &SignedIn{User: res.User, Session: s}, nil
 }
 
-func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (*Response, error) {
+func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {
 	u, _, err := a.rc.emailPasswordUser(r.Context(), tenantID, email)
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: StatusOK, Exists: u != nil}, nil
+	return u != nil, err
 }
 
-func (a defaultAPIs) GeneratePasswordResetToken(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*Response, error) {
+func (a defaultAPIs) GeneratePasswordResetToken(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) error {
 	ctx := r.Context()
 	email := value(fields, "email")
 	u, recipeUserID, err := a.rc.emailPasswordUser(ctx, tenantID, email)
-	if err != nil {
-		return nil, err
-	}
-	if u == nil {
+	if err != nil || u == nil {
 		// Answer OK for unknown emails too, so that accounts cannot be
 		// enumerated.
-		return &Response{Status: StatusOK}, nil
+		return err
 	}
 	m, _ := u.LoginMethod(recipeUserID)
 	err = a.rc.SendResetPasswordEmail(ctx, tenantID, recipeUserID, m.Email)
 	if errors.Is(err, ErrUnknownUserID) {
-		return &Response{Status: StatusOK}, nil
+		return nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: StatusOK}, nil
+	return err
 }
 
-func (a defaultAPIs) PasswordReset(w http.ResponseWriter, r *http.Request, tenantID, token string, fields []FormField) (*Response, error) {
+func (a defaultAPIs) PasswordReset(w http.ResponseWriter, r *http.Request, tenantID, token string, fields []FormField) error {
 	ferrs, err := a.rc.ResetPasswordUsingToken(r.Context(), tenantID, token, value(fields, "password"))
 	switch {
-	case errors.Is(err, ErrInvalidResetToken), errors.Is(err, ErrUnknownUserID):
-		return &Response{Status: StatusResetPasswordInvalid}, nil
+	case errors.Is(err, ErrUnknownUserID):
+		return ErrInvalidResetToken
 	case err != nil:
-		return nil, err
+		return err // ErrInvalidResetToken
 	case len(ferrs) > 0:
-		return &Response{Status: StatusFieldError, FormFields: ferrs}, nil
+		return &FormError{Fields: ferrs}
 	}
-	return &Response{Status: StatusOK}, nil
+	return nil
 }

@@ -1,6 +1,10 @@
 package emailpassword
 
-import "context"
+import (
+	"context"
+
+	"github.com/latchkey-dev/latchkey"
+)
 
 // ValidateSignUpField runs the sign-up validator of the field id ("email",
 // "password" or a configured field) on value for tenantID, and returns the
@@ -18,5 +22,5 @@ func (rc *Recipe) ValidateSignUpField(ctx context.Context, tenantID, id string, 
 	if f.Validate == nil {
 		return nil
 	}
-	return f.Validate(ctx, value, tenantOr(tenantID))
+	return f.Validate(ctx, value, latchkey.TenantOrDefault(tenantID))
 }

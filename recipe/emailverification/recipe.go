@@ -16,13 +16,16 @@ import (
 // RecipeID is the recipe's id.
 const RecipeID = "emailverification"
 
+// Mode says whether sessions need a verified email.
+type Mode string
+
 // Modes.
 const (
 	// ModeRequired makes every session check fail until the email is
 	// verified.
-	ModeRequired = "REQUIRED"
+	ModeRequired Mode = "REQUIRED"
 	// ModeOptional only keeps st-ev in the access token.
-	ModeOptional = "OPTIONAL"
+	ModeOptional Mode = "OPTIONAL"
 )
 
 // Outcomes of the Service methods, matched with errors.Is.
@@ -34,7 +37,7 @@ var (
 // Config configures the recipe.
 type Config struct {
 	// Mode is ModeRequired or ModeOptional. Required.
-	Mode string
+	Mode Mode
 	// EmailForUserID returns the email to verify for a (recipe) user id;
 	// ok=false means the user has no email, which counts as verified.
 	// Default: the email of the user's login method, from the core.
@@ -119,21 +122,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	if rc.mail == nil {
 		rc.mail = emaildelivery.Nop(lk.Logger())
 	}
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			errs = append(errs, errors.New("emailverification: Config.Override returned nil"))
-		}
-	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			errs = append(errs, errors.New("emailverification: Config.APIOverride returned nil"))
-		}
-	}
-	rc.apis = apis
-	return errors.Join(errs...)
+	svc, errSvc := latchkey.Override[Service]("emailverification: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("emailverification: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	rc.svc, rc.apis = svc, apis
+	return errors.Join(append(errs, errSvc, errAPIs)...)
 }
 
 var errNotInitialised = errors.New("emailverification: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")
@@ -217,9 +209,7 @@ func (rc *Recipe) CreateEmailVerificationLink(ctx context.Context, tenantID, use
 	if err != nil {
 		return "", err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	token, err := svc.CreateEmailVerificationToken(ctx, tenantID, userID, email)
 	if err != nil {
 		return "", err
@@ -238,9 +228,7 @@ func (rc *Recipe) SendEmailVerificationEmail(ctx context.Context, tenantID, user
 	if err != nil {
 		return err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindEmailVerification, To: email, UserID: userID, TenantID: tenantID, AppName: rc.lk.App().Name, Link: link})
 }
 
@@ -250,9 +238,7 @@ func (rc *Recipe) VerifyEmailUsingToken(ctx context.Context, tenantID, token str
 	if err != nil {
 		return "", "", err
 	}
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return svc.VerifyEmailUsingToken(ctx, tenantID, token)
 }
 
@@ -263,14 +249,14 @@ func (rc *Recipe) VerifyEmail(ctx context.Context, userID, email string) error {
 	if err != nil {
 		return err
 	}
-	token, err := svc.CreateEmailVerificationToken(ctx, "public", userID, email)
+	token, err := svc.CreateEmailVerificationToken(ctx, latchkey.DefaultTenantID, userID, email)
 	if errors.Is(err, ErrEmailAlreadyVerified) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	_, _, err = svc.VerifyEmailUsingToken(ctx, "public", token)
+	_, _, err = svc.VerifyEmailUsingToken(ctx, latchkey.DefaultTenantID, token)
 	return err
 }
 
@@ -284,14 +270,22 @@ func (rc *Recipe) UnverifyEmail(ctx context.Context, userID, email string) error
 }
 
 // APIs are the recipe's HTTP APIs. Config.APIOverride wraps them; embed the
-// value it is given to replace one, or return latchkey.ErrNotHandled to
-// turn an API off.
+// value it is given to replace one.
+//
+// An API answers OK with its result. The other answers are errors:
+// ErrEmailAlreadyVerified answers EMAIL_ALREADY_VERIFIED_ERROR,
+// ErrInvalidToken EMAIL_VERIFICATION_INVALID_TOKEN_ERROR, a
+// *latchkey.GeneralError GENERAL_ERROR, and latchkey.ErrNotHandled turns
+// the API off. An API that writes a response itself gets nothing more
+// written.
 type APIs interface {
-	// GenerateToken serves POST /user/email/verify/token for session s.
-	GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) (status string, err error)
+	// GenerateToken serves POST /user/email/verify/token for session s:
+	// it emails a verification link. ErrEmailAlreadyVerified when there is
+	// nothing to verify.
+	GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) error
 	// VerifyEmail serves POST /user/email/verify; s is nil without a
-	// session.
-	VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) (status string, err error)
+	// session. ErrInvalidToken for an unknown or expired token.
+	VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) error
 	// IsVerified serves GET /user/email/verify for session s.
 	IsVerified(w http.ResponseWriter, r *http.Request, s *session.Session) (bool, error)
 }
@@ -315,12 +309,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 			if err != nil {
 				return err
 			}
-			status, err := rc.apis.GenerateToken(w, r, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
-			return nil
+			return answer(w, rc.apis.GenerateToken(w, r, s), nil)
 		}},
 		{Method: "POST", Path: "/user/email/verify", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			var body map[string]any
@@ -338,12 +327,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 			if err != nil {
 				return err
 			}
-			status, err := rc.apis.VerifyEmail(w, r, latchkey.TenantID(r.Context()), token, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": status})
-			return nil
+			return answer(w, rc.apis.VerifyEmail(w, r, latchkey.TenantID(r.Context()), token, s), nil)
 		}},
 		{Method: "GET", Path: "/user/email/verify", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := rc.sess.GetSession(w, r, skipClaims(false))
@@ -351,52 +335,60 @@ func (rc *Recipe) Routes() []latchkey.Route {
 				return err
 			}
 			ok, err := rc.apis.IsVerified(w, r, s)
-			if err != nil {
-				return err
-			}
-			latchkey.WriteJSON(w, http.StatusOK, map[string]any{"status": "OK", "isVerified": ok})
-			return nil
+			return answer(w, err, map[string]any{"isVerified": ok})
 		}},
 	}
 }
 
+// answer writes an API's answer: OK with fields, or the status of an
+// outcome error. Other errors go back to the middleware. Nothing is
+// written after an API that answered itself.
+func answer(w http.ResponseWriter, err error, fields map[string]any) error {
+	switch {
+	case latchkey.Written(w):
+		return err
+	case errors.Is(err, ErrEmailAlreadyVerified):
+		latchkey.WriteStatus(w, "EMAIL_ALREADY_VERIFIED_ERROR", nil)
+	case errors.Is(err, ErrInvalidToken):
+		latchkey.WriteStatus(w, "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR", nil)
+	case err != nil:
+		return err
+	default:
+		latchkey.WriteStatus(w, "OK", fields)
+	}
+	return nil
+}
+
 type defaultAPIs struct{ rc *Recipe }
 
-func (a defaultAPIs) GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) (string, error) {
+func (a defaultAPIs) GenerateToken(w http.ResponseWriter, r *http.Request, s *session.Session) error {
 	ctx := r.Context()
 	email, ok, err := a.rc.EmailForUserID(ctx, s.RecipeUserID())
 	if err != nil {
-		return "", err
+		return err
 	}
-	if !ok {
-		return "EMAIL_ALREADY_VERIFIED_ERROR", s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
-	}
-	err = a.rc.SendEmailVerificationEmail(ctx, s.TenantID(), s.RecipeUserID(), email)
-	if errors.Is(err, ErrEmailAlreadyVerified) {
-		// The token is out of date: bring st-ev up to date.
-		return "EMAIL_ALREADY_VERIFIED_ERROR", s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
-	}
-	if err != nil {
-		return "", err
-	}
-	return "OK", nil
-}
-
-func (a defaultAPIs) VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) (string, error) {
-	ctx := r.Context()
-	_, _, err := a.rc.VerifyEmailUsingToken(ctx, tenantID, token)
-	if errors.Is(err, ErrInvalidToken) {
-		return "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if s != nil {
-		if err := s.FetchAndSetClaim(ctx, a.rc.claim.Claim); err != nil {
-			return "", err
+	if ok {
+		err = a.rc.SendEmailVerificationEmail(ctx, s.TenantID(), s.RecipeUserID(), email)
+		if !errors.Is(err, ErrEmailAlreadyVerified) {
+			return err
 		}
 	}
-	return "OK", nil
+	// No email, or the token is out of date: bring st-ev up to date.
+	if err := s.FetchAndSetClaim(ctx, a.rc.claim.Claim); err != nil {
+		return err
+	}
+	return ErrEmailAlreadyVerified
+}
+
+func (a defaultAPIs) VerifyEmail(w http.ResponseWriter, r *http.Request, tenantID, token string, s *session.Session) error {
+	ctx := r.Context()
+	if _, _, err := a.rc.VerifyEmailUsingToken(ctx, tenantID, token); err != nil {
+		return err // ErrInvalidToken
+	}
+	if s != nil {
+		return s.FetchAndSetClaim(ctx, a.rc.claim.Claim)
+	}
+	return nil
 }
 
 func (a defaultAPIs) IsVerified(w http.ResponseWriter, r *http.Request, s *session.Session) (bool, error) {
@@ -460,9 +452,7 @@ func (s coreService) IsEmailVerified(ctx context.Context, userID, email string) 
 }
 
 func (s coreService) RevokeEmailVerificationTokens(ctx context.Context, tenantID, userID, email string) error {
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	return s.do(ctx, "POST", "/recipe/user/email/verify/token/remove", tenantID, nil, map[string]string{"userId": userID, "email": email}, nil)
 }
 

@@ -16,28 +16,35 @@ import (
 // RecipeID is the recipe's id.
 const RecipeID = "passwordless"
 
-// Contact methods: what users sign in with.
+// ContactMethod is what users sign in with.
+type ContactMethod string
+
+// Contact methods.
 const (
-	ContactEmail        = "EMAIL"
-	ContactPhone        = "PHONE"
-	ContactEmailOrPhone = "EMAIL_OR_PHONE"
+	ContactEmail        ContactMethod = "EMAIL"
+	ContactPhone        ContactMethod = "PHONE"
+	ContactEmailOrPhone ContactMethod = "EMAIL_OR_PHONE"
 )
 
-// Flow types: what users are sent.
+// FlowType is what users are sent: a code to type, a magic link, or both.
+// The frontend gets it in the create-code answer.
+type FlowType string
+
+// Flow types.
 const (
-	FlowUserInputCode             = "USER_INPUT_CODE"
-	FlowMagicLink                 = "MAGIC_LINK"
-	FlowUserInputCodeAndMagicLink = "USER_INPUT_CODE_AND_MAGIC_LINK"
+	FlowUserInputCode             FlowType = "USER_INPUT_CODE"
+	FlowMagicLink                 FlowType = "MAGIC_LINK"
+	FlowUserInputCodeAndMagicLink FlowType = "USER_INPUT_CODE_AND_MAGIC_LINK"
 )
 
 // Config configures the recipe.
 type Config struct {
 	// ContactMethod is ContactEmail, ContactPhone or ContactEmailOrPhone.
 	// Required.
-	ContactMethod string
+	ContactMethod ContactMethod
 	// FlowType is FlowUserInputCode, FlowMagicLink or
 	// FlowUserInputCodeAndMagicLink. Required.
-	FlowType string
+	FlowType FlowType
 	// ValidateEmail checks an email before a code is sent; its error's text
 	// is shown to the user. Default: ValidateEmail.
 	ValidateEmail func(ctx context.Context, email, tenantID string) error
@@ -122,21 +129,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	if rc.sms == nil {
 		rc.sms = smsdelivery.Nop(lk.Logger())
 	}
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			errs = append(errs, errors.New("passwordless: Config.Override returned nil"))
-		}
-	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			errs = append(errs, errors.New("passwordless: Config.APIOverride returned nil"))
-		}
-	}
-	rc.apis = apis
-	return errors.Join(errs...)
+	svc, errSvc := latchkey.Override[Service]("passwordless: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("passwordless: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	rc.svc, rc.apis = svc, apis
+	return errors.Join(append(errs, errSvc, errAPIs)...)
 }
 
 var errNotInitialised = errors.New("passwordless: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")
@@ -150,26 +146,26 @@ func (rc *Recipe) Service() (Service, error) {
 }
 
 // ContactMethod returns Config.ContactMethod.
-func (rc *Recipe) ContactMethod() string { return rc.cfg.ContactMethod }
+func (rc *Recipe) ContactMethod() ContactMethod { return rc.cfg.ContactMethod }
 
 // FlowType returns Config.FlowType.
-func (rc *Recipe) FlowType() string { return rc.cfg.FlowType }
+func (rc *Recipe) FlowType() FlowType { return rc.cfg.FlowType }
 
 // ValidateEmail runs the configured email validator and returns the error
 // whose text the user should see, or nil. Flows that take an email
 // elsewhere (the dashboard) use it so that one policy applies everywhere.
 func (rc *Recipe) ValidateEmail(ctx context.Context, tenantID, email string) error {
 	if rc.cfg.ValidateEmail != nil {
-		return rc.cfg.ValidateEmail(ctx, email, tenantOr(tenantID))
+		return rc.cfg.ValidateEmail(ctx, email, latchkey.TenantOrDefault(tenantID))
 	}
-	return ValidateEmail(ctx, email, tenantOr(tenantID))
+	return ValidateEmail(ctx, email, latchkey.TenantOrDefault(tenantID))
 }
 
 // ValidatePhoneNumber runs the configured phone number validator and
 // returns the error whose text the user should see, or nil.
 func (rc *Recipe) ValidatePhoneNumber(ctx context.Context, tenantID, phoneNumber string) error {
 	if rc.cfg.ValidatePhoneNumber != nil {
-		return rc.cfg.ValidatePhoneNumber(ctx, phoneNumber, tenantOr(tenantID))
+		return rc.cfg.ValidatePhoneNumber(ctx, phoneNumber, latchkey.TenantOrDefault(tenantID))
 	}
 	return validatePhone(rc.cfg.DefaultPhoneRegion, phoneNumber)
 }
@@ -207,7 +203,7 @@ func (rc *Recipe) CreateCode(ctx context.Context, tenantID string, contact Conta
 	if err != nil {
 		return nil, err
 	}
-	tenantID = tenantOr(tenantID)
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	code, err := rc.userInputCode(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -227,7 +223,7 @@ func (rc *Recipe) MagicLink(ctx context.Context, tenantID string, code *Code) (s
 	// The pre-auth session id and link code are base64url: they need no
 	// escaping, as in the reference.
 	return origin + rc.lk.App().WebsiteBasePath + "/verify?preAuthSessionId=" + code.PreAuthSessionID +
-		"&tenantId=" + url.QueryEscape(tenantOr(tenantID)) + "#" + code.LinkCode, nil
+		"&tenantId=" + url.QueryEscape(latchkey.TenantOrDefault(tenantID)) + "#" + code.LinkCode, nil
 }
 
 // CreateMagicLink starts a sign-in for a contact and returns its magic
@@ -252,7 +248,7 @@ func (rc *Recipe) SignInUp(ctx context.Context, tenantID string, contact Contact
 	if err != nil {
 		return nil, err
 	}
-	return svc.ConsumeCode(ctx, tenantOr(tenantID), Credentials{PreAuthSessionID: code.PreAuthSessionID, LinkCode: code.LinkCode})
+	return svc.ConsumeCode(ctx, latchkey.TenantOrDefault(tenantID), Credentials{PreAuthSessionID: code.PreAuthSessionID, LinkCode: code.LinkCode})
 }
 
 // ConsumeCode signs in with a code without a request (no session is
@@ -263,7 +259,7 @@ func (rc *Recipe) ConsumeCode(ctx context.Context, tenantID string, cred Credent
 	if err != nil {
 		return nil, err
 	}
-	return svc.ConsumeCode(ctx, tenantOr(tenantID), cred)
+	return svc.ConsumeCode(ctx, latchkey.TenantOrDefault(tenantID), cred)
 }
 
 // UpdateUser changes a passwordless user's email or phone number (nil: no
@@ -292,13 +288,13 @@ func (rc *Recipe) RevokeAllCodes(ctx context.Context, tenantID string, contact C
 	if err != nil {
 		return err
 	}
-	return svc.RevokeAllCodes(ctx, tenantOr(tenantID), rc.normaliseContact(contact))
+	return svc.RevokeAllCodes(ctx, latchkey.TenantOrDefault(tenantID), rc.normaliseContact(contact))
 }
 
 // UserByEmail returns the user of tenantID with a passwordless login
 // method for email, and that method's recipe user id, or nil.
 func (rc *Recipe) UserByEmail(ctx context.Context, tenantID, email string) (*latchkey.User, string, error) {
-	return rc.userBy(ctx, tenantID, url.Values{"email": {strings.TrimSpace(email)}}, func(m latchkey.LoginMethod) bool {
+	return rc.userBy(ctx, tenantID, latchkey.AccountInfo{Email: strings.TrimSpace(email)}, func(m latchkey.LoginMethod) bool {
 		return strings.EqualFold(m.Email, strings.TrimSpace(email))
 	})
 }
@@ -308,24 +304,21 @@ func (rc *Recipe) UserByEmail(ctx context.Context, tenantID, email string) (*lat
 // method's recipe user id, or nil.
 func (rc *Recipe) UserByPhoneNumber(ctx context.Context, tenantID, phoneNumber string) (*latchkey.User, string, error) {
 	p := rc.NormalisePhoneNumber(phoneNumber)
-	return rc.userBy(ctx, tenantID, url.Values{"phoneNumber": {p}}, func(m latchkey.LoginMethod) bool { return m.PhoneNumber == p })
+	return rc.userBy(ctx, tenantID, latchkey.AccountInfo{PhoneNumber: p}, func(m latchkey.LoginMethod) bool { return m.PhoneNumber == p })
 }
 
-func (rc *Recipe) userBy(ctx context.Context, tenantID string, q url.Values, match func(latchkey.LoginMethod) bool) (*latchkey.User, string, error) {
+func (rc *Recipe) userBy(ctx context.Context, tenantID string, info latchkey.AccountInfo, match func(latchkey.LoginMethod) bool) (*latchkey.User, string, error) {
 	if rc.lk == nil {
 		return nil, "", errNotInitialised
 	}
-	var resp struct {
-		Users []latchkey.User `json:"users"`
-	}
-	q.Set("doUnionOfAccountInfo", "false")
-	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/users/by-accountinfo", TenantID: tenantOr(tenantID), Query: q}, &resp); err != nil {
+	users, err := rc.lk.UsersByAccountInfo(ctx, tenantID, info)
+	if err != nil {
 		return nil, "", err
 	}
-	for i := range resp.Users {
-		for _, m := range resp.Users[i].LoginMethods {
+	for i := range users {
+		for _, m := range users[i].LoginMethods {
 			if m.RecipeID == RecipeID && match(m) {
-				return &resp.Users[i], m.RecipeUserID, nil
+				return &users[i], m.RecipeUserID, nil
 			}
 		}
 	}
@@ -350,11 +343,4 @@ func (rc *Recipe) send(ctx context.Context, tenantID string, contact Contact, co
 	}
 	return rc.mail.Send(ctx, emaildelivery.Email{Kind: emaildelivery.KindPasswordlessLogin, To: contact.Email, TenantID: tenantID,
 		AppName: rc.lk.App().Name, UserInputCode: userInputCode, Link: link, CodeLifetime: code.CodeLifetime})
-}
-
-func tenantOr(t string) string {
-	if t == "" {
-		return "public"
-	}
-	return t
 }

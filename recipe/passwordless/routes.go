@@ -10,7 +10,7 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
-// Response statuses.
+// The statuses of the recipe's answers (reference/sdk-fdi.md §2.7).
 const (
 	StatusOK                     = "OK"
 	StatusRestartFlow            = "RESTART_FLOW_ERROR"
@@ -19,44 +19,47 @@ const (
 	StatusGeneralError           = "GENERAL_ERROR"
 )
 
-// Response is what an API answers. Status says which other fields are
-// set: OK carries DeviceID, PreAuthSessionID and FlowType for create-code,
-// User, CreatedNewUser and Session for consume, Exists for the exists
-// checks; the code errors carry the attempt counts; GENERAL_ERROR carries
-// Message.
-type Response struct {
-	Status           string
+// CodeSent is what CreateCode answers: the sign-in attempt that the
+// frontend goes on with.
+type CodeSent struct {
 	DeviceID         string
 	PreAuthSessionID string
-	FlowType         string
-	User             *latchkey.User
-	CreatedNewUser   bool
-	Session          *session.Session
-	Exists           bool
-	// FailedCodeInputAttemptCount and MaximumCodeInputAttempts come with
-	// the INCORRECT and EXPIRED user input code statuses.
-	FailedCodeInputAttemptCount int
-	MaximumCodeInputAttempts    int
-	Message                     string
+	// FlowType tells the frontend what the user was sent.
+	FlowType FlowType
+}
+
+// SignedIn is what ConsumeCode answers: the user, signed in or just
+// signed up, and their new session.
+type SignedIn struct {
+	User *latchkey.User
+	// CreatedNewUser reports a sign-up.
+	CreatedNewUser bool
+	Session        *session.Session
 }
 
 // APIs are the recipe's HTTP APIs, given input already checked and
 // normalised (an email trimmed, a phone number in E.164). Config.APIOverride
-// wraps them; embed the value it is given to replace one, return a
-// *latchkey.GeneralError to refuse with a message, or latchkey.ErrNotHandled
-// to turn an API off.
+// wraps them; embed the value it is given to replace one.
+//
+// An API answers OK with its result. The other answers are errors:
+// ErrRestartFlow answers RESTART_FLOW_ERROR, a *CodeError the incorrect or
+// expired user input code statuses with the attempt counts, a
+// *latchkey.GeneralError GENERAL_ERROR with its message, and
+// latchkey.ErrNotHandled turns the API off. An API that writes a response
+// itself, or returns a nil result, gets nothing more written.
 type APIs interface {
 	// CreateCode serves POST /signinup/code: it makes a code and sends it.
-	CreateCode(w http.ResponseWriter, r *http.Request, tenantID string, contact Contact) (*Response, error)
-	// ResendCode serves POST /signinup/code/resend.
-	ResendCode(w http.ResponseWriter, r *http.Request, tenantID, deviceID, preAuthSessionID string) (*Response, error)
+	CreateCode(w http.ResponseWriter, r *http.Request, tenantID string, contact Contact) (*CodeSent, error)
+	// ResendCode serves POST /signinup/code/resend: a new code for the
+	// same attempt. ErrRestartFlow when the attempt is over.
+	ResendCode(w http.ResponseWriter, r *http.Request, tenantID, deviceID, preAuthSessionID string) error
 	// ConsumeCode serves POST /signinup/code/consume: it signs in and
-	// creates a session.
-	ConsumeCode(w http.ResponseWriter, r *http.Request, tenantID string, cred Credentials) (*Response, error)
+	// creates a session. ErrRestartFlow, or a *CodeError.
+	ConsumeCode(w http.ResponseWriter, r *http.Request, tenantID string, cred Credentials) (*SignedIn, error)
 	// EmailExists serves GET /passwordless/email/exists.
-	EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (*Response, error)
+	EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error)
 	// PhoneNumberExists serves GET /passwordless/phonenumber/exists.
-	PhoneNumberExists(w http.ResponseWriter, r *http.Request, tenantID, phoneNumber string) (*Response, error)
+	PhoneNumberExists(w http.ResponseWriter, r *http.Request, tenantID, phoneNumber string) (bool, error)
 }
 
 // APIs returns the recipe's HTTP APIs, with Config.APIOverride applied.
@@ -69,18 +72,16 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		if email == "" {
 			return &latchkey.BadInputError{Message: "Please provide the email as a GET param"}
 		}
-		return rc.write(w, r, func() (*Response, error) {
-			return rc.apis.EmailExists(w, r, latchkey.TenantID(r.Context()), strings.TrimSpace(email))
-		})
+		exists, err := rc.apis.EmailExists(w, r, latchkey.TenantID(r.Context()), strings.TrimSpace(email))
+		return answer(w, err, func() map[string]any { return map[string]any{"exists": exists} })
 	}
 	phoneExists := func(w http.ResponseWriter, r *http.Request) error {
 		phone := r.URL.Query().Get("phoneNumber")
 		if phone == "" {
 			return &latchkey.BadInputError{Message: "Please provide the phoneNumber as a GET param"}
 		}
-		return rc.write(w, r, func() (*Response, error) {
-			return rc.apis.PhoneNumberExists(w, r, latchkey.TenantID(r.Context()), rc.NormalisePhoneNumber(phone))
-		})
+		exists, err := rc.apis.PhoneNumberExists(w, r, latchkey.TenantID(r.Context()), rc.NormalisePhoneNumber(phone))
+		return answer(w, err, func() map[string]any { return map[string]any{"exists": exists} })
 	}
 	return []latchkey.Route{
 		{Method: "POST", Path: "/signinup/code", Handler: rc.createCode},
@@ -153,23 +154,29 @@ func (rc *Recipe) createCode(w http.ResponseWriter, r *http.Request) error {
 	if hasEmail {
 		email = strings.TrimSpace(email)
 		if err := rc.ValidateEmail(ctx, tenant, email); err != nil {
-			return rc.writeResponse(w, r, &Response{Status: StatusGeneralError, Message: err.Error()})
+			return &latchkey.GeneralError{Message: err.Error()}
 		}
 		contact.Email = email
 	} else {
 		if err := rc.ValidatePhoneNumber(ctx, tenant, phone); err != nil {
-			return rc.writeResponse(w, r, &Response{Status: StatusGeneralError, Message: err.Error()})
+			return &latchkey.GeneralError{Message: err.Error()}
 		}
 		contact.PhoneNumber = rc.NormalisePhoneNumber(phone)
 		if contact.PhoneNumber == "" {
-			return rc.writeResponse(w, r, &Response{Status: StatusGeneralError, Message: errPhoneInvalid.Error()})
+			return &latchkey.GeneralError{Message: errPhoneInvalid.Error()}
 		}
 	}
 	if contact.Email == "" && contact.PhoneNumber == "" {
 		// A custom validator let an empty email through; the core refuses it.
-		return rc.writeResponse(w, r, &Response{Status: StatusGeneralError, Message: "Email is invalid"})
+		return &latchkey.GeneralError{Message: "Email is invalid"}
 	}
-	return rc.write(w, r, func() (*Response, error) { return rc.apis.CreateCode(w, r, tenant, contact) })
+	sent, err := rc.apis.CreateCode(w, r, tenant, contact)
+	return answer(w, err, func() map[string]any {
+		if sent == nil {
+			return nil
+		}
+		return map[string]any{"deviceId": sent.DeviceID, "preAuthSessionId": sent.PreAuthSessionID, "flowType": sent.FlowType}
+	})
 }
 
 func (rc *Recipe) resendCode(w http.ResponseWriter, r *http.Request) error {
@@ -191,9 +198,8 @@ func (rc *Recipe) resendCode(w http.ResponseWriter, r *http.Request) error {
 	if !hasDevice {
 		return &latchkey.BadInputError{Message: "Please provide a deviceId"}
 	}
-	return rc.write(w, r, func() (*Response, error) {
-		return rc.apis.ResendCode(w, r, latchkey.TenantID(r.Context()), deviceID, pre)
-	})
+	err = rc.apis.ResendCode(w, r, latchkey.TenantID(r.Context()), deviceID, pre)
+	return answer(w, err, func() map[string]any { return map[string]any{} })
 }
 
 func (rc *Recipe) consumeCode(w http.ResponseWriter, r *http.Request) error {
@@ -222,56 +228,50 @@ func (rc *Recipe) consumeCode(w http.ResponseWriter, r *http.Request) error {
 	case !hasDevice && !hasLink:
 		return &latchkey.BadInputError{Message: "Please provide one of (linkCode) or (deviceId+userInputCode) and not both"}
 	}
-	return rc.write(w, r, func() (*Response, error) {
-		return rc.apis.ConsumeCode(w, r, latchkey.TenantID(r.Context()), cred)
+	in, err := rc.apis.ConsumeCode(w, r, latchkey.TenantID(r.Context()), cred)
+	return answer(w, err, func() map[string]any {
+		switch {
+		case in == nil:
+			return nil
+		case in.User == nil:
+			return map[string]any{}
+		case latchkey.UsesAccountLinkingUser(r):
+			return map[string]any{"user": in.User, "createdNewRecipeUser": in.CreatedNewUser}
+		default:
+			return map[string]any{"user": in.User.Legacy(RecipeID), "createdNewUser": in.CreatedNewUser}
+		}
 	})
 }
 
-func (rc *Recipe) write(w http.ResponseWriter, r *http.Request, api func() (*Response, error)) error {
-	res, err := api()
-	if err != nil {
+// answer writes an API's answer: OK with the fields that ok returns (none
+// when it returns nil, for an API without a result), or the status of an
+// outcome error. Other errors go back to the middleware, which writes them
+// (a *latchkey.GeneralError as GENERAL_ERROR). Nothing is written after an
+// API that answered itself.
+func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
+	if latchkey.Written(w) {
 		return err
 	}
-	if res == nil {
-		return nil // the API wrote its own response
-	}
-	return rc.writeResponse(w, r, res)
-}
-
-// writeResponse writes res in the shape of the request's FDI version.
-func (rc *Recipe) writeResponse(w http.ResponseWriter, r *http.Request, res *Response) error {
-	body := map[string]any{"status": res.Status}
-	switch res.Status {
-	case StatusGeneralError:
-		body["message"] = res.Message
-	case StatusIncorrectUserInputCode, StatusExpiredUserInputCode:
-		body["failedCodeInputAttemptCount"] = res.FailedCodeInputAttemptCount
-		body["maximumCodeInputAttempts"] = res.MaximumCodeInputAttempts
-	case StatusOK:
-		switch {
-		case r.Method == http.MethodGet:
-			body["exists"] = res.Exists
-		case res.User != nil:
-			if latchkey.UsesAccountLinkingUser(r) {
-				body["user"] = res.User
-				body["createdNewRecipeUser"] = res.CreatedNewUser
-			} else {
-				body["user"] = res.User.Legacy(RecipeID)
-				body["createdNewUser"] = res.CreatedNewUser
-			}
-		case res.DeviceID != "":
-			body["deviceId"] = res.DeviceID
-			body["preAuthSessionId"] = res.PreAuthSessionID
-			body["flowType"] = res.FlowType
+	var ce *CodeError
+	switch {
+	case errors.Is(err, ErrRestartFlow):
+		latchkey.WriteStatus(w, StatusRestartFlow, nil)
+	case errors.As(err, &ce):
+		latchkey.WriteStatus(w, ce.Status(), map[string]any{
+			"failedCodeInputAttemptCount": ce.FailedCodeInputAttemptCount, "maximumCodeInputAttempts": ce.MaximumCodeInputAttempts})
+	case err != nil:
+		return err
+	default:
+		if fields := ok(); fields != nil {
+			latchkey.WriteStatus(w, StatusOK, fields)
 		}
 	}
-	latchkey.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
 type defaultAPIs struct{ rc *Recipe }
 
-func (a defaultAPIs) CreateCode(w http.ResponseWriter, r *http.Request, tenantID string, contact Contact) (*Response, error) {
+func (a defaultAPIs) CreateCode(w http.ResponseWriter, r *http.Request, tenantID string, contact Contact) (*CodeSent, error) {
 	ctx := r.Context()
 	code, err := a.rc.CreateCode(ctx, tenantID, contact)
 	if err != nil {
@@ -280,82 +280,64 @@ func (a defaultAPIs) CreateCode(w http.ResponseWriter, r *http.Request, tenantID
 	if err := a.rc.send(ctx, tenantID, contact, code); err != nil {
 		return nil, err
 	}
-	return &Response{Status: StatusOK, DeviceID: code.DeviceID, PreAuthSessionID: code.PreAuthSessionID, FlowType: a.rc.cfg.FlowType}, nil
+	return &CodeSent{DeviceID: code.DeviceID, PreAuthSessionID: code.PreAuthSessionID, FlowType: a.rc.cfg.FlowType}, nil
 }
 
 // resendAttempts bounds the tries to make a code when a custom user input
 // code generator keeps choosing codes the device has.
 const resendAttempts = 3
 
-func (a defaultAPIs) ResendCode(w http.ResponseWriter, r *http.Request, tenantID, deviceID, preAuthSessionID string) (*Response, error) {
+func (a defaultAPIs) ResendCode(w http.ResponseWriter, r *http.Request, tenantID, deviceID, preAuthSessionID string) error {
 	ctx := r.Context()
 	svc := a.rc.svc
 	devices, err := svc.ListCodes(ctx, tenantID, ListCodesQuery{DeviceID: deviceID})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(devices) != 1 || devices[0].PreAuthSessionID != strings.TrimRight(preAuthSessionID, "=") {
-		return &Response{Status: StatusRestartFlow}, nil
+		return ErrRestartFlow
 	}
 	d := devices[0]
 	// A device of a contact the app no longer takes cannot go on.
 	if (a.rc.cfg.ContactMethod == ContactPhone && d.PhoneNumber == "") || (a.rc.cfg.ContactMethod == ContactEmail && d.Email == "") {
-		return &Response{Status: StatusRestartFlow}, nil
+		return ErrRestartFlow
 	}
 	for attempt := 1; ; attempt++ {
 		userInputCode, err := a.rc.userInputCode(ctx, tenantID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		code, err := svc.CreateNewCodeForDevice(ctx, tenantID, deviceID, userInputCode)
 		switch {
 		case errors.Is(err, ErrUserInputCodeAlreadyUsed) && attempt < resendAttempts:
 			continue
 		case errors.Is(err, ErrUserInputCodeAlreadyUsed):
-			return &Response{Status: StatusGeneralError, Message: "Failed to generate a one time code. Please try again"}, nil
-		case errors.Is(err, ErrRestartFlow):
-			return &Response{Status: StatusRestartFlow}, nil
+			return &latchkey.GeneralError{Message: "Failed to generate a one time code. Please try again"}
 		case err != nil:
-			return nil, err
+			return err // ErrRestartFlow when the device is gone
 		}
-		if err := a.rc.send(ctx, tenantID, Contact{Email: d.Email, PhoneNumber: d.PhoneNumber}, code); err != nil {
-			return nil, err
-		}
-		return &Response{Status: StatusOK}, nil
+		return a.rc.send(ctx, tenantID, Contact{Email: d.Email, PhoneNumber: d.PhoneNumber}, code)
 	}
 }
 
-func (a defaultAPIs) ConsumeCode(w http.ResponseWriter, r *http.Request, tenantID string, cred Credentials) (*Response, error) {
+func (a defaultAPIs) ConsumeCode(w http.ResponseWriter, r *http.Request, tenantID string, cred Credentials) (*SignedIn, error) {
 	res, err := a.rc.svc.ConsumeCode(r.Context(), tenantID, cred)
-	var ce *CodeError
-	switch {
-	case errors.Is(err, ErrRestartFlow):
-		return &Response{Status: StatusRestartFlow}, nil
-	case errors.As(err, &ce):
-		return &Response{Status: ce.Status(), FailedCodeInputAttemptCount: ce.FailedCodeInputAttemptCount,
-			MaximumCodeInputAttempts: ce.MaximumCodeInputAttempts}, nil
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, err // ErrRestartFlow, *CodeError
 	}
 	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Status: StatusOK, User: res.User, CreatedNewUser: res.CreatedNewUser, Session: s}, nil
+	return &SignedIn{User: res.User, CreatedNewUser: res.CreatedNewUser, Session: s}, nil
 }
 
-func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (*Response, error) {
+func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {
 	u, _, err := a.rc.UserByEmail(r.Context(), tenantID, email)
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: StatusOK, Exists: u != nil}, nil
+	return u != nil, err
 }
 
-func (a defaultAPIs) PhoneNumberExists(w http.ResponseWriter, r *http.Request, tenantID, phoneNumber string) (*Response, error) {
+func (a defaultAPIs) PhoneNumberExists(w http.ResponseWriter, r *http.Request, tenantID, phoneNumber string) (bool, error) {
 	u, _, err := a.rc.UserByPhoneNumber(r.Context(), tenantID, phoneNumber)
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: StatusOK, Exists: u != nil}, nil
+	return u != nil, err
 }

@@ -18,11 +18,30 @@ const (
 	TransferAny    TokenTransferMethod = "any"
 )
 
-// AntiCSRF modes (reference/sdk-fdi.md §2.2).
+// AntiCSRF is how requests that carry session cookies are protected from
+// cross-site request forgery (reference/sdk-fdi.md §2.2).
+type AntiCSRF string
+
+// AntiCSRF modes.
 const (
-	AntiCSRFNone            = "NONE"
-	AntiCSRFViaToken        = "VIA_TOKEN"
-	AntiCSRFViaCustomHeader = "VIA_CUSTOM_HEADER"
+	// AntiCSRFNone relies on SameSite cookies alone.
+	AntiCSRFNone AntiCSRF = "NONE"
+	// AntiCSRFViaToken puts a token in the access token that requests
+	// must echo in the anti-csrf header.
+	AntiCSRFViaToken AntiCSRF = "VIA_TOKEN"
+	// AntiCSRFViaCustomHeader requires the rid header, which a cross-site
+	// form cannot send.
+	AntiCSRFViaCustomHeader AntiCSRF = "VIA_CUSTOM_HEADER"
+)
+
+// SameSite is the SameSite attribute of the session cookies.
+type SameSite string
+
+// SameSite values.
+const (
+	SameSiteStrict SameSite = "strict"
+	SameSiteLax    SameSite = "lax"
+	SameSiteNone   SameSite = "none"
 )
 
 // Config configures the session recipe. The zero value works.
@@ -30,19 +49,21 @@ type Config struct {
 	// CookieSecure sets the Secure attribute. Default: true when the API
 	// domain is https.
 	CookieSecure *bool
-	// CookieSameSite is "strict", "lax" or "none". Default, per request:
-	// "none" when the website and API differ in scheme or in registrable
-	// domain, else "lax".
-	CookieSameSite string
+	// CookieSameSite is SameSiteStrict, SameSiteLax or SameSiteNone
+	// (case does not matter). Default, per request: SameSiteNone when the
+	// website and API differ in scheme or in registrable domain, else
+	// SameSiteLax.
+	CookieSameSite SameSite
 	// CookieDomain sets the cookies' Domain, such as ".example.com".
 	// Default: none, so cookies are host-only.
 	CookieDomain string
 	// OlderCookieDomain is a Domain that earlier cookies were set with;
 	// refresh clears duplicates left there. Default: none.
 	OlderCookieDomain string
-	// AntiCSRF is NONE, VIA_TOKEN or VIA_CUSTOM_HEADER. Default, per
-	// request: VIA_CUSTOM_HEADER when SameSite is "none", else NONE.
-	AntiCSRF string
+	// AntiCSRF is AntiCSRFNone, AntiCSRFViaToken or
+	// AntiCSRFViaCustomHeader (case does not matter). Default, per request:
+	// AntiCSRFViaCustomHeader when SameSite is none, else AntiCSRFNone.
+	AntiCSRF AntiCSRF
 	// SessionExpiredStatusCode answers try-refresh and unauthorised.
 	// Default: 401.
 	SessionExpiredStatusCode int
@@ -61,6 +82,11 @@ type Config struct {
 	// JWKSRefreshInterval is how long the core's public keys are cached.
 	// Default: 4h.
 	JWKSRefreshInterval time.Duration
+	// OnTokenTheftDetected is called when a refresh token is used a second
+	// time, so that two parties hold the session, after the refresh path
+	// has revoked the session: to alert, or to revoke the user's other
+	// sessions too. r is the refresh request. Default: none.
+	OnTokenTheftDetected func(r *http.Request, theft *TokenTheftDetectedError)
 	// Override wraps or replaces the recipe's functions.
 	Override func(Service) Service
 	// APIOverride wraps or replaces the recipe's HTTP APIs.
@@ -69,13 +95,13 @@ type Config struct {
 
 func (c *Config) setDefaults() error {
 	var errs []error
-	c.CookieSameSite = strings.ToLower(strings.TrimSpace(c.CookieSameSite))
+	c.CookieSameSite = SameSite(strings.ToLower(strings.TrimSpace(string(c.CookieSameSite))))
 	switch c.CookieSameSite {
-	case "", "strict", "lax", "none":
+	case "", SameSiteStrict, SameSiteLax, SameSiteNone:
 	default:
 		errs = append(errs, fmt.Errorf("session: CookieSameSite must be strict, lax or none, not %q", c.CookieSameSite))
 	}
-	c.AntiCSRF = strings.ToUpper(strings.TrimSpace(c.AntiCSRF))
+	c.AntiCSRF = AntiCSRF(strings.ToUpper(strings.TrimSpace(string(c.AntiCSRF))))
 	switch c.AntiCSRF {
 	case "", AntiCSRFNone, AntiCSRFViaToken, AntiCSRFViaCustomHeader:
 	default:

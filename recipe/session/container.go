@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/latchkey-dev/latchkey"
 )
 
 // Session is a verified session of one request. Its methods that change
@@ -41,10 +43,7 @@ func (s *Session) RecipeUserID() string { return s.tok().claims.RecipeUserID }
 
 // TenantID returns the session's tenant.
 func (s *Session) TenantID() string {
-	if t := s.tok().claims.TenantID; t != "" {
-		return t
-	}
-	return "public"
+	return latchkey.TenantOrDefault(s.tok().claims.TenantID)
 }
 
 // Handle returns the session handle, its id in the core.

@@ -42,30 +42,30 @@ func (rc *Recipe) transferMethod(r *http.Request, forCreate bool) TokenTransferM
 }
 
 // sameSite returns the SameSite attribute for r's cookies.
-func (rc *Recipe) sameSite(r *http.Request) string {
+func (rc *Recipe) sameSite(r *http.Request) SameSite {
 	if rc.cfg.CookieSameSite != "" {
 		return rc.cfg.CookieSameSite
 	}
 	app := rc.lk.App()
 	origin, err := app.Origin(r)
 	if err != nil {
-		return "none"
+		return SameSiteNone
 	}
 	apiScheme, _, _ := strings.Cut(app.APIDomain, "://")
 	webScheme, _, _ := strings.Cut(origin, "://")
 	web, _ := app.TopLevelWebsiteDomain(r)
 	if apiScheme != webScheme || app.TopLevelAPIDomain() != web {
-		return "none"
+		return SameSiteNone
 	}
-	return "lax"
+	return SameSiteLax
 }
 
 // antiCSRF returns the anti-CSRF mode for r.
-func (rc *Recipe) antiCSRF(r *http.Request) string {
+func (rc *Recipe) antiCSRF(r *http.Request) AntiCSRF {
 	if rc.cfg.AntiCSRF != "" {
 		return rc.cfg.AntiCSRF
 	}
-	if rc.sameSite(r) == "none" {
+	if rc.sameSite(r) == SameSiteNone {
 		return AntiCSRFViaCustomHeader
 	}
 	return AntiCSRFNone
@@ -92,9 +92,9 @@ func (rc *Recipe) setCookie(w http.ResponseWriter, r *http.Request, name, value,
 		Secure:   rc.secure(),
 	}
 	switch rc.sameSite(r) {
-	case "strict":
+	case SameSiteStrict:
 		c.SameSite = http.SameSiteStrictMode
-	case "none":
+	case SameSiteNone:
 		c.SameSite = http.SameSiteNoneMode
 	default:
 		c.SameSite = http.SameSiteLaxMode

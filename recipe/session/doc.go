@@ -20,4 +20,9 @@
 // [*UnauthorisedError], [*TryRefreshTokenError], [*TokenTheftDetectedError]
 // and [*InvalidClaimError]. Pass them to latchkey.Latchkey.WriteError, which
 // answers 401 or 403 as the frontend expects.
+//
+// A refresh token used twice means the session is stolen: the refresh path
+// ([Recipe.RefreshSession]) revokes the session and calls
+// Config.OnTokenTheftDetected before it returns the
+// [*TokenTheftDetectedError], whoever answers the error.
 package session

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -32,8 +31,10 @@ type TryRefreshTokenError struct {
 func (e *TryRefreshTokenError) Error() string { return "session: try refresh token: " + e.Message }
 
 // TokenTheftDetectedError means an old refresh token was used again, so
-// two parties hold the session. The session is revoked, the tokens
-// cleared, and the answer is 401 {"message":"token theft detected"}.
+// two parties hold the session. [Recipe.RefreshSession] has revoked the
+// session (and called Config.OnTokenTheftDetected) before it returns the
+// error, so an app that answers the error itself is safe too; WriteError
+// clears the tokens and answers 401 {"message":"token theft detected"}.
 type TokenTheftDetectedError struct {
 	SessionHandle string
 	UserID        string
@@ -85,10 +86,7 @@ func (rc *Recipe) WriteError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 		latchkey.WriteJSON(w, rc.cfg.SessionExpiredStatusCode, map[string]string{"message": "unauthorised"})
 	case errors.As(err, &theft):
-		// The core does not revoke on theft (CDI ≤5.5); the SDK does.
-		if _, rerr := rc.Service().RevokeSession(context.WithoutCancel(r.Context()), theft.SessionHandle); rerr != nil {
-			rc.lk.Logger().ErrorContext(r.Context(), "session: revoking a stolen session", "err", rerr)
-		}
+		// The refresh path has revoked the session already.
 		rc.clearTokens(w, r)
 		latchkey.WriteJSON(w, rc.cfg.SessionExpiredStatusCode, map[string]string{"message": "token theft detected"})
 	case errors.As(err, &claims):

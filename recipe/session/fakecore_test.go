@@ -75,7 +75,7 @@ func (f *fakeCore) token(t testing.TB, sub string, exp time.Time, extra map[stri
 }
 
 // newTestRecipe builds an SDK instance on the fake core.
-func newTestRecipe(t testing.TB, f *fakeCore, cfg Config, now func() time.Time) (*latchkey.Latchkey, *Recipe) {
+func newTestRecipe(t testing.TB, f http.Handler, cfg Config, now func() time.Time) (*latchkey.Latchkey, *Recipe) {
 	t.Helper()
 	rc := New(cfg)
 	lk, err := latchkey.New(latchkey.Config{

@@ -56,20 +56,12 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	}
 	rc.lk = lk
 	rc.keys = &jwks{fetch: lk.Core().JWKS, now: lk.Now, interval: rc.cfg.JWKSRefreshInterval, cooldown: 500 * time.Millisecond}
-	var svc Service = coreService{rc: rc}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("session: Config.Override returned nil")
-		}
+	svc, errSvc := latchkey.Override[Service]("session: Config.Override", coreService{rc: rc}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("session: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	if err := errors.Join(errSvc, errAPIs); err != nil {
+		return err
 	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			return errors.New("session: Config.APIOverride returned nil")
-		}
-	}
-	rc.apis = apis
+	rc.svc, rc.apis = svc, apis
 	// Cross-site cookies must be Secure, or browsers drop them; refuse the
 	// configuration up front when the origin is known without a request.
 	if _, err := lk.App().Origin(nil); err == nil {
@@ -83,7 +75,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 // checkCookieSecurity refuses SameSite=None cookies without Secure unless
 // both sides are localhost (reference/sdk-fdi.md §2.2).
 func (rc *Recipe) checkCookieSecurity(r *http.Request) error {
-	if rc.sameSite(r) != "none" || rc.secure() {
+	if rc.sameSite(r) != SameSiteNone || rc.secure() {
 		return nil
 	}
 	web, err := rc.lk.App().TopLevelWebsiteDomain(r)
@@ -302,9 +294,7 @@ func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenan
 
 func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	ctx := r.Context()
-	if tenantID == "" {
-		tenantID = "public"
-	}
+	tenantID = latchkey.TenantOrDefault(tenantID)
 	p := map[string]any{"iss": rc.lk.App().APIDomain + rc.lk.App().APIBasePath}
 	rc.mu.RLock()
 	claims := rc.claims

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -69,7 +70,9 @@ func (a defaultAPIs) Refresh(w http.ResponseWriter, r *http.Request) error {
 // them on w, in the transfer method the refresh token came in
 // (reference/sdk-fdi.md §2.2, "Refresh API"). It returns nil, nil when it
 // answered the request itself (clearing duplicate cookies of
-// Config.OlderCookieDomain).
+// Config.OlderCookieDomain). A refresh token used a second time revokes
+// the session, calls Config.OnTokenTheftDetected, and returns a
+// *TokenTheftDetectedError.
 func (rc *Recipe) RefreshSession(w http.ResponseWriter, r *http.Request) (*Session, error) {
 	if rc.lk == nil {
 		return nil, errNotInitialised
@@ -106,6 +109,10 @@ func (rc *Recipe) RefreshSession(w http.ResponseWriter, r *http.Request) (*Sessi
 		}
 	}
 	cs, err := rc.Service().RefreshSession(r.Context(), token, antiCSRF, from == TransferHeader)
+	var theft *TokenTheftDetectedError
+	if errors.As(err, &theft) {
+		rc.tokenTheftDetected(r, theft)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +131,21 @@ func (rc *Recipe) RefreshSession(w http.ResponseWriter, r *http.Request) (*Sessi
 	}
 	rc.setTokens(w, r, t, cs.Tokens, from)
 	return rc.newSession(t, w, r, from), nil
+}
+
+// tokenTheftDetected revokes a session whose refresh token was used twice
+// and calls Config.OnTokenTheftDetected. The core reports the theft but
+// does not revoke (CDI 5.4); the SDK does, here rather than where the
+// error is answered, so that an app handling the error itself is covered.
+// A failure to revoke is logged: the theft error still goes back.
+func (rc *Recipe) tokenTheftDetected(r *http.Request, theft *TokenTheftDetectedError) {
+	ctx := context.WithoutCancel(r.Context())
+	if _, err := rc.Service().RevokeSession(ctx, theft.SessionHandle); err != nil {
+		rc.lk.Logger().ErrorContext(ctx, "session: revoking a session whose refresh token was stolen", "sessionHandle", theft.SessionHandle, "err", err)
+	}
+	if rc.cfg.OnTokenTheftDetected != nil {
+		rc.cfg.OnTokenTheftDetected(r, theft)
+	}
 }
 
 func (rc *Recipe) serveJWKS(w http.ResponseWriter, r *http.Request) error {

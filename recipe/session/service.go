@@ -168,10 +168,7 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 	if data == nil {
 		data = map[string]any{}
 	}
-	tenant := in.TenantID
-	if tenant == "" {
-		tenant = "public"
-	}
+	tenant := latchkey.TenantOrDefault(in.TenantID)
 	enable := !in.DisableAntiCSRF && s.rc.cfg.AntiCSRF == AntiCSRFViaToken
 	var a coreSessionAnswer
 	err := s.call(ctx, "POST", "/recipe/session", tenant, nil, map[string]any{
@@ -287,12 +284,8 @@ func (s coreService) RevokeMultipleSessions(ctx context.Context, handles []strin
 
 func (s coreService) RevokeAllSessionsForUser(ctx context.Context, userID, tenantID string) ([]string, error) {
 	body := map[string]any{"userId": userID, "revokeAcrossAllTenants": tenantID == ""}
-	t := tenantID
-	if t == "" {
-		t = "public"
-	}
 	var a removeAnswer
-	if err := s.call(ctx, "POST", "/recipe/session/remove", t, nil, body, &a); err != nil {
+	if err := s.call(ctx, "POST", "/recipe/session/remove", latchkey.TenantOrDefault(tenantID), nil, body, &a); err != nil {
 		return nil, err
 	}
 	return a.SessionHandlesRevoked, nil
@@ -302,7 +295,7 @@ func (s coreService) SessionHandlesForUser(ctx context.Context, userID, tenantID
 	q := url.Values{"userId": {userID}, "fetchAcrossAllTenants": {"false"}}
 	t := tenantID
 	if t == "" {
-		t = "public"
+		t = latchkey.DefaultTenantID
 		q.Set("fetchAcrossAllTenants", "true")
 	}
 	var a struct {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/latchkey-dev/latchkey"
 )
 
 // accessToken is a parsed access token (reference/cdi-core.md §2.4.2).
@@ -137,7 +139,7 @@ func parseAccessTokenCached(raw string, cache *headerCache) (*accessToken, error
 		return nil, errNotAccessToken // an OAuth token, not a session's
 	}
 	if v < 4 && t.claims.TenantID == "" {
-		t.claims.TenantID = "public"
+		t.claims.TenantID = latchkey.DefaultTenantID
 	}
 	if t.claims.RecipeUserID == "" {
 		t.claims.RecipeUserID = c.Sub

@@ -9,7 +9,11 @@ package usermetadata
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/latchkey-dev/latchkey"
 )
@@ -36,7 +40,23 @@ type Service interface {
 	// ClearUserMetadata removes all of a user's metadata.
 	// CDI: POST /recipe/user/metadata/remove.
 	ClearUserMetadata(ctx context.Context, userID string) error
+	// BulkUserMetadata returns the metadata of each user ({} when there
+	// is none), by user id, in one call per MaxBulkUsers ids to a Latchkey
+	// core. A core without the bulk read (an official SuperTokens core
+	// answers 404) is asked user by user, a few at a time, from then on.
+	// Latchkey core: POST /recipe/user/metadata/bulk; else CDI: GET
+	// /recipe/user/metadata per user.
+	BulkUserMetadata(ctx context.Context, userIDs []string) (map[string]map[string]any, error)
 }
+
+// MaxBulkUsers is the most user ids one bulk metadata call to the core
+// carries: the most users one page or search of users holds.
+const MaxBulkUsers = 1000
+
+// fallbackConcurrency bounds the per-user metadata calls to a core without
+// the bulk read: enough to hide the latency of a remote core, few enough
+// not to flood it with a 1000-user search.
+const fallbackConcurrency = 8
 
 // Recipe is the user-metadata recipe. Its methods are those of Service.
 type Recipe struct {
@@ -54,11 +74,9 @@ func (rc *Recipe) ID() string { return RecipeID }
 
 // Init implements latchkey.Recipe.
 func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("usermetadata: Config.Override returned nil")
-		}
+	svc, err := latchkey.Override[Service]("usermetadata: Config.Override", &coreService{lk: lk}, rc.cfg.Override)
+	if err != nil {
+		return err
 	}
 	rc.svc = svc
 	return nil
@@ -90,14 +108,26 @@ func (rc *Recipe) ClearUserMetadata(ctx context.Context, userID string) error {
 	return rc.svc.ClearUserMetadata(ctx, userID)
 }
 
-type coreService struct{ lk *latchkey.Latchkey }
+// BulkUserMetadata returns the metadata of each user, by user id.
+func (rc *Recipe) BulkUserMetadata(ctx context.Context, userIDs []string) (map[string]map[string]any, error) {
+	if rc.svc == nil {
+		return nil, errNotInitialised
+	}
+	return rc.svc.BulkUserMetadata(ctx, userIDs)
+}
+
+type coreService struct {
+	lk *latchkey.Latchkey
+	// noBulk is set once the core answered 404 to the bulk read.
+	noBulk atomic.Bool
+}
 
 type answer struct {
 	Status   string         `json:"status"`
 	Metadata map[string]any `json:"metadata"`
 }
 
-func (s coreService) UserMetadata(ctx context.Context, userID string) (map[string]any, error) {
+func (s *coreService) UserMetadata(ctx context.Context, userID string) (map[string]any, error) {
 	var a answer
 	err := s.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/recipe/user/metadata", Query: url.Values{"userId": {userID}}, RecipeID: RecipeID}, &a)
 	if a.Metadata == nil {
@@ -106,7 +136,7 @@ func (s coreService) UserMetadata(ctx context.Context, userID string) (map[strin
 	return a.Metadata, err
 }
 
-func (s coreService) UpdateUserMetadata(ctx context.Context, userID string, update map[string]any) (map[string]any, error) {
+func (s *coreService) UpdateUserMetadata(ctx context.Context, userID string, update map[string]any) (map[string]any, error) {
 	if update == nil {
 		update = map[string]any{}
 	}
@@ -115,6 +145,73 @@ func (s coreService) UpdateUserMetadata(ctx context.Context, userID string, upda
 	return a.Metadata, err
 }
 
-func (s coreService) ClearUserMetadata(ctx context.Context, userID string) error {
+func (s *coreService) ClearUserMetadata(ctx context.Context, userID string) error {
 	return s.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/user/metadata/remove", Body: map[string]any{"userId": userID}, RecipeID: RecipeID}, nil)
+}
+
+func (s *coreService) BulkUserMetadata(ctx context.Context, userIDs []string) (map[string]map[string]any, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(userIDs)))
+	out := make(map[string]map[string]any, len(ids))
+	for len(ids) > 0 && !s.noBulk.Load() {
+		batch := ids[:min(len(ids), MaxBulkUsers)]
+		var a struct {
+			Metadata map[string]map[string]any `json:"metadata"`
+		}
+		err := s.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/user/metadata/bulk", Body: map[string]any{"userIds": batch}, RecipeID: RecipeID}, &a)
+		var ce *latchkey.CoreError
+		if errors.As(err, &ce) && ce.Code == http.StatusNotFound {
+			// Not a Latchkey core: it will not learn the path while we run.
+			s.noBulk.Store(true)
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range batch {
+			if md := a.Metadata[id]; md != nil {
+				out[id] = md
+			} else {
+				out[id] = map[string]any{}
+			}
+		}
+		ids = ids[len(batch):]
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	return out, s.eachUser(ctx, ids, out)
+}
+
+// eachUser reads the metadata of ids into out one user at a time, a few
+// at once, and stops at the first failure.
+func (s *coreService) eachUser(ctx context.Context, ids []string, out map[string]map[string]any) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg sync.WaitGroup
+		mu sync.Mutex
+	)
+	sem := make(chan struct{}, fallbackConcurrency)
+	for _, id := range ids {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			md, err := s.UserMetadata(ctx, id)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			mu.Lock()
+			out[id] = md
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
 }

@@ -94,11 +94,9 @@ func (rc *Recipe) ID() string { return RecipeID }
 
 // Init implements latchkey.Recipe.
 func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
-	var svc Service = coreService{lk: lk}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			return errors.New("userroles: Config.Override returned nil")
-		}
+	svc, err := latchkey.Override[Service]("userroles: Config.Override", coreService{lk: lk}, rc.cfg.Override)
+	if err != nil {
+		return err
 	}
 	rc.svc = svc
 	if sess, ok := latchkey.FindRecipe[*session.Recipe](lk); ok {
@@ -196,15 +194,8 @@ func (s coreService) do(ctx context.Context, method, path, tenant string, q url.
 	return nil, fmt.Errorf("userroles: unexpected answer from the core to %s: %s", path, a.Status)
 }
 
-func orPublic(t string) string {
-	if t == "" {
-		return "public"
-	}
-	return t
-}
-
 func (s coreService) AddRoleToUser(ctx context.Context, tenantID, userID, role string) (bool, error) {
-	a, err := s.do(ctx, "PUT", "/recipe/user/role", orPublic(tenantID), nil, map[string]string{"userId": userID, "role": role})
+	a, err := s.do(ctx, "PUT", "/recipe/user/role", latchkey.TenantOrDefault(tenantID), nil, map[string]string{"userId": userID, "role": role})
 	if err != nil {
 		return false, err
 	}
@@ -212,7 +203,7 @@ func (s coreService) AddRoleToUser(ctx context.Context, tenantID, userID, role s
 }
 
 func (s coreService) RemoveUserRole(ctx context.Context, tenantID, userID, role string) (bool, error) {
-	a, err := s.do(ctx, "POST", "/recipe/user/role/remove", orPublic(tenantID), nil, map[string]string{"userId": userID, "role": role})
+	a, err := s.do(ctx, "POST", "/recipe/user/role/remove", latchkey.TenantOrDefault(tenantID), nil, map[string]string{"userId": userID, "role": role})
 	if err != nil {
 		return false, err
 	}
@@ -220,7 +211,7 @@ func (s coreService) RemoveUserRole(ctx context.Context, tenantID, userID, role 
 }
 
 func (s coreService) RolesForUser(ctx context.Context, tenantID, userID string) ([]string, error) {
-	a, err := s.do(ctx, "GET", "/recipe/user/roles", orPublic(tenantID), url.Values{"userId": {userID}}, nil)
+	a, err := s.do(ctx, "GET", "/recipe/user/roles", latchkey.TenantOrDefault(tenantID), url.Values{"userId": {userID}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +219,7 @@ func (s coreService) RolesForUser(ctx context.Context, tenantID, userID string) 
 }
 
 func (s coreService) UsersThatHaveRole(ctx context.Context, tenantID, role string) ([]string, error) {
-	a, err := s.do(ctx, "GET", "/recipe/role/users", orPublic(tenantID), url.Values{"role": {role}}, nil)
+	a, err := s.do(ctx, "GET", "/recipe/role/users", latchkey.TenantOrDefault(tenantID), url.Values{"role": {role}}, nil)
 	if err != nil {
 		return nil, err
 	}

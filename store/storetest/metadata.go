@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 )
 
@@ -107,4 +109,61 @@ func testMetadata(t *testing.T, open Opener) {
 		t.Fatalf("Metadata after delete = %s, %v", md, err)
 	}
 	ok(t, s.DeleteMetadata(ctx, user), "DeleteMetadata of none")
+}
+
+func testMetadataForUsers(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	got, err := s.MetadataForUsers(ctx, nil)
+	ok(t, err, "MetadataForUsers of none")
+	if got == nil || len(got) != 0 {
+		t.Fatalf("MetadataForUsers(nil) = %v, want an empty map", got)
+	}
+
+	// More users than one query takes, every third with metadata, and one
+	// with an empty object.
+	const n = 1203
+	ids := make([]string, n)
+	want := map[string]string{}
+	for i := range ids {
+		ids[i] = newID()
+		if i%3 != 0 {
+			continue
+		}
+		v := fmt.Sprintf(`{"i":%d}`, i)
+		if i == 9 {
+			v = `{}`
+		}
+		_, err := s.UpdateMetadata(ctx, ids[i], func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(v), nil })
+		ok(t, err, "UpdateMetadata")
+		want[ids[i]] = v
+	}
+	// Asked with a duplicate and an id nobody has.
+	got, err = s.MetadataForUsers(ctx, append(append([]string{ids[0]}, ids...), "no-such-user"))
+	ok(t, err, "MetadataForUsers")
+	if len(got) != len(want) {
+		t.Fatalf("MetadataForUsers returned %d users, want %d", len(got), len(want))
+	}
+	for id, v := range want {
+		if g, found := got[id]; !found || !bytes.Equal(compactJSON(t, g), []byte(v)) {
+			t.Fatalf("metadata of %s = %s (found %v), want %s", id, g, found, v)
+		}
+	}
+
+	// A deleted user's metadata is gone from the answer.
+	ok(t, s.DeleteMetadata(ctx, ids[3]), "DeleteMetadata")
+	got, err = s.MetadataForUsers(ctx, ids[:6])
+	ok(t, err, "MetadataForUsers after delete")
+	if _, found := got[ids[3]]; found || len(got) != 1 {
+		t.Fatalf("after a delete: %v", got)
+	}
+}
+
+// compactJSON removes the spaces an engine may store JSON with.
+func compactJSON(t *testing.T, raw json.RawMessage) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("%q is not JSON: %v", raw, err)
+	}
+	return b.Bytes()
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DynamicSigningKeys", testDynamicSigningKeys},
 		{"StaticSigningKey", testStaticSigningKey},
 		{"Metadata", testMetadata},
+		{"MetadataForUsers", testMetadataForUsers},
 		{"Roles", testRoles},
 		{"UserRoles", testUserRoles},
 		{"DashboardUsers", testDashboardUsers},

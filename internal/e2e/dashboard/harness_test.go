@@ -44,6 +44,9 @@ type options struct {
 	localhost bool
 	// passwordless adds the passwordless recipe (email or phone, codes).
 	passwordless bool
+	// wrapCore, when set, wraps the in-process core handler the SDK calls
+	// (to count or refuse calls).
+	wrapCore func(http.Handler) http.Handler
 }
 
 // env is an application with the SDK and the dashboard in front of a real
@@ -96,6 +99,9 @@ func start(t *testing.T, o options) *env {
 	e.URL = fmt.Sprintf("http://%s:%d", host, l.Addr().(*net.TCPAddr).Port)
 
 	coreCfg := latchkey.CoreConfig{Handler: c.Core}
+	if o.wrapCore != nil {
+		coreCfg.Handler = o.wrapCore(c.Core)
+	}
 	if o.overHTTP {
 		coreCfg = latchkey.CoreConfig{ConnectionURI: c.URL}
 	}

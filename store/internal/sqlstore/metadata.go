@@ -19,6 +19,43 @@ func (s *DB) Metadata(ctx context.Context, userID string) (json.RawMessage, erro
 	return rawJSON(v), nil
 }
 
+// metadataBatch is the user ids per query of MetadataForUsers, well under
+// both engines' limits on bound parameters.
+const metadataBatch = 500
+
+// MetadataForUsers returns the stored metadata of the users that have
+// one, by user id, a batch of ids per query.
+func (s *DB) MetadataForUsers(ctx context.Context, userIDs []string) (map[string]json.RawMessage, error) {
+	userIDs = dedupe(userIDs)
+	out := make(map[string]json.RawMessage, len(userIDs))
+	for len(userIDs) > 0 {
+		batch := userIDs[:min(len(userIDs), metadataBatch)]
+		userIDs = userIDs[len(batch):]
+		var a argList
+		rows, err := s.reader.QueryContext(ctx, `SELECT user_id, metadata FROM user_metadata WHERE user_id IN (`+a.in(batch)+`)`, a.args...)
+		if err != nil {
+			return nil, s.wrap("metadata for users", err)
+		}
+		for rows.Next() {
+			var id string
+			var v sql.NullString
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return nil, s.wrap("metadata for users", err)
+			}
+			if m := rawJSON(v); m != nil {
+				out[id] = m
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.wrap("metadata for users", err)
+		}
+	}
+	return out, nil
+}
+
 // UpdateMetadata calls update with the stored object and stores the result,
 // serialised per user id. A row must exist to be locked, so the transaction
 // first inserts an empty (NULL) row when there is none: a concurrent

@@ -1,0 +1,210 @@
+package latchkey
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// The core's limits on listing users (reference/cdi-core.md §2.2).
+const (
+	// MaxUsersPerPage is the largest ListUsersOptions.Limit of a page.
+	MaxUsersPerPage = 500
+	// MaxSearchResults is the most users a search returns; a search has
+	// no pages.
+	MaxSearchResults = 1000
+)
+
+// UserOrder is the order of a list of users, by the time they joined.
+type UserOrder string
+
+// User orders.
+const (
+	// OldestFirst is the core's default.
+	OldestFirst UserOrder = "ASC"
+	NewestFirst UserOrder = "DESC"
+)
+
+// UserSearch narrows a list of users by prefix: an email or its domain,
+// a phone number in E.164, a third-party provider id. The terms of one
+// field are ORed (a match on any), the fields ANDed. A nil field is not
+// searched; a non-nil one is sent even when it holds only "" (the core
+// then matches nothing by it, and the list is still a search).
+type UserSearch struct {
+	Emails    []string
+	Phones    []string
+	Providers []string
+}
+
+// empty reports whether no field is searched.
+func (s UserSearch) empty() bool { return s.Emails == nil && s.Phones == nil && s.Providers == nil }
+
+// ListUsersOptions select a page of users for ListUsers.
+type ListUsersOptions struct {
+	// TenantID is the tenant whose users are listed. Default:
+	// DefaultTenantID.
+	TenantID string
+	// Limit is the page size, 1 to MaxUsersPerPage. Default: 0, the core's
+	// default of 100. A search ignores it and answers up to
+	// MaxSearchResults users.
+	Limit int
+	// PaginationToken continues from the page that returned it.
+	PaginationToken string
+	// Order is by join time. Default: OldestFirst.
+	Order UserOrder
+	// RecipeIDs keeps only users with a login method of one of these
+	// recipes, such as "emailpassword". Default: every recipe.
+	RecipeIDs []string
+	// Search narrows the list; a search has no pages.
+	Search UserSearch
+}
+
+// UsersPage is one page of users.
+type UsersPage struct {
+	Users []User
+	// NextPaginationToken fetches the next page; "" on the last page and
+	// for a search.
+	NextPaginationToken string
+}
+
+// ListUsers returns a page of a tenant's users, or the result of a
+// search. A value the core refuses (a limit over MaxUsersPerPage, a bad
+// pagination token, an unknown recipe id) is a *CoreError with Code 400.
+// CDI: GET /{tenantId}/users.
+func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*UsersPage, error) {
+	q := url.Values{}
+	if opts.Limit != 0 {
+		q.Set("limit", strconv.Itoa(opts.Limit))
+	}
+	if opts.PaginationToken != "" {
+		q.Set("paginationToken", opts.PaginationToken)
+	}
+	if opts.Order != "" {
+		q.Set("timeJoinedOrder", string(opts.Order))
+	}
+	if len(opts.RecipeIDs) > 0 {
+		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
+	}
+	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
+		if terms != nil {
+			q.Set(tag, strings.Join(terms, ";"))
+		}
+	}
+	var a struct {
+		Users               []User `json:"users"`
+		NextPaginationToken string `json:"nextPaginationToken"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
+		return nil, err
+	}
+	if a.Users == nil {
+		a.Users = []User{}
+	}
+	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+}
+
+// CountUsersOptions select the users that CountUsers counts.
+type CountUsersOptions struct {
+	// TenantID is the tenant whose users are counted. Default:
+	// DefaultTenantID.
+	TenantID string
+	// AllTenants counts the users of every tenant instead.
+	AllTenants bool
+	// RecipeIDs counts only users with a login method of one of these
+	// recipes. Default: every recipe.
+	RecipeIDs []string
+}
+
+// CountUsers returns how many users a tenant (or the app) has.
+// CDI: GET /{tenantId}/users/count.
+func (lk *Latchkey) CountUsers(ctx context.Context, opts CountUsersOptions) (int64, error) {
+	q := url.Values{}
+	if opts.AllTenants {
+		q.Set("includeAllTenants", "true")
+	}
+	if len(opts.RecipeIDs) > 0 {
+		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
+	}
+	var a struct {
+		Count int64 `json:"count"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/count", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
+		return 0, err
+	}
+	return a.Count, nil
+}
+
+// SearchTags returns the fields the core can search users by, such as
+// "email", "phone" and "provider". CDI: GET /user/search/tags.
+func (lk *Latchkey) SearchTags(ctx context.Context) ([]string, error) {
+	var a struct {
+		Tags []string `json:"tags"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/user/search/tags"}, &a); err != nil {
+		return nil, err
+	}
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	return a.Tags, nil
+}
+
+// User returns the user with userID (a primary or recipe user id), or nil
+// when there is none. CDI: GET /user/id.
+func (lk *Latchkey) User(ctx context.Context, userID string) (*User, error) {
+	var resp struct {
+		Status string `json:"status"`
+		User   *User  `json:"user"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/user/id", Query: url.Values{"userId": {userID}}}, &resp); err != nil {
+		return nil, err
+	}
+	if resp.Status != "OK" {
+		return nil, nil
+	}
+	return resp.User, nil
+}
+
+// AccountInfo is what UsersByAccountInfo looks users up by: every field
+// that is set must match.
+type AccountInfo struct {
+	Email       string
+	PhoneNumber string
+}
+
+// UsersByAccountInfo returns the users of tenantID with a login method
+// that matches every set field of info (none when no field is set), oldest
+// first. The core normalises the email and the phone number.
+// CDI: GET /{tenantId}/users/by-accountinfo.
+func (lk *Latchkey) UsersByAccountInfo(ctx context.Context, tenantID string, info AccountInfo) ([]User, error) {
+	q := url.Values{"doUnionOfAccountInfo": {"false"}}
+	if info.Email != "" {
+		q.Set("email", info.Email)
+	}
+	if info.PhoneNumber != "" {
+		q.Set("phoneNumber", info.PhoneNumber)
+	}
+	var resp struct {
+		Users []User `json:"users"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/by-accountinfo", TenantID: TenantOrDefault(tenantID), Query: q}, &resp); err != nil {
+		return nil, err
+	}
+	return resp.Users, nil
+}
+
+// UsersByEmail returns the users of tenantID with a login method for
+// email. CDI: GET /{tenantId}/users/by-accountinfo.
+func (lk *Latchkey) UsersByEmail(ctx context.Context, tenantID, email string) ([]User, error) {
+	return lk.UsersByAccountInfo(ctx, tenantID, AccountInfo{Email: email})
+}
+
+// DeleteUser removes a user and everything the core holds about them
+// (metadata, sessions, email verification, roles); with
+// removeAllLinkedAccounts, also every user linked to them. Deleting an
+// unknown user is not an error. CDI: POST /user/remove.
+func (lk *Latchkey) DeleteUser(ctx context.Context, userID string, removeAllLinkedAccounts bool) error {
+	return lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/user/remove",
+		Body: map[string]any{"userId": userID, "removeAllLinkedAccounts": removeAllLinkedAccounts}}, nil)
+}
