@@ -46,7 +46,7 @@ func (lk *Latchkey) LoginMethods(tenantID string) *LoginMethods {
 	lm.ThirdParty.Providers = []ThirdPartyProvider{}
 	for _, rc := range lk.recipes {
 		if p, ok := rc.(LoginMethodsProvider); ok {
-			p.AddLoginMethods(tenantOrPublic(tenantID), lm)
+			p.AddLoginMethods(TenantOrDefault(tenantID), lm)
 		}
 	}
 	lm.FirstFactors = slices.Compact(lm.FirstFactors)

@@ -151,14 +151,17 @@ func TestWebJSThirdParty(t *testing.T) {
 	}
 }
 
-// waitFor polls the tab's URL until ok says so.
+// waitFor polls the tab's URL until ok says so and the page's script has
+// run.
 func waitFor(t *testing.T, b *browsertest.Browser, ok func(location string) bool) {
 	t.Helper()
 	var loc string
 	for range 200 {
 		l, err := chromedp.Run(b.Ctx, chromedp.Location())
 		if loc = l; err == nil && ok(loc) {
-			return
+			if ready, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`typeof window.finish === "function"`)); err == nil && ready {
+				return
+			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -75,12 +75,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 			if e.name == "" {
 				e.name = p.Config().Name
 			}
-			var pv Provider = p
-			if in.Override != nil {
-				if pv = in.Override(pv); pv == nil {
-					errs = append(errs, fmt.Errorf("thirdparty: provider %q: Override returned nil", e.id))
-					continue
-				}
+			pv, err := latchkey.Override[Provider](fmt.Sprintf("thirdparty: provider %q: Override", e.id), Provider(p), in.Override)
+			if err != nil {
+				errs = append(errs, err)
+				continue
 			}
 			e.clients[cc.ClientType] = pv
 			if len(in.Config.Clients) == 1 {
@@ -89,21 +87,10 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 		}
 		rc.providers = append(rc.providers, e)
 	}
-	var svc Service = coreService{rc: rc}
-	if rc.cfg.Override != nil {
-		if svc = rc.cfg.Override(svc); svc == nil {
-			errs = append(errs, errors.New("thirdparty: Config.Override returned nil"))
-		}
-	}
-	rc.svc = svc
-	var apis APIs = defaultAPIs{rc: rc}
-	if rc.cfg.APIOverride != nil {
-		if apis = rc.cfg.APIOverride(apis); apis == nil {
-			errs = append(errs, errors.New("thirdparty: Config.APIOverride returned nil"))
-		}
-	}
-	rc.apis = apis
-	return errors.Join(errs...)
+	svc, errSvc := latchkey.Override[Service]("thirdparty: Config.Override", coreService{rc: rc}, rc.cfg.Override)
+	apis, errAPIs := latchkey.Override[APIs]("thirdparty: Config.APIOverride", defaultAPIs{rc: rc}, rc.cfg.APIOverride)
+	rc.svc, rc.apis = svc, apis
+	return errors.Join(append(errs, errSvc, errAPIs)...)
 }
 
 // buildProvider applies the built-in defaults for one client and checks
@@ -150,7 +137,7 @@ func (rc *Recipe) ManuallyCreateOrUpdateUser(ctx context.Context, tenantID strin
 	if err != nil {
 		return nil, err
 	}
-	return svc.ManuallyCreateOrUpdateUser(ctx, tenantOr(tenantID), a)
+	return svc.ManuallyCreateOrUpdateUser(ctx, latchkey.TenantOrDefault(tenantID), a)
 }
 
 // ProviderInfo names a provider, as the login methods API lists it.
@@ -165,14 +152,16 @@ type ProviderInfo struct {
 func (rc *Recipe) Providers(tenantID string) []ProviderInfo {
 	out := []ProviderInfo{}
 	for _, e := range rc.providers {
-		if e.serves(tenantOr(tenantID)) {
+		if e.serves(latchkey.TenantOrDefault(tenantID)) {
 			out = append(out, ProviderInfo{ID: e.id, Name: e.name})
 		}
 	}
 	return out
 }
 
-func (e *providerEntry) serves(tenantID string) bool { return e.all || tenantID == defaultTenant }
+func (e *providerEntry) serves(tenantID string) bool {
+	return e.all || tenantID == latchkey.DefaultTenantID
+}
 
 // provider finds a provider (reference/sdk-fdi.md §2.8: the clientType
 // selects among the clients).
@@ -226,14 +215,4 @@ func fakeEmail(ctx context.Context, c ProviderClientConfig, tenantID, thirdParty
 		return c.GenerateFakeEmail(ctx, tenantID, thirdPartyUserID)
 	}
 	return thirdPartyUserID + "." + c.ThirdPartyID + "@stfakeemail.supertokens.com", nil
-}
-
-// defaultTenant is the tenant of requests without a tenant segment.
-const defaultTenant = "public"
-
-func tenantOr(t string) string {
-	if t == "" {
-		return defaultTenant
-	}
-	return t
 }

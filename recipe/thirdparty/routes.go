@@ -256,6 +256,9 @@ func (rc *Recipe) appleRedirect(w http.ResponseWriter, r *http.Request) error {
 // when it returns nil: the API answered itself), or the status of an
 // outcome error. Other errors go back to the middleware.
 func (rc *Recipe) answer(w http.ResponseWriter, r *http.Request, p Provider, err error, ok func() map[string]any) error {
+	if latchkey.Written(w) {
+		return err
+	}
 	if err != nil {
 		if rc.writeOutcome(w, r, p, err) {
 			return nil
@@ -266,8 +269,7 @@ func (rc *Recipe) answer(w http.ResponseWriter, r *http.Request, p Provider, err
 	if body == nil {
 		return nil
 	}
-	body["status"] = StatusOK
-	latchkey.WriteJSON(w, http.StatusOK, body)
+	latchkey.WriteStatus(w, StatusOK, body)
 	return nil
 }
 
@@ -277,17 +279,16 @@ func (rc *Recipe) writeOutcome(w http.ResponseWriter, r *http.Request, p Provide
 	var na *SignInUpNotAllowedError
 	switch {
 	case errors.Is(err, ErrNoEmailGivenByProvider):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": StatusNoEmailGivenByProvider})
+		latchkey.WriteStatus(w, StatusNoEmailGivenByProvider, nil)
 	case errors.As(err, &na):
-		latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": StatusSignInUpNotAllowed, "reason": na.Reason})
+		latchkey.WriteStatus(w, StatusSignInUpNotAllowed, map[string]any{"reason": na.Reason})
 	case errors.As(err, &pe):
 		name := pe.ThirdPartyID
 		if p != nil {
 			name = p.Config().Name
 		}
 		rc.lk.Logger().WarnContext(r.Context(), "thirdparty: sign-in failed at the provider", "thirdPartyId", pe.ThirdPartyID, "op", pe.Op, "err", pe.Err)
-		latchkey.WriteJSON(w, http.StatusOK, map[string]string{"status": StatusGeneralError,
-			"message": "Signing in with " + name + " did not work. Please try again."})
+		latchkey.WriteStatus(w, StatusGeneralError, map[string]any{"message": "Signing in with " + name + " did not work. Please try again."})
 	default:
 		return false
 	}

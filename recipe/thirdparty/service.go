@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/latchkey-dev/latchkey"
 )
@@ -94,7 +93,7 @@ func (s coreService) ManuallyCreateOrUpdateUser(ctx context.Context, tenantID st
 		"thirdPartyUserId": a.ThirdPartyUserID,
 		"email":            map[string]any{"id": a.Email, "isVerified": a.EmailVerified},
 	}
-	if err := s.rc.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/signinup", TenantID: tenantOr(tenantID), Body: body, RecipeID: RecipeID}, &resp); err != nil {
+	if err := s.rc.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/signinup", TenantID: latchkey.TenantOrDefault(tenantID), Body: body, RecipeID: RecipeID}, &resp); err != nil {
 		return nil, err
 	}
 	switch resp.Status {
@@ -114,7 +113,7 @@ func (s coreService) SignInUp(ctx context.Context, tenantID string, a Account, _
 }
 
 func (s coreService) Provider(_ context.Context, tenantID, thirdPartyID, clientType string) (Provider, error) {
-	return s.rc.provider(tenantOr(tenantID), thirdPartyID, clientType)
+	return s.rc.provider(latchkey.TenantOrDefault(tenantID), thirdPartyID, clientType)
 }
 
 // UserByAccount returns the user of tenantID with the third-party account,
@@ -124,17 +123,14 @@ func (rc *Recipe) UserByAccount(ctx context.Context, tenantID, thirdPartyID, thi
 	if rc.lk == nil {
 		return nil, "", errNotInitialised
 	}
-	var resp struct {
-		Users []latchkey.User `json:"users"`
-	}
-	q := url.Values{"thirdPartyId": {thirdPartyID}, "thirdPartyUserId": {thirdPartyUserID}, "doUnionOfAccountInfo": {"false"}}
-	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Path: "/users/by-accountinfo", TenantID: tenantOr(tenantID), Query: q}, &resp); err != nil {
+	users, err := rc.lk.UsersByAccountInfo(ctx, tenantID, latchkey.AccountInfo{ThirdParty: &latchkey.ThirdParty{ID: thirdPartyID, UserID: thirdPartyUserID}})
+	if err != nil {
 		return nil, "", err
 	}
-	for i := range resp.Users {
-		for _, m := range resp.Users[i].LoginMethods {
+	for i := range users {
+		for _, m := range users[i].LoginMethods {
 			if m.RecipeID == RecipeID && m.ThirdParty != nil && m.ThirdParty.ID == thirdPartyID && m.ThirdParty.UserID == thirdPartyUserID {
-				return &resp.Users[i], m.RecipeUserID, nil
+				return &users[i], m.RecipeUserID, nil
 			}
 		}
 	}
