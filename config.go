@@ -183,7 +183,7 @@ func normaliseApp(in AppInfo) (*App, error) {
 // NormaliseURLDomain turns a domain as a user writes it into
 // scheme://host[:port], as reference/sdk-fdi.md §1.1 says: "api.example.com/"
 // becomes "https://api.example.com", "localhost:3000" becomes
-// "http://localhost:3000".
+// "http://localhost:3000". The scheme must be http, https or supertokens.
 func NormaliseURLDomain(input string) (string, error) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if s == "" {
@@ -217,7 +217,7 @@ func NormaliseURLDomain(input string) (string, error) {
 	switch u.Scheme {
 	case "http", "https", "supertokens":
 	default:
-		return "", fmt.Errorf("%q: the scheme must be http or https", input)
+		return "", fmt.Errorf("%q: the scheme must be http, https or supertokens", input)
 	}
 	return u.Scheme + "://" + u.Host, nil
 }

@@ -20,10 +20,18 @@ func TestNormaliseURLDomain(t *testing.T) {
 			t.Errorf("NormaliseURLDomain(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "/auth", "nodots", "ftp://x.com"} {
-		if got, err := NormaliseURLDomain(bad); err == nil {
-			t.Errorf("NormaliseURLDomain(%q) = %q, want an error", bad, got)
+	for bad, msg := range map[string]string{
+		"":            "a domain is required",
+		"/auth":       `"/auth" is a path, not a domain`,
+		"nodots":      `"nodots" is not a valid domain`,
+		"ftp://x.com": `"ftp://x.com": the scheme must be http, https or supertokens`,
+	} {
+		if got, err := NormaliseURLDomain(bad); err == nil || err.Error() != msg {
+			t.Errorf("NormaliseURLDomain(%q) = %q, %v; want the error %q", bad, got, err, msg)
 		}
+	}
+	if got, err := NormaliseURLDomain("supertokens://core.example.com"); err != nil || got != "supertokens://core.example.com" {
+		t.Errorf("the supertokens scheme: %q, %v", got, err)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // Latchkey is one configured SDK instance. Build it with [New]; it is safe
@@ -194,7 +196,7 @@ func (lk *Latchkey) ExposedHeaders() []string {
 // DefaultTenantID is the tenant every app has: the tenant of a request
 // without a {tenantId} path segment, and of a call that names none
 // (reference/cdi-core.md §1.1).
-const DefaultTenantID = "public"
+const DefaultTenantID = tenantid.Default
 
 type tenantKey struct{}
 
@@ -210,12 +212,7 @@ func TenantID(ctx context.Context) string {
 
 // TenantOrDefault returns tenantID, or DefaultTenantID when it is "": the
 // tenant of a function called with none.
-func TenantOrDefault(tenantID string) string {
-	if tenantID == "" {
-		return DefaultTenantID
-	}
-	return tenantID
-}
+func TenantOrDefault(tenantID string) string { return tenantid.Or(tenantID) }
 
 // WithTenantID returns ctx carrying tenantID, as the middleware does.
 func WithTenantID(ctx context.Context, tenantID string) context.Context {
@@ -283,7 +280,7 @@ func (lk *Latchkey) match(r *http.Request) (boundRoute, string, bool) {
 	}
 	tenant, tail := "", ""
 	if len(rest) > 1 {
-		if i := strings.IndexByte(rest[1:], '/'); i >= 0 && validTenant(rest[1:i+1]) {
+		if i := strings.IndexByte(rest[1:], '/'); i >= 0 && tenantid.Valid(rest[1:i+1]) {
 			tenant, tail = rest[1:i+1], rest[i+1:]
 		}
 	}
@@ -317,20 +314,6 @@ func (rt boundRoute) matches(p string) bool {
 		return true
 	}
 	return rt.Prefix && strings.HasPrefix(p, rt.Path+"/")
-}
-
-// validTenant reports whether s can be a tenant id in a path:
-// [a-z0-9-]+ (paths are lower-cased).
-func validTenant(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // trackingWriter records whether a response was started.

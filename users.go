@@ -37,9 +37,6 @@ type UserSearch struct {
 	Providers []string
 }
 
-// empty reports whether no field is searched.
-func (s UserSearch) empty() bool { return s.Emails == nil && s.Phones == nil && s.Providers == nil }
-
 // ListUsersOptions select a page of users for ListUsers.
 type ListUsersOptions struct {
 	// TenantID is the tenant whose users are listed. Default:

@@ -10,7 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/latchkey-dev/latchkey/core/internal/phone"
+	"github.com/latchkey-dev/latchkey/internal/phone"
 	"github.com/latchkey-dev/latchkey/store"
 )
 

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/tenants"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -25,6 +27,9 @@ type Core struct {
 	maxBody  int64
 	hello    http.Handler
 	metrics  *metrics
+	tenants  tenants.Lookup
+
+	dashboard *dashboard.Service // also behind DashboardAccounts
 
 	stopCleanup context.CancelFunc
 	cleanupDone sync.WaitGroup
@@ -63,6 +68,7 @@ func New(cfg Config) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.tenants = tenants.NewCache(tenants.Config{Store: cfg.Store, Now: cfg.Now})
 	c.router = cdi.NewRouter()
 	if err := c.mount(hasher); err != nil {
 		return nil, err

@@ -4,24 +4,31 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/latchkey-dev/latchkey/core/dashboard"
-	"github.com/latchkey-dev/latchkey/core/emailpassword"
-	"github.com/latchkey-dev/latchkey/core/emailverification"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
+	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
+	"github.com/latchkey-dev/latchkey/core/internal/emailverification"
+	"github.com/latchkey-dev/latchkey/core/internal/jwt"
+	"github.com/latchkey-dev/latchkey/core/internal/multitenancy"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
-	"github.com/latchkey-dev/latchkey/core/internal/phone"
+	"github.com/latchkey-dev/latchkey/core/internal/passwordless"
+	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
-	"github.com/latchkey-dev/latchkey/core/jwt"
-	"github.com/latchkey-dev/latchkey/core/multitenancy"
-	"github.com/latchkey-dev/latchkey/core/passwordless"
-	"github.com/latchkey-dev/latchkey/core/session"
-	"github.com/latchkey-dev/latchkey/core/thirdparty"
-	"github.com/latchkey-dev/latchkey/core/usermetadata"
-	"github.com/latchkey-dev/latchkey/core/userroles"
-	"github.com/latchkey-dev/latchkey/core/users"
+	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
+	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
+	"github.com/latchkey-dev/latchkey/core/internal/userroles"
+	"github.com/latchkey-dev/latchkey/core/internal/users"
+	"github.com/latchkey-dev/latchkey/internal/phone"
 )
 
-// mount registers every recipe's routes, and the core's own, on c.router.
+// mounter is a recipe's HTTP side. Every core recipe package has the same
+// shape: a Service struct holding its dependencies (or NewService(Config)
+// when they must be checked), New(*Service) *Handler, and a Mount that
+// registers the recipe's CDI paths.
+type mounter interface{ Mount(rt *cdi.Router) }
+
+// mount builds every recipe's service from the core's config and
+// registers its routes, and the core's own, on c.router.
 func (c *Core) mount(hasher *password.Hasher) error {
 	rt := c.router
 	rt.HandleFunc("GET /apiversion", c.serveAPIVersion)
@@ -32,50 +39,41 @@ func (c *Core) mount(hasher *password.Hasher) error {
 
 	// One reading of phone numbers for storing and for finding them.
 	phones := phone.Normaliser{Region: c.cfg.PasswordlessDefaultPhoneRegion}
-	uh := users.New(c.store)
-	uh.NormalisePhone = phones.Normalise
-	uh.Mount(rt)
-	multitenancy.Handler{}.Mount(rt)
-	(&dashboard.Handler{Store: c.store, Hasher: hasher, Now: c.now}).Mount(rt)
-
-	ep := emailpassword.New(&emailpassword.Service{
-		Store:              c.store,
-		Hasher:             hasher,
-		Now:                c.now,
-		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime,
-	})
-	ep.Mount(rt)
-
-	pl := passwordless.New(&passwordless.Service{
-		Store:          c.store,
-		Now:            c.now,
-		CodeLifetime:   c.cfg.PasswordlessCodeLifetime,
-		MaxAttempts:    c.cfg.PasswordlessMaxCodeInputAttempts,
-		NormalisePhone: phones.Normalise,
-	})
-	pl.Mount(rt)
-
-	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
-	tp.Mount(rt)
-
 	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
 	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
 		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity})
 	if err != nil {
 		return err
 	}
-	sessions, err := session.New(session.Config{Store: c.store, Keys: keys, Now: c.now,
+	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
 		RefreshTokenValidity: c.cfg.RefreshTokenValidity})
 	if err != nil {
 		return err
 	}
-	session.NewHandler(sessions).Mount(rt)
-	jwt.New(&jwt.Service{Keys: keys, Now: c.now}).Mount(rt)
-	emailverification.New(&emailverification.Service{Store: c.store, Now: c.now,
-		TokenLifetime: c.cfg.EmailVerificationTokenLifetime}).Mount(rt)
-	usermetadata.New(&usermetadata.Service{Store: c.store}).Mount(rt)
-	userroles.New(&userroles.Service{Store: c.store}).Mount(rt)
+
+	ep := emailpassword.New(&emailpassword.Service{Store: c.store, Hasher: hasher, Now: c.now,
+		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime})
+	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}
+	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
+		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
+	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
+	for _, h := range []mounter{
+		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
+		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
+		dashboard.New(c.dashboard),
+		ep,
+		pl,
+		tp,
+		session.New(sessions),
+		jwt.New(&jwt.Service{Keys: keys, Now: c.now}),
+		emailverification.New(&emailverification.Service{Store: c.store, Now: c.now,
+			TokenLifetime: c.cfg.EmailVerificationTokenLifetime}),
+		usermetadata.New(&usermetadata.Service{Store: c.store}),
+		userroles.New(&userroles.Service{Store: c.store}),
+	} {
+		h.Mount(rt)
+	}
 
 	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
 	// header; email-password is also the default (reference §1.1).

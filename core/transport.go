@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
+	"github.com/latchkey-dev/latchkey/store"
 )
 
 // CDI versions this core speaks. The behaviour is CDI 5.4's throughout;
@@ -26,9 +29,8 @@ var versionPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
 // Paths that skip the api-key check (reference §1.2) and the
 // supported-version check (§1.3).
 var (
-	noKeyPaths          = map[string]bool{"/hello": true, "/": true, "/.well-known/jwks.json": true}
-	anyVersionPaths     = map[string]bool{"/hello": true, "/": true, "/apiversion": true, "/.well-known/jwks.json": true}
-	reservedTenantWords = map[string]bool{"recipe": true, "config": true, "users": true, "hello": true}
+	noKeyPaths      = map[string]bool{"/hello": true, "/": true, "/.well-known/jwks.json": true}
+	anyVersionPaths = map[string]bool{"/hello": true, "/": true, "/apiversion": true, "/.well-known/jwks.json": true}
 )
 
 // resolved is a request path split into its optional prefixes and the API
@@ -48,15 +50,16 @@ func (c *Core) resolve(rawPath string) resolved {
 	if len(p) > 1 {
 		p = strings.TrimSuffix(p, "/")
 	}
+	r := resolved{appID: tenantid.DefaultApp, tenantID: tenantid.Default, path: p}
 	if p == "" || p == "/" {
-		return resolved{appID: "public", tenantID: "public", path: "/"}
+		r.path = "/"
+		return r
 	}
-	if m := c.router.Methods(p); m != nil {
-		return resolved{appID: "public", tenantID: "public", path: p, methods: m}
+	if r.methods = c.router.Methods(p); r.methods != nil {
+		return r
 	}
-	r := resolved{appID: "public", tenantID: "public", path: p}
 	rest := p
-	if seg, after, ok := cutSegment(rest); ok && strings.HasPrefix(seg, "appid-") && validID(seg[len("appid-"):], true) {
+	if seg, after, ok := cutSegment(rest); ok && strings.HasPrefix(seg, "appid-") && validAppID(seg[len("appid-"):]) {
 		if app := seg[len("appid-"):]; app != "" {
 			r.appID = app
 		}
@@ -66,7 +69,7 @@ func (c *Core) resolve(rawPath string) resolved {
 		r.path, r.methods = orRoot(rest), m
 		return r
 	}
-	if seg, after, ok := cutSegment(rest); ok && validID(seg, false) && !reservedTenantWords[seg] {
+	if seg, after, ok := cutSegment(rest); ok && tenantid.Valid(seg) && !tenantid.Reserved(seg) {
 		r.tenantID = seg
 		r.path = orRoot(after)
 		r.methods = c.router.Methods(r.path)
@@ -83,6 +86,10 @@ func orRoot(p string) string {
 	return p
 }
 
+// validAppID reports whether s can follow "appid-": a tenant id's syntax,
+// or nothing ("appid-" alone is the default app).
+func validAppID(s string) bool { return s == "" || tenantid.Valid(s) }
+
 // cutSegment splits "/seg/rest" into "seg" and "/rest".
 func cutSegment(p string) (seg, rest string, ok bool) {
 	if !strings.HasPrefix(p, "/") {
@@ -95,23 +102,9 @@ func cutSegment(p string) (seg, rest string, ok bool) {
 	return seg, rest, seg != ""
 }
 
-// validID reports whether s is made of [a-z0-9-] (empty allowed when
-// emptyOK).
-func validID(s string, emptyOK bool) bool {
-	if s == "" {
-		return emptyOK
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // ServeHTTP is the CDI transport: base path, prefixes, api-key,
-// cdi-version, tenant, method, then the route's handler.
+// cdi-version, app and tenant (looked up in the store, through the tenant
+// cache), method, then the route's handler.
 func (c *Core) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := r.Header.Get("X-Request-Id")
 	if requestID == "" || len(requestID) > 64 {
@@ -159,12 +152,15 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 		fail(err)
 		return rt.path
 	}
-	if rt.appID != "public" {
+	if rt.appID != tenantid.DefaultApp {
 		fail(cdi.BadRequestf("AppId or tenantId not found => App with the following connectionURIDomain and appId combination not found: (, %s)", rt.appID))
 		return rt.path
 	}
-	if rt.tenantID != "public" {
-		fail(cdi.BadRequestf("AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, %s, %s)", rt.appID, rt.tenantID))
+	if _, err := c.tenants.Tenant(r.Context(), rt.tenantID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = cdi.BadRequestf("AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, %s, %s)", rt.appID, rt.tenantID)
+		}
+		fail(err)
 		return rt.path
 	}
 

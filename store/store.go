@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // Recipe ids, as the CDI spells them.
@@ -14,12 +16,14 @@ const (
 	RecipeThirdParty    = "thirdparty"
 )
 
-// DefaultTenant is the tenant every user belongs to until multitenancy
-// exists.
-const DefaultTenant = "public"
+// DefaultTenant is the tenant of a request that names none, the one
+// tenant every store has from its first migration on. It is the core
+// side's name for the rule the SDK shares (internal/tenantid).
+const DefaultTenant = tenantid.Default
 
 // Store is everything an engine provides.
 type Store interface {
+	Tenants
 	Users
 	EmailPassword
 	EmailVerification
@@ -35,6 +39,24 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the engine's connections.
 	Close() error
+}
+
+// ---------------------------------------------------------------------------
+// Tenants
+
+// Tenant is a tenant of the app. For now a tenant is only its id: the
+// login methods and settings a tenant may have come with multitenancy.
+type Tenant struct {
+	ID        string
+	CreatedAt time.Time
+}
+
+// Tenants knows which tenants exist. Every store has DefaultTenant, which
+// its migrations create and nothing removes.
+type Tenants interface {
+	// Tenant returns the tenant with this id (ids are lower case).
+	// ErrNotFound when there is none.
+	Tenant(ctx context.Context, tenantID string) (Tenant, error)
 }
 
 // ---------------------------------------------------------------------------

@@ -8,18 +8,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
 
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/internal/openstore"
 )
 
 // runDashboardUser manages dashboard accounts straight in the database,
-// through the core's own /recipe/dashboard/* handlers run in-process, so
-// the rules (email syntax, password strength) are the same as over HTTP.
+// through the core's DashboardAccounts, so the rules (email syntax,
+// password strength) are those of the CDI's /recipe/dashboard/user. It
+// prints the result as the CDI would answer it.
 func runDashboardUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "Usage: latchkey dashboard-user create|update|delete|list [flags]")
@@ -39,24 +36,15 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 		}
 		return errUsage
 	}
-	var method, path string
-	var body map[string]any
 	switch action {
-	case "create":
-		method, path, body = http.MethodPost, "/recipe/dashboard/user", map[string]any{"email": *email, "password": *password}
-	case "update":
-		body = map[string]any{"email": *email}
-		if *newEmail != "" {
-			body["newEmail"] = *newEmail
+	case "create", "update", "delete":
+		if *email == "" {
+			return fmt.Errorf("%s needs --email", action)
 		}
-		if *newPassword != "" {
-			body["newPassword"] = *newPassword
+		if action == "create" && *password == "" {
+			return errors.New("create needs --password")
 		}
-		method, path = http.MethodPut, "/recipe/dashboard/user"
-	case "delete":
-		method, path = http.MethodDelete, "/recipe/dashboard/user?email="+url.QueryEscape(*email)
 	case "list":
-		method, path = http.MethodGet, "/recipe/dashboard/users"
 	default:
 		return fmt.Errorf("unknown action %q: use create, update, delete or list", action)
 	}
@@ -71,29 +59,45 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer c.Close()
+	accounts := c.DashboardAccounts()
 
-	var reqBody io.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		reqBody = strings.NewReader(string(raw))
-	}
-	req := httptest.NewRequestWithContext(ctx, method, path, reqBody)
-	rec := httptest.NewRecorder()
-	c.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		return fmt.Errorf("%s", strings.TrimSpace(rec.Body.String()))
-	}
-	var resp map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		return err
-	}
-	if status, _ := resp["status"].(string); status != "OK" {
-		if msg, ok := resp["message"].(string); ok {
-			return fmt.Errorf("%s: %s", status, msg)
+	out := map[string]any{"status": "OK"}
+	switch action {
+	case "create":
+		a, err := accounts.Create(ctx, *email, *password)
+		if err != nil {
+			return err
 		}
-		return errors.New(status)
+		out["user"] = accountJSON(a)
+	case "update":
+		a, err := accounts.Update(ctx, *email, *newEmail, *newPassword)
+		if err != nil {
+			return err
+		}
+		out["user"] = accountJSON(a)
+	case "delete":
+		existed, err := accounts.Delete(ctx, *email)
+		if err != nil {
+			return err
+		}
+		out["didUserExist"] = existed
+	case "list":
+		as, err := accounts.List(ctx)
+		if err != nil {
+			return err
+		}
+		users := make([]any, len(as))
+		for i, a := range as {
+			users[i] = accountJSON(a)
+		}
+		out["users"] = users
 	}
-	out, _ := json.MarshalIndent(resp, "", "  ")
-	fmt.Fprintln(stdout, string(out))
+	raw, _ := json.MarshalIndent(out, "", "  ")
+	fmt.Fprintln(stdout, string(raw))
 	return nil
+}
+
+// accountJSON is an account as the CDI shows it.
+func accountJSON(a core.DashboardAccount) map[string]any {
+	return map[string]any{"email": a.Email, "userId": a.UserID, "timeJoined": a.TimeJoined.UnixMilli()}
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/internal/validate"
 )
 
 // FormField is one field of a sign-up, sign-in or reset form.
@@ -36,50 +36,31 @@ type Field struct {
 	Optional bool
 }
 
-// emailPattern is the reference's email regex, the same in every SDK.
-var emailPattern = regexp.MustCompile(`^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$`)
-
-var (
-	letter = regexp.MustCompile(`[A-Za-z]`)
-	digit  = regexp.MustCompile(`[0-9]`)
-)
-
-// ValidateEmail is the default email validator, with node's messages.
+// ValidateEmail is the default email validator, with node's messages. The
+// syntax check is the one the core applies to dashboard accounts.
 func ValidateEmail(_ context.Context, value any, _ string) error {
 	s, ok := value.(string)
 	if !ok {
 		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Development bug: Please make sure the email field yields a string")
 	}
-	if !emailPattern.MatchString(s) {
+	if !validate.Email(s) {
 		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Email is invalid")
 	}
 	return nil
 }
 
-// ValidatePassword is the default password policy, with node's messages.
+// ValidatePassword is the default password policy, with node's messages:
+// 8 to 99 characters (not bytes), at least one letter and one digit. The
+// core applies the same policy to dashboard accounts.
 func ValidatePassword(_ context.Context, value any, _ string) error {
 	s, ok := value.(string)
 	if !ok {
 		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
 		return errors.New("Development bug: Please make sure the password field yields a string")
 	}
-	switch {
-	case len(s) < 8:
-		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
-		return errors.New("Password must contain at least 8 characters, including a number")
-	case len(s) >= 100:
-		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
-		return errors.New("Password's length must be lesser than 100 characters")
-	case !letter.MatchString(s):
-		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
-		return errors.New("Password must contain at least one alphabet")
-	case !digit.MatchString(s):
-		//lint:ignore ST1005 supertokens-node's message, shown to users verbatim
-		return errors.New("Password must contain at least one number")
-	}
-	return nil
+	return validate.Password(s)
 }
 
 // signUpFields returns the configured fields plus email and password.
@@ -163,8 +144,8 @@ func readFormFields(raw map[string]json.RawMessage) ([]FormField, error) {
 	return out, nil
 }
 
-// validate checks input against fields and returns the field errors.
-func validate(ctx context.Context, fields []Field, input []FormField, tenantID string) ([]FieldError, error) {
+// validateFields checks input against fields and returns the field errors.
+func validateFields(ctx context.Context, fields []Field, input []FormField, tenantID string) ([]FieldError, error) {
 	if len(input) > len(fields) {
 		return nil, &latchkey.BadInputError{Message: "Are you sending too many formFields?"}
 	}

@@ -27,6 +27,8 @@ func TestDefaultValidators(t *testing.T) {
 		"12345678":                "Password must contain at least one alphabet",
 		"abcdefgh":                "Password must contain at least one number",
 		"abcdefg1":                "",
+		"a1€€€€€":                 "Password must contain at least 8 characters, including a number", // 7 characters, 17 bytes
+		"a1€€€€€€":                "",
 		string(make([]byte, 100)): "Password's length must be lesser than 100 characters",
 	} {
 		err := ValidatePassword(ctx, pw, "public")
@@ -71,7 +73,7 @@ func TestSignUpFieldsAlwaysHaveEmailAndPassword(t *testing.T) {
 	if len(fs) != 3 || fs[1].ID != "email" || fs[1].Optional || fs[1].Validate == nil || fs[2].ID != "password" {
 		t.Fatalf("%+v", fs)
 	}
-	errs, err := validate(context.Background(), fs, []FormField{{ID: "email", Value: "a@b.co"}, {ID: "password", Value: "abcdefg1"}}, "public")
+	errs, err := validateFields(context.Background(), fs, []FormField{{ID: "email", Value: "a@b.co"}, {ID: "password", Value: "abcdefg1"}}, "public")
 	if err != nil || len(errs) != 1 || errs[0].ID != "name" || errs[0].Error != "Field is not optional" {
 		t.Fatalf("%v %v", errs, err)
 	}

@@ -125,7 +125,7 @@ func (rc *Recipe) formHandler(fields []Field, api formAPI) latchkey.HandlerFunc 
 			return err
 		}
 		tenant := latchkey.TenantID(r.Context())
-		ferrs, err := validate(r.Context(), fields, input, tenant)
+		ferrs, err := validateFields(r.Context(), fields, input, tenant)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
+	"github.com/latchkey-dev/latchkey/internal/phone"
+	"github.com/latchkey-dev/latchkey/internal/wire"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
@@ -21,9 +23,9 @@ type ContactMethod string
 
 // Contact methods.
 const (
-	ContactEmail        ContactMethod = "EMAIL"
-	ContactPhone        ContactMethod = "PHONE"
-	ContactEmailOrPhone ContactMethod = "EMAIL_OR_PHONE"
+	ContactEmail        ContactMethod = wire.ContactEmail
+	ContactPhone        ContactMethod = wire.ContactPhone
+	ContactEmailOrPhone ContactMethod = wire.ContactEmailOrPhone
 )
 
 // FlowType is what users are sent: a code to type, a magic link, or both.
@@ -32,9 +34,9 @@ type FlowType string
 
 // Flow types.
 const (
-	FlowUserInputCode             FlowType = "USER_INPUT_CODE"
-	FlowMagicLink                 FlowType = "MAGIC_LINK"
-	FlowUserInputCodeAndMagicLink FlowType = "USER_INPUT_CODE_AND_MAGIC_LINK"
+	FlowUserInputCode             FlowType = wire.FlowUserInputCode
+	FlowMagicLink                 FlowType = wire.FlowMagicLink
+	FlowUserInputCodeAndMagicLink FlowType = wire.FlowUserInputCodeAndMagicLink
 )
 
 // Config configures the recipe.
@@ -113,7 +115,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 		errs = append(errs, fmt.Errorf("passwordless: Config.FlowType must be %q, %q or %q, not %q",
 			FlowUserInputCode, FlowMagicLink, FlowUserInputCodeAndMagicLink, rc.cfg.FlowType))
 	}
-	if r := strings.TrimSpace(rc.cfg.DefaultPhoneRegion); r != "" && !validRegion(r) {
+	if r := strings.TrimSpace(rc.cfg.DefaultPhoneRegion); r != "" && !phone.ValidRegion(r) {
 		errs = append(errs, fmt.Errorf("passwordless: Config.DefaultPhoneRegion %q is not a region code such as US or GB", r))
 	}
 	sess, ok := latchkey.FindRecipe[*session.Recipe](lk)
@@ -172,9 +174,11 @@ func (rc *Recipe) ValidatePhoneNumber(ctx context.Context, tenantID, phoneNumber
 
 // NormalisePhoneNumber returns a phone number in E.164 (+12015550123),
 // reading national forms in Config.DefaultPhoneRegion, or trimmed when it
-// does not parse.
+// does not parse or when its E.164 form would read back as another
+// number. It is the core's own normalisation, so a number normalised here
+// is stored as it is.
 func (rc *Recipe) NormalisePhoneNumber(phoneNumber string) string {
-	return normalisePhone(rc.cfg.DefaultPhoneRegion, phoneNumber)
+	return phone.Normaliser{Region: rc.cfg.DefaultPhoneRegion}.Normalise(phoneNumber)
 }
 
 // normaliseContact trims an email (the core lower-cases it) and puts a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/internal/wire"
 )
 
 // Outcomes of the Service methods, matched with errors.Is.
@@ -60,11 +61,9 @@ func (e *CodeError) Status() string {
 	return StatusIncorrectUserInputCode
 }
 
-// Contact is whom codes are sent to: exactly one of the two is set.
-type Contact struct {
-	Email       string
-	PhoneNumber string
-}
+// Contact is whom codes are sent to: exactly one of Email and
+// PhoneNumber is set. The core uses the same type.
+type Contact = wire.Contact
 
 // Code is a new code, with its secrets: the user input code and the link
 // code go to the user and nowhere else.
@@ -165,15 +164,10 @@ func (s coreService) do(ctx context.Context, method, path, tenant string, q url.
 	return s.lk.Core().Do(ctx, latchkey.CoreRequest{Method: method, Path: path, TenantID: tenant, Query: q, Body: body, RecipeID: RecipeID}, out)
 }
 
+// codeAnswer is the core's answer to POST /recipe/signinup/code.
 type codeAnswer struct {
-	Status           string `json:"status"`
-	PreAuthSessionID string `json:"preAuthSessionId"`
-	CodeID           string `json:"codeId"`
-	DeviceID         string `json:"deviceId"`
-	UserInputCode    string `json:"userInputCode"`
-	LinkCode         string `json:"linkCode"`
-	TimeCreated      int64  `json:"timeCreated"`
-	CodeLifetime     int64  `json:"codeLifetime"`
+	Status string `json:"status"`
+	wire.Code
 }
 
 func (a codeAnswer) code() (*Code, error) {

@@ -3,10 +3,8 @@ package passwordless
 import (
 	"context"
 	"errors"
-	"strings"
 
-	"github.com/nyaruka/phonenumbers"
-
+	"github.com/latchkey-dev/latchkey/internal/phone"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 )
 
@@ -30,38 +28,8 @@ func ValidatePhoneNumber(ctx context.Context, phoneNumber, tenantID string) erro
 }
 
 func validatePhone(region, phoneNumber string) error {
-	if p, ok := parsePhone(region, phoneNumber); !ok || !phonenumbers.IsValidNumber(p) {
+	if !phone.Valid(region, phoneNumber) {
 		return errPhoneInvalid
 	}
 	return nil
-}
-
-// parsePhone reads a number in international form, then as a number of
-// region when one is set.
-func parsePhone(region, phoneNumber string) (*phonenumbers.PhoneNumber, bool) {
-	phoneNumber = strings.TrimSpace(phoneNumber)
-	if p, err := phonenumbers.Parse(phoneNumber, "ZZ"); err == nil {
-		return p, true
-	}
-	if region != "" {
-		if p, err := phonenumbers.Parse(phoneNumber, strings.ToUpper(region)); err == nil {
-			return p, true
-		}
-	}
-	return nil, false
-}
-
-// normalisePhone returns the number in E.164, or trimmed when it does not
-// parse (a custom validator may accept what libphonenumber does not); the
-// core normalises again in the same way.
-func normalisePhone(region, phoneNumber string) string {
-	if p, ok := parsePhone(region, phoneNumber); ok {
-		return phonenumbers.Format(p, phonenumbers.E164)
-	}
-	return strings.TrimSpace(phoneNumber)
-}
-
-func validRegion(region string) bool {
-	_, ok := phonenumbers.GetSupportedRegions()[strings.ToUpper(region)]
-	return ok
 }

@@ -100,15 +100,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{sqlstore.New(writer, reader, dialect)}, nil
 }
 
-// dsn builds the driver's connection string. The driver applies
-// _busy_timeout first, then the _pragma list, then _foreign_keys, then
-// _synchronous, then _query_only, whatever their order in the string;
-// these keys are chosen so that the pragmas run in the order that matters:
-// busy_timeout first (so that the others wait for a lock instead of
-// failing), then journal_mode(WAL), foreign_keys(ON) and synchronous(FULL),
-// which in WAL mode, unlike NORMAL, loses no committed transaction on
-// power loss. Write transactions start with BEGIN IMMEDIATE (_txlock), so
-// a transaction never fails to upgrade a read lock.
 // createPrivate creates the database file, if it does not exist yet, with
 // permissions for its owner only: it holds password hashes and sessions,
 // and SQLite would create it world-readable under a usual umask. SQLite
@@ -124,6 +115,15 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
+// dsn builds the driver's connection string. The driver applies
+// _busy_timeout first, then the _pragma list, then _foreign_keys, then
+// _synchronous, then _query_only, whatever their order in the string;
+// these keys are chosen so that the pragmas run in the order that matters:
+// busy_timeout first (so that the others wait for a lock instead of
+// failing), then journal_mode(WAL), foreign_keys(ON) and synchronous(FULL),
+// which in WAL mode, unlike NORMAL, loses no committed transaction on
+// power loss. Write transactions start with BEGIN IMMEDIATE (_txlock), so
+// a transaction never fails to upgrade a read lock.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))

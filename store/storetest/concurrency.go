@@ -116,7 +116,7 @@ func testRaceImport(t *testing.T, open Opener) {
 
 func testRaceUpdateSessionCounter(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	ss := session("h", "public", newID(), base.Add(time.Hour))
+	ss := session("h", store.DefaultTenant, newID(), base.Add(time.Hour))
 	ss.RefreshTokenHash2 = "0"
 	ok(t, s.CreateSession(ctx, ss), "CreateSession")
 	errs := race(racers, func(int) error {
@@ -146,7 +146,7 @@ var errStale = errors.New("storetest: refresh token already rotated")
 
 func testRaceUpdateSessionRotate(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	ss := session("h", "public", newID(), base.Add(time.Hour))
+	ss := session("h", store.DefaultTenant, newID(), base.Add(time.Hour))
 	ss.RefreshTokenHash2 = "parent"
 	ok(t, s.CreateSession(ctx, ss), "CreateSession")
 	errs := race(racers, func(i int) error {
@@ -181,10 +181,10 @@ func testRaceConsumeResetToken(t *testing.T, open Opener) {
 
 func testRaceConsumeVerificationToken(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	ok(t, s.CreateEmailVerificationToken(ctx, store.EmailVerificationToken{TenantID: "public", UserID: "u",
+	ok(t, s.CreateEmailVerificationToken(ctx, store.EmailVerificationToken{TenantID: store.DefaultTenant, UserID: "u",
 		Email: "v@example.com", TokenHash: "tok", Expiry: base.Add(time.Hour)}), "CreateEmailVerificationToken")
 	errs := race(racers, func(int) error {
-		_, err := s.ConsumeEmailVerificationToken(ctx, "public", "tok", base)
+		_, err := s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "tok", base)
 		return err
 	})
 	oneWinner(t, errs, store.ErrNotFound, "ConsumeEmailVerificationToken")
@@ -255,7 +255,7 @@ func testRaceAddUserRoleDeleteRole(t *testing.T, open Opener) {
 				_, err := s.DeleteRole(ctx, role)
 				return err
 			}
-			_, err := s.AddUserRole(ctx, "public", users[i], role)
+			_, err := s.AddUserRole(ctx, store.DefaultTenant, users[i], role)
 			return err
 		})
 		for i, err := range errs {
@@ -263,10 +263,10 @@ func testRaceAddUserRoleDeleteRole(t *testing.T, open Opener) {
 				t.Fatalf("round %d racer %d: %v", round, i, err)
 			}
 		}
-		_, err = s.RoleUsers(ctx, "public", role)
+		_, err = s.RoleUsers(ctx, store.DefaultTenant, role)
 		is(t, err, store.ErrNotFound, "RoleUsers of the deleted role")
 		for _, u := range users {
-			roles, err := s.UserRoles(ctx, "public", u)
+			roles, err := s.UserRoles(ctx, store.DefaultTenant, u)
 			ok(t, err, "UserRoles")
 			if slices.Contains(roles, role) {
 				t.Fatalf("round %d: user %s still has deleted role %s", round, u, role)
@@ -275,7 +275,7 @@ func testRaceAddUserRoleDeleteRole(t *testing.T, open Opener) {
 		// Nothing is waiting to come back with a role of the same name.
 		_, err = s.CreateRole(ctx, role, nil)
 		ok(t, err, "CreateRole again")
-		left, err := s.RoleUsers(ctx, "public", role)
+		left, err := s.RoleUsers(ctx, store.DefaultTenant, role)
 		ok(t, err, "RoleUsers of the recreated role")
 		if len(left) != 0 {
 			t.Fatalf("round %d: recreated role already has users %q", round, left)

@@ -25,39 +25,39 @@ func testEmailVerification(t *testing.T, open Opener) {
 	if verified(email) {
 		t.Fatal("verified before any token")
 	}
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "a1", email, now.Add(time.Hour))), "create a1")
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "a2", email, now.Add(time.Hour))), "create a2")
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "b1", "other@example.com", now.Add(time.Hour))), "create b1")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "a1", email, now.Add(time.Hour))), "create a1")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "a2", email, now.Add(time.Hour))), "create a2")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "b1", "other@example.com", now.Add(time.Hour))), "create b1")
 	ok(t, s.CreateEmailVerificationToken(ctx, tok("t2", "c1", email, now.Add(time.Hour))), "create c1")
-	is(t, s.CreateEmailVerificationToken(ctx, tok("public", "a1", email, now)), store.ErrAlreadyExists, "duplicate hash")
+	is(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "a1", email, now)), store.ErrAlreadyExists, "duplicate hash")
 
 	_, err := s.ConsumeEmailVerificationToken(ctx, "t2", "a1", now)
 	is(t, err, store.ErrNotFound, "consume in the wrong tenant")
-	got, err := s.ConsumeEmailVerificationToken(ctx, "public", "a1", now)
+	got, err := s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "a1", now)
 	ok(t, err, "consume a1")
-	if got.TenantID != "public" || got.UserID != userID || got.Email != email || got.TokenHash != "a1" || !got.Expiry.Equal(now.Add(time.Hour)) {
+	if got.TenantID != store.DefaultTenant || got.UserID != userID || got.Email != email || got.TokenHash != "a1" || !got.Expiry.Equal(now.Add(time.Hour)) {
 		t.Fatalf("consume a1 = %+v", got)
 	}
 	if !verified(email) {
 		t.Fatal("not verified after consume")
 	}
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "a2", now)
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "a2", now)
 	is(t, err, store.ErrNotFound, "a2 went with a1 (same tenant, user, email)")
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "b1", now)
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "b1", now)
 	ok(t, err, "b1 (another email) survives")
 	_, err = s.ConsumeEmailVerificationToken(ctx, "t2", "c1", now)
 	ok(t, err, "c1 (another tenant) survives")
 
 	// Expired: rejected, deleted, nothing verified.
 	e2 := "late@example.com"
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "x1", e2, now.Add(-time.Millisecond))), "create x1")
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "x2", e2, now.Add(time.Hour))), "create x2")
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "x1", now)
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "x1", e2, now.Add(-time.Millisecond))), "create x1")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "x2", e2, now.Add(time.Hour))), "create x2")
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "x1", now)
 	is(t, err, store.ErrNotFound, "consume expired")
 	if verified(e2) {
 		t.Fatal("expired token verified the email")
 	}
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "x2", now)
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "x2", now)
 	is(t, err, store.ErrNotFound, "x2 deleted with the expired x1")
 
 	// SetEmailVerified is idempotent both ways.
@@ -68,22 +68,22 @@ func testEmailVerification(t *testing.T, open Opener) {
 		}
 	}
 
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "d1", e2, now.Add(time.Hour))), "create d1")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "d1", e2, now.Add(time.Hour))), "create d1")
 	ok(t, s.CreateEmailVerificationToken(ctx, tok("t2", "d2", e2, now.Add(time.Hour))), "create d2")
-	ok(t, s.DeleteEmailVerificationTokens(ctx, "public", userID, e2), "DeleteEmailVerificationTokens")
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "d1", now)
+	ok(t, s.DeleteEmailVerificationTokens(ctx, store.DefaultTenant, userID, e2), "DeleteEmailVerificationTokens")
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "d1", now)
 	is(t, err, store.ErrNotFound, "d1 deleted")
 	_, err = s.ConsumeEmailVerificationToken(ctx, "t2", "d2", now)
 	ok(t, err, "d2 in another tenant kept")
-	ok(t, s.DeleteEmailVerificationTokens(ctx, "public", newID(), e2), "deleting none is not an error")
+	ok(t, s.DeleteEmailVerificationTokens(ctx, store.DefaultTenant, newID(), e2), "deleting none is not an error")
 
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "p1", e2, now.Add(-time.Second))), "create p1")
-	ok(t, s.CreateEmailVerificationToken(ctx, tok("public", "p2", email, now.Add(time.Second))), "create p2")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "p1", e2, now.Add(-time.Second))), "create p1")
+	ok(t, s.CreateEmailVerificationToken(ctx, tok(store.DefaultTenant, "p2", email, now.Add(time.Second))), "create p2")
 	n, err := s.DeleteExpiredEmailVerificationTokens(ctx, now)
 	ok(t, err, "DeleteExpiredEmailVerificationTokens")
 	if n != 1 {
 		t.Fatalf("DeleteExpiredEmailVerificationTokens = %d, want 1", n)
 	}
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "p2", now)
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "p2", now)
 	ok(t, err, "p2 survives the purge")
 }

@@ -64,12 +64,12 @@ func devicePres(ds []store.PasswordlessDevice) []string {
 
 func testPasswordlessDevices(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	a := createDevice(t, ctx, s, "public", "a", "ann@example.com", at(0))
-	b := createDevice(t, ctx, s, "public", "b", "ann@example.com", at(1))
-	p := createDevice(t, ctx, s, "public", "p", "+14155550100", at(2))
+	a := createDevice(t, ctx, s, store.DefaultTenant, "a", "ann@example.com", at(0))
+	b := createDevice(t, ctx, s, store.DefaultTenant, "b", "ann@example.com", at(1))
+	p := createDevice(t, ctx, s, store.DefaultTenant, "p", "+14155550100", at(2))
 	createDevice(t, ctx, s, "t2", "a", "ann@example.com", at(3)) // same keys, other tenant
 
-	got, err := s.PasswordlessDevice(ctx, "public", a.PreAuthSessionID)
+	got, err := s.PasswordlessDevice(ctx, store.DefaultTenant, a.PreAuthSessionID)
 	ok(t, err, "PasswordlessDevice")
 	sameDevice(t, got, a, "PasswordlessDevice")
 	_, err = s.PasswordlessDevice(ctx, "t3", a.PreAuthSessionID)
@@ -77,32 +77,32 @@ func testPasswordlessDevices(t *testing.T, open Opener) {
 
 	// A second code, and the uniqueness of codes.
 	c2 := store.PasswordlessCode{ID: "code-a2", PreAuthSessionID: a.PreAuthSessionID, LinkCodeHash: "hash-a2", CreatedAt: at(10)}
-	ok(t, s.CreatePasswordlessCode(ctx, "public", c2), "CreatePasswordlessCode")
+	ok(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, c2), "CreatePasswordlessCode")
 	a.Codes = append(a.Codes, c2)
-	is(t, s.CreatePasswordlessCode(ctx, "public", store.PasswordlessCode{ID: "code-x", PreAuthSessionID: a.PreAuthSessionID,
+	is(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, store.PasswordlessCode{ID: "code-x", PreAuthSessionID: a.PreAuthSessionID,
 		LinkCodeHash: "hash-b", CreatedAt: at(11)}), store.ErrAlreadyExists, "duplicate link code hash")
-	is(t, s.CreatePasswordlessCode(ctx, "public", store.PasswordlessCode{ID: "code-y", PreAuthSessionID: "pre-none",
+	is(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, store.PasswordlessCode{ID: "code-y", PreAuthSessionID: "pre-none",
 		LinkCodeHash: "hash-y", CreatedAt: at(11)}), store.ErrNotFound, "code for an unknown device")
-	d, c := pwlDevice("public", "a", "other@example.com", at(0))
+	d, c := pwlDevice(store.DefaultTenant, "a", "other@example.com", at(0))
 	is(t, s.CreatePasswordlessDevice(ctx, d, c), store.ErrAlreadyExists, "duplicate device")
-	d, c = pwlDevice("public", "n", "new@example.com", at(0))
+	d, c = pwlDevice(store.DefaultTenant, "n", "new@example.com", at(0))
 	c.LinkCodeHash = "hash-p"
 	is(t, s.CreatePasswordlessDevice(ctx, d, c), store.ErrAlreadyExists, "device with a taken link code hash")
-	_, err = s.PasswordlessDevice(ctx, "public", d.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "the refused device is not half-stored")
 
-	list, err := s.PasswordlessDevicesByEmail(ctx, "public", "ann@example.com")
+	list, err := s.PasswordlessDevicesByEmail(ctx, store.DefaultTenant, "ann@example.com")
 	ok(t, err, "PasswordlessDevicesByEmail")
 	wantStrings(t, devicePres(list), []string{a.PreAuthSessionID, b.PreAuthSessionID}, "devices by email")
 	sameDevice(t, list[0], a, "devices by email carry their codes")
-	list, err = s.PasswordlessDevicesByPhoneNumber(ctx, "public", "+14155550100")
+	list, err = s.PasswordlessDevicesByPhoneNumber(ctx, store.DefaultTenant, "+14155550100")
 	ok(t, err, "PasswordlessDevicesByPhoneNumber")
 	wantStrings(t, devicePres(list), []string{p.PreAuthSessionID}, "devices by phone")
-	list, err = s.PasswordlessDevicesByEmail(ctx, "public", "nobody@example.com")
+	list, err = s.PasswordlessDevicesByEmail(ctx, store.DefaultTenant, "nobody@example.com")
 	ok(t, err, "PasswordlessDevicesByEmail unknown")
 	wantStrings(t, devicePres(list), []string{}, "no devices")
 
-	code, err := s.PasswordlessCodeByLinkCodeHash(ctx, "public", "hash-a2")
+	code, err := s.PasswordlessCodeByLinkCodeHash(ctx, store.DefaultTenant, "hash-a2")
 	ok(t, err, "PasswordlessCodeByLinkCodeHash")
 	if code.ID != "code-a2" || code.PreAuthSessionID != a.PreAuthSessionID || !code.CreatedAt.Equal(at(10)) {
 		t.Fatalf("code by hash = %+v", code)
@@ -112,26 +112,26 @@ func testPasswordlessDevices(t *testing.T, open Opener) {
 
 	// Removing one of two codes keeps the device; removing the last one
 	// removes it.
-	ok(t, s.DeletePasswordlessCode(ctx, "public", "code-a"), "DeletePasswordlessCode")
-	got, err = s.PasswordlessDevice(ctx, "public", a.PreAuthSessionID)
+	ok(t, s.DeletePasswordlessCode(ctx, store.DefaultTenant, "code-a"), "DeletePasswordlessCode")
+	got, err = s.PasswordlessDevice(ctx, store.DefaultTenant, a.PreAuthSessionID)
 	ok(t, err, "device after removing one code")
 	if len(got.Codes) != 1 || got.Codes[0].ID != "code-a2" {
 		t.Fatalf("codes after removing one: %+v", got.Codes)
 	}
-	ok(t, s.DeletePasswordlessCode(ctx, "public", "code-a2"), "DeletePasswordlessCode last")
-	_, err = s.PasswordlessDevice(ctx, "public", a.PreAuthSessionID)
+	ok(t, s.DeletePasswordlessCode(ctx, store.DefaultTenant, "code-a2"), "DeletePasswordlessCode last")
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, a.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "device after removing its last code")
-	ok(t, s.DeletePasswordlessCode(ctx, "public", "code-a2"), "DeletePasswordlessCode unknown")
+	ok(t, s.DeletePasswordlessCode(ctx, store.DefaultTenant, "code-a2"), "DeletePasswordlessCode unknown")
 	_, err = s.PasswordlessDevice(ctx, "t2", a.PreAuthSessionID)
 	ok(t, err, "the other tenant's device is untouched")
 
-	ok(t, s.DeletePasswordlessDevicesByEmail(ctx, "public", "ann@example.com"), "DeletePasswordlessDevicesByEmail")
-	_, err = s.PasswordlessDevice(ctx, "public", b.PreAuthSessionID)
+	ok(t, s.DeletePasswordlessDevicesByEmail(ctx, store.DefaultTenant, "ann@example.com"), "DeletePasswordlessDevicesByEmail")
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, b.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "device after removing by email")
-	_, err = s.PasswordlessCodeByLinkCodeHash(ctx, "public", "hash-b")
+	_, err = s.PasswordlessCodeByLinkCodeHash(ctx, store.DefaultTenant, "hash-b")
 	is(t, err, store.ErrNotFound, "code goes with its device")
-	ok(t, s.DeletePasswordlessDevicesByPhoneNumber(ctx, "public", "+14155550100"), "DeletePasswordlessDevicesByPhoneNumber")
-	_, err = s.PasswordlessDevice(ctx, "public", p.PreAuthSessionID)
+	ok(t, s.DeletePasswordlessDevicesByPhoneNumber(ctx, store.DefaultTenant, "+14155550100"), "DeletePasswordlessDevicesByPhoneNumber")
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, p.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "device after removing by phone")
 	_, err = s.PasswordlessDevice(ctx, "t2", a.PreAuthSessionID)
 	ok(t, err, "removal is per tenant")
@@ -139,8 +139,8 @@ func testPasswordlessDevices(t *testing.T, open Opener) {
 
 func testDeleteExpiredPasswordlessDevices(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	old := createDevice(t, ctx, s, "public", "old", "old@example.com", at(0))
-	fresh := createDevice(t, ctx, s, "public", "fresh", "fresh@example.com", at(100))
+	old := createDevice(t, ctx, s, store.DefaultTenant, "old", "old@example.com", at(0))
+	fresh := createDevice(t, ctx, s, store.DefaultTenant, "fresh", "fresh@example.com", at(100))
 	mixed := createDevice(t, ctx, s, "t2", "mixed", "+14155550100", at(0))
 	ok(t, s.CreatePasswordlessCode(ctx, "t2", store.PasswordlessCode{ID: "new", PreAuthSessionID: mixed.PreAuthSessionID,
 		LinkCodeHash: "new", CreatedAt: at(100)}), "CreatePasswordlessCode")
@@ -150,9 +150,9 @@ func testDeleteExpiredPasswordlessDevices(t *testing.T, open Opener) {
 	if n != 1 {
 		t.Fatalf("deleted %d devices, want 1", n)
 	}
-	_, err = s.PasswordlessDevice(ctx, "public", old.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, old.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "expired device")
-	_, err = s.PasswordlessDevice(ctx, "public", fresh.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, fresh.PreAuthSessionID)
 	ok(t, err, "a code created at the cut-off keeps its device")
 	_, err = s.PasswordlessDevice(ctx, "t2", mixed.PreAuthSessionID)
 	ok(t, err, "one fresh code keeps its device")
@@ -176,7 +176,7 @@ func consume(t *testing.T, ctx context.Context, s store.Store, tenant, pre strin
 func testConsumePasswordlessCode(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
 	called := false
-	_, err := s.ConsumePasswordlessCode(ctx, "public", "pre-none", store.PasswordlessUser{ID: newID()},
+	_, err := s.ConsumePasswordlessCode(ctx, store.DefaultTenant, "pre-none", store.PasswordlessUser{ID: newID()},
 		func(store.PasswordlessDevice) (store.PasswordlessOutcome, error) {
 			called = true
 			return store.PasswordlessSignIn, nil
@@ -186,10 +186,10 @@ func testConsumePasswordlessCode(t *testing.T, open Opener) {
 		t.Fatal("check called for an unknown device")
 	}
 
-	d := createDevice(t, ctx, s, "public", "d", "dee@example.com", at(0))
+	d := createDevice(t, ctx, s, store.DefaultTenant, "d", "dee@example.com", at(0))
 	// The check sees the device and its codes.
 	var seen store.PasswordlessDevice
-	_, err = s.ConsumePasswordlessCode(ctx, "public", d.PreAuthSessionID, store.PasswordlessUser{ID: newID()},
+	_, err = s.ConsumePasswordlessCode(ctx, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessUser{ID: newID()},
 		func(got store.PasswordlessDevice) (store.PasswordlessOutcome, error) {
 			seen = got
 			return store.PasswordlessKeep, nil
@@ -200,53 +200,53 @@ func testConsumePasswordlessCode(t *testing.T, open Opener) {
 	// A failed attempt is counted and committed, and the check's error
 	// returned.
 	for i := 1; i <= 2; i++ {
-		res, err := consume(t, ctx, s, "public", d.PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
+		res, err := consume(t, ctx, s, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
 		is(t, err, errCheck, "failed attempt")
 		if res.Device.FailedAttempts != i-1 {
 			t.Fatalf("the check saw %d failed attempts, want %d", res.Device.FailedAttempts, i-1)
 		}
-		got, err := s.PasswordlessDevice(ctx, "public", d.PreAuthSessionID)
+		got, err := s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
 		ok(t, err, "device after a failed attempt")
 		if got.FailedAttempts != i {
 			t.Fatalf("failed attempts = %d, want %d", got.FailedAttempts, i)
 		}
 	}
-	_, err = consume(t, ctx, s, "public", d.PreAuthSessionID, store.PasswordlessKeep, errCheck)
+	_, err = consume(t, ctx, s, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessKeep, errCheck)
 	is(t, err, errCheck, "keep with an error")
 
 	// Revoke deletes the device, and the error still comes back.
-	_, err = consume(t, ctx, s, "public", d.PreAuthSessionID, store.PasswordlessRevoke, errCheck)
+	_, err = consume(t, ctx, s, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessRevoke, errCheck)
 	is(t, err, errCheck, "revoke")
-	_, err = s.PasswordlessDevice(ctx, "public", d.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "revoked device")
 
 	// Signing in with an email creates the user, verifies the email and
 	// removes every device of that email.
-	e1 := createDevice(t, ctx, s, "public", "e1", "eve@example.com", at(0))
-	e2 := createDevice(t, ctx, s, "public", "e2", "eve@example.com", at(1))
-	other := createDevice(t, ctx, s, "public", "o", "otto@example.com", at(1))
-	res, err := consume(t, ctx, s, "public", e1.PreAuthSessionID, store.PasswordlessSignIn, nil)
+	e1 := createDevice(t, ctx, s, store.DefaultTenant, "e1", "eve@example.com", at(0))
+	e2 := createDevice(t, ctx, s, store.DefaultTenant, "e2", "eve@example.com", at(1))
+	other := createDevice(t, ctx, s, store.DefaultTenant, "o", "otto@example.com", at(1))
+	res, err := consume(t, ctx, s, store.DefaultTenant, e1.PreAuthSessionID, store.PasswordlessSignIn, nil)
 	ok(t, err, "sign in")
 	if !res.CreatedNewUser || len(res.User.LoginMethods) != 1 {
 		t.Fatalf("sign in = %+v", res)
 	}
 	lm := res.User.LoginMethods[0]
 	if lm.RecipeID != store.RecipePasswordless || lm.Email != "eve@example.com" || lm.PhoneNumber != "" || !lm.Verified ||
-		!res.User.TimeJoined.Equal(at(500)) || !equalStrings(res.User.TenantIDs, []string{"public"}) {
+		!res.User.TimeJoined.Equal(at(500)) || !equalStrings(res.User.TenantIDs, []string{store.DefaultTenant}) {
 		t.Fatalf("signed-in user = %+v", res.User)
 	}
 	sameDevice(t, res.Device, e1, "the consumed device")
 	for _, pre := range []string{e1.PreAuthSessionID, e2.PreAuthSessionID} {
-		_, err = s.PasswordlessDevice(ctx, "public", pre)
+		_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, pre)
 		is(t, err, store.ErrNotFound, "devices of the signed-in email")
 	}
-	_, err = s.PasswordlessDevice(ctx, "public", other.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, other.PreAuthSessionID)
 	ok(t, err, "another email's device")
 	eve := res.User
 
 	// Signing in again finds the user.
-	e3 := createDevice(t, ctx, s, "public", "e3", "eve@example.com", at(2))
-	res, err = consume(t, ctx, s, "public", e3.PreAuthSessionID, store.PasswordlessSignIn, nil)
+	e3 := createDevice(t, ctx, s, store.DefaultTenant, "e3", "eve@example.com", at(2))
+	res, err = consume(t, ctx, s, store.DefaultTenant, e3.PreAuthSessionID, store.PasswordlessSignIn, nil)
 	ok(t, err, "sign in again")
 	if res.CreatedNewUser || res.User.ID != eve.ID {
 		t.Fatalf("second sign in = %+v, want user %s", res, eve.ID)
@@ -259,19 +259,19 @@ func testConsumePasswordlessCode(t *testing.T, open Opener) {
 		return nil
 	})
 	ok(t, err, "add a phone number")
-	byEmail := createDevice(t, ctx, s, "public", "e4", "eve@example.com", at(3))
-	byPhone := createDevice(t, ctx, s, "public", "p4", "+14155550199", at(3))
-	res, err = consume(t, ctx, s, "public", byPhone.PreAuthSessionID, store.PasswordlessSignIn, nil)
+	byEmail := createDevice(t, ctx, s, store.DefaultTenant, "e4", "eve@example.com", at(3))
+	byPhone := createDevice(t, ctx, s, store.DefaultTenant, "p4", "+14155550199", at(3))
+	res, err = consume(t, ctx, s, store.DefaultTenant, byPhone.PreAuthSessionID, store.PasswordlessSignIn, nil)
 	ok(t, err, "sign in by phone")
 	if res.CreatedNewUser || res.User.ID != eve.ID || res.User.LoginMethods[0].PhoneNumber != "+14155550199" {
 		t.Fatalf("sign in by phone = %+v", res)
 	}
-	_, err = s.PasswordlessDevice(ctx, "public", byEmail.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, byEmail.PreAuthSessionID)
 	is(t, err, store.ErrNotFound, "the user's email device goes too")
 
 	// A phone-only user is verified.
-	ph := createDevice(t, ctx, s, "public", "ph", "+447700900123", at(4))
-	res, err = consume(t, ctx, s, "public", ph.PreAuthSessionID, store.PasswordlessSignIn, nil)
+	ph := createDevice(t, ctx, s, store.DefaultTenant, "ph", "+447700900123", at(4))
+	res, err = consume(t, ctx, s, store.DefaultTenant, ph.PreAuthSessionID, store.PasswordlessSignIn, nil)
 	ok(t, err, "sign in by phone alone")
 	if lm := res.User.LoginMethods[0]; !res.CreatedNewUser || lm.PhoneNumber != "+447700900123" || lm.Email != "" || !lm.Verified {
 		t.Fatalf("phone-only user = %+v", res.User)
@@ -300,18 +300,18 @@ func samePwlUser(t *testing.T, got, want store.PasswordlessUser, what string) {
 
 func testPasswordlessUsers(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	em := pwlUser("public", "pat@example.com", "", at(1))
-	ph := pwlUser("public", "", "+12015550123", at(2))
-	both := pwlUser("public", "bo@example.com", "+12015550124", at(3))
+	em := pwlUser(store.DefaultTenant, "pat@example.com", "", at(1))
+	ph := pwlUser(store.DefaultTenant, "", "+12015550123", at(2))
+	both := pwlUser(store.DefaultTenant, "bo@example.com", "+12015550124", at(3))
 	for _, u := range []store.PasswordlessUser{em, ph, both} {
 		ok(t, s.CreatePasswordlessUser(ctx, u), "CreatePasswordlessUser")
 	}
 	ep := createEP(t, ctx, s, epUser("pat@example.com", at(4))) // another recipe may share the email
 
-	is(t, s.CreatePasswordlessUser(ctx, pwlUser("public", "pat@example.com", "", at(5))), store.ErrEmailTaken, "taken email")
-	is(t, s.CreatePasswordlessUser(ctx, pwlUser("public", "", "+12015550123", at(5))), store.ErrPhoneNumberTaken, "taken phone")
-	is(t, s.CreatePasswordlessUser(ctx, pwlUser("public", "new@example.com", "+12015550124", at(5))), store.ErrAlreadyExists, "taken phone is ErrAlreadyExists")
-	if err := s.CreatePasswordlessUser(ctx, pwlUser("public", "", "", at(5))); err == nil {
+	is(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "pat@example.com", "", at(5))), store.ErrEmailTaken, "taken email")
+	is(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "", "+12015550123", at(5))), store.ErrPhoneNumberTaken, "taken phone")
+	is(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "new@example.com", "+12015550124", at(5))), store.ErrAlreadyExists, "taken phone is ErrAlreadyExists")
+	if err := s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "", "", at(5))); err == nil {
 		t.Fatal("a user without email or phone was stored")
 	}
 	t2 := pwlUser("t2", "pat@example.com", "+12015550123", at(6))
@@ -324,10 +324,10 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 	}{
 		{"by id", func() (store.PasswordlessUser, error) { return s.PasswordlessUser(ctx, both.ID) }, both},
 		{"by email", func() (store.PasswordlessUser, error) {
-			return s.PasswordlessUserByEmail(ctx, "public", "pat@example.com")
+			return s.PasswordlessUserByEmail(ctx, store.DefaultTenant, "pat@example.com")
 		}, em},
 		{"by phone", func() (store.PasswordlessUser, error) {
-			return s.PasswordlessUserByPhoneNumber(ctx, "public", "+12015550123")
+			return s.PasswordlessUserByPhoneNumber(ctx, store.DefaultTenant, "+12015550123")
 		}, ph},
 		{"by phone in t2", func() (store.PasswordlessUser, error) {
 			return s.PasswordlessUserByPhoneNumber(ctx, "t2", "+12015550123")
@@ -339,9 +339,9 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 	}
 	_, err := s.PasswordlessUser(ctx, ep.ID)
 	is(t, err, store.ErrNotFound, "an email-password user is no passwordless user")
-	_, err = s.PasswordlessUserByEmail(ctx, "public", "nobody@example.com")
+	_, err = s.PasswordlessUserByEmail(ctx, store.DefaultTenant, "nobody@example.com")
 	is(t, err, store.ErrNotFound, "unknown email")
-	_, err = s.PasswordlessUserByPhoneNumber(ctx, "public", "")
+	_, err = s.PasswordlessUserByPhoneNumber(ctx, store.DefaultTenant, "")
 	is(t, err, store.ErrNotFound, "empty phone")
 
 	// The User object.
@@ -368,8 +368,8 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 		recipes []string
 		want    int64
 	}{
-		{"public", nil, 4},
-		{"public", []string{store.RecipePasswordless}, 3},
+		{store.DefaultTenant, nil, 4},
+		{store.DefaultTenant, []string{store.RecipePasswordless}, 3},
 		{"", []string{store.RecipePasswordless}, 4},
 		{"t2", nil, 1},
 	} {
@@ -379,7 +379,7 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 			t.Errorf("CountUsers(%q, %q) = %d, want %d", tc.tenant, tc.recipes, n, tc.want)
 		}
 	}
-	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 10, RecipeIDs: []string{store.RecipePasswordless}})
+	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10, RecipeIDs: []string{store.RecipePasswordless}})
 	ok(t, err, "ListUsers passwordless")
 	wantStrings(t, ids(list), []string{em.ID, ph.ID, both.ID}, "list passwordless users")
 	for _, tc := range []struct {
@@ -394,7 +394,7 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 		{"email and phone", store.UserSearch{Emails: []string{"bo"}, Phones: []string{"+1"}}, []string{both.ID}},
 		{"email and other phone", store.UserSearch{Emails: []string{"pat"}, Phones: []string{"+1"}}, nil},
 	} {
-		got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 100, Search: tc.search})
+		got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 100, Search: tc.search})
 		ok(t, err, "search "+tc.name)
 		wantStrings(t, ids(got), append([]string{}, tc.want...), "search "+tc.name)
 	}
@@ -409,7 +409,7 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 		{"email or phone", store.AccountInfo{Email: "pat@example.com", PhoneNumber: "+12015550123"}, true, []string{em.ID, ph.ID, ep.ID}},
 		{"email and another's phone", store.AccountInfo{Email: "pat@example.com", PhoneNumber: "+12015550123"}, false, nil},
 	} {
-		got, err := s.UsersByAccountInfo(ctx, "public", tc.info, tc.union)
+		got, err := s.UsersByAccountInfo(ctx, store.DefaultTenant, tc.info, tc.union)
 		ok(t, err, "UsersByAccountInfo "+tc.name)
 		wantStrings(t, ids(got), append([]string{}, tc.want...), "UsersByAccountInfo "+tc.name)
 	}
@@ -418,21 +418,21 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 	ok(t, s.DeleteUser(ctx, ph.ID), "DeleteUser")
 	_, err = s.PasswordlessUser(ctx, ph.ID)
 	is(t, err, store.ErrNotFound, "PasswordlessUser after delete")
-	_, err = s.PasswordlessUserByPhoneNumber(ctx, "public", ph.PhoneNumber)
+	_, err = s.PasswordlessUserByPhoneNumber(ctx, store.DefaultTenant, ph.PhoneNumber)
 	is(t, err, store.ErrNotFound, "by phone after delete")
-	if n, _ := s.CountUsers(ctx, "public", []string{store.RecipePasswordless}); n != 2 {
+	if n, _ := s.CountUsers(ctx, store.DefaultTenant, []string{store.RecipePasswordless}); n != 2 {
 		t.Errorf("CountUsers after delete = %d, want 2", n)
 	}
-	got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 10, Search: store.UserSearch{Phones: []string{"+1201"}}})
+	got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10, Search: store.UserSearch{Phones: []string{"+1201"}}})
 	ok(t, err, "search after delete")
 	wantStrings(t, ids(got), []string{both.ID}, "search after delete")
-	ok(t, s.CreatePasswordlessUser(ctx, pwlUser("public", "", ph.PhoneNumber, at(7))), "the phone number is free again")
+	ok(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "", ph.PhoneNumber, at(7))), "the phone number is free again")
 }
 
 func testUpdatePasswordlessUser(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	u := pwlUser("public", "una@example.com", "", at(1))
-	v := pwlUser("public", "val@example.com", "+12015550100", at(2))
+	u := pwlUser(store.DefaultTenant, "una@example.com", "", at(1))
+	v := pwlUser(store.DefaultTenant, "val@example.com", "+12015550100", at(2))
 	for _, w := range []store.PasswordlessUser{u, v} {
 		ok(t, s.CreatePasswordlessUser(ctx, w), "CreatePasswordlessUser")
 	}
@@ -445,19 +445,19 @@ func testUpdatePasswordlessUser(t *testing.T, open Opener) {
 	}
 
 	// Devices of the old and new contacts are removed; others stay.
-	oldDev := createDevice(t, ctx, s, "public", "old", "una@example.com", at(0))
-	newDev := createDevice(t, ctx, s, "public", "new", "+12015550111", at(0))
-	keep := createDevice(t, ctx, s, "public", "keep", "keep@example.com", at(0))
+	oldDev := createDevice(t, ctx, s, store.DefaultTenant, "old", "una@example.com", at(0))
+	newDev := createDevice(t, ctx, s, store.DefaultTenant, "new", "+12015550111", at(0))
+	keep := createDevice(t, ctx, s, store.DefaultTenant, "keep", "keep@example.com", at(0))
 	got, err := update("una@example.com", "+12015550111")
 	ok(t, err, "add a phone")
-	samePwlUser(t, got, store.PasswordlessUser{ID: u.ID, TenantID: "public", Email: "una@example.com", PhoneNumber: "+12015550111", TimeJoined: u.TimeJoined}, "updated")
+	samePwlUser(t, got, store.PasswordlessUser{ID: u.ID, TenantID: store.DefaultTenant, Email: "una@example.com", PhoneNumber: "+12015550111", TimeJoined: u.TimeJoined}, "updated")
 	for _, d := range []store.PasswordlessDevice{oldDev, newDev} {
-		_, err = s.PasswordlessDevice(ctx, "public", d.PreAuthSessionID)
+		_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
 		is(t, err, store.ErrNotFound, "device of a changed contact")
 	}
-	_, err = s.PasswordlessDevice(ctx, "public", keep.PreAuthSessionID)
+	_, err = s.PasswordlessDevice(ctx, store.DefaultTenant, keep.PreAuthSessionID)
 	ok(t, err, "unrelated device")
-	byPhone, err := s.PasswordlessUserByPhoneNumber(ctx, "public", "+12015550111")
+	byPhone, err := s.PasswordlessUserByPhoneNumber(ctx, store.DefaultTenant, "+12015550111")
 	ok(t, err, "by the new phone")
 	samePwlUser(t, byPhone, got, "by the new phone")
 	if us, _ := s.User(ctx, u.ID); us.LoginMethods[0].PhoneNumber != "+12015550111" {
@@ -477,7 +477,7 @@ func testUpdatePasswordlessUser(t *testing.T, open Opener) {
 	if got.Email != "" {
 		t.Fatalf("email not cleared: %+v", got)
 	}
-	_, err = s.PasswordlessUserByEmail(ctx, "public", "una@example.com")
+	_, err = s.PasswordlessUserByEmail(ctx, store.DefaultTenant, "una@example.com")
 	is(t, err, store.ErrNotFound, "by the cleared email")
 	if us, _ := s.User(ctx, u.ID); us.LoginMethods[0].Email != "" || !us.LoginMethods[0].Verified {
 		t.Fatalf("phone-only after clearing the email = %+v", us)
@@ -491,7 +491,7 @@ func testUpdatePasswordlessUser(t *testing.T, open Opener) {
 	if got.Email != "una2@example.com" || got.PhoneNumber != "" {
 		t.Fatalf("swapped = %+v", got)
 	}
-	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 10, Search: store.UserSearch{Emails: []string{"una2"}}})
+	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10, Search: store.UserSearch{Emails: []string{"una2"}}})
 	ok(t, err, "search the new email")
 	wantStrings(t, ids(list), []string{u.ID}, "search the new email")
 
@@ -506,9 +506,9 @@ func testUpdatePasswordlessUser(t *testing.T, open Opener) {
 
 func testRaceConsumeOneCode(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	d := createDevice(t, ctx, s, "public", "race", "race@example.com", at(0))
+	d := createDevice(t, ctx, s, store.DefaultTenant, "race", "race@example.com", at(0))
 	errs := race(racers, func(int) error {
-		_, err := consume(t, ctx, s, "public", d.PreAuthSessionID, store.PasswordlessSignIn, nil)
+		_, err := consume(t, ctx, s, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessSignIn, nil)
 		return err
 	})
 	oneWinner(t, errs, store.ErrNotFound, "consume one code")
@@ -519,16 +519,16 @@ func testRaceConsumeOneCode(t *testing.T, open Opener) {
 
 func testRaceFailedAttempts(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	d := createDevice(t, ctx, s, "public", "wrong", "+12015550100", at(0))
+	d := createDevice(t, ctx, s, store.DefaultTenant, "wrong", "+12015550100", at(0))
 	const n = 20
 	errs := race(n, func(int) error {
-		_, err := consume(t, ctx, s, "public", d.PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
+		_, err := consume(t, ctx, s, store.DefaultTenant, d.PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
 		return err
 	})
 	for i, err := range errs {
 		is(t, err, errCheck, fmt.Sprintf("racer %d", i))
 	}
-	got, err := s.PasswordlessDevice(ctx, "public", d.PreAuthSessionID)
+	got, err := s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
 	ok(t, err, "PasswordlessDevice")
 	if got.FailedAttempts != n {
 		t.Fatalf("failed attempts = %d, want %d: an attempt was lost", got.FailedAttempts, n)
@@ -542,11 +542,11 @@ func testRaceSignUpOnePhone(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
 	devices := make([]store.PasswordlessDevice, racers)
 	for i := range devices {
-		devices[i] = createDevice(t, ctx, s, "public", fmt.Sprint(i), "+12015550123", at(int64(i)))
+		devices[i] = createDevice(t, ctx, s, store.DefaultTenant, fmt.Sprint(i), "+12015550123", at(int64(i)))
 	}
 	users := make([]string, racers)
 	errs := race(racers, func(i int) error {
-		res, err := consume(t, ctx, s, "public", devices[i].PreAuthSessionID, store.PasswordlessSignIn, nil)
+		res, err := consume(t, ctx, s, store.DefaultTenant, devices[i].PreAuthSessionID, store.PasswordlessSignIn, nil)
 		users[i] = res.User.ID
 		return err
 	})
@@ -573,7 +573,7 @@ func testRaceSignUpOnePhone(t *testing.T, open Opener) {
 
 	// Creating users directly: one wins, the rest find the phone taken.
 	errs = race(racers, func(i int) error {
-		return s.CreatePasswordlessUser(ctx, pwlUser("public", "", "+12015550999", at(int64(i))))
+		return s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "", "+12015550999", at(int64(i))))
 	})
 	oneWinner(t, errs, store.ErrPhoneNumberTaken, "CreatePasswordlessUser one phone")
 }
@@ -583,7 +583,7 @@ func testRaceSignUpOnePhone(t *testing.T, open Opener) {
 // locks several devices; none may fail on a deadlock.
 func testRaceConsumeAndUpdate(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	u := pwlUser("public", "mix@example.com", "+12015550300", at(0))
+	u := pwlUser(store.DefaultTenant, "mix@example.com", "+12015550300", at(0))
 	ok(t, s.CreatePasswordlessUser(ctx, u), "CreatePasswordlessUser")
 	const n = 30
 	devices := make([]store.PasswordlessDevice, n)
@@ -592,22 +592,22 @@ func testRaceConsumeAndUpdate(t *testing.T, open Opener) {
 		if i%2 == 1 {
 			contact = u.PhoneNumber
 		}
-		devices[i] = createDevice(t, ctx, s, "public", fmt.Sprint(i), contact, at(int64(i)))
+		devices[i] = createDevice(t, ctx, s, store.DefaultTenant, fmt.Sprint(i), contact, at(int64(i)))
 	}
 	errs := race(n, func(i int) error {
 		var err error
 		switch i % 5 {
 		case 0, 1:
-			_, err = consume(t, ctx, s, "public", devices[i].PreAuthSessionID, store.PasswordlessSignIn, nil)
+			_, err = consume(t, ctx, s, store.DefaultTenant, devices[i].PreAuthSessionID, store.PasswordlessSignIn, nil)
 		case 2:
 			_, err = s.UpdatePasswordlessUser(ctx, u.ID, func(p *store.PasswordlessUser) error {
 				p.PhoneNumber = fmt.Sprintf("+1201555%04d", 400+i)
 				return nil
 			})
 		case 3:
-			err = s.DeletePasswordlessDevicesByEmail(ctx, "public", u.Email)
+			err = s.DeletePasswordlessDevicesByEmail(ctx, store.DefaultTenant, u.Email)
 		case 4:
-			_, err = consume(t, ctx, s, "public", devices[i].PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
+			_, err = consume(t, ctx, s, store.DefaultTenant, devices[i].PreAuthSessionID, store.PasswordlessFailedAttempt, errCheck)
 		}
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, errCheck) {
 			return nil // the device was consumed or removed first

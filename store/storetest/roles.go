@@ -54,7 +54,7 @@ func testRoles(t *testing.T, open Opener) {
 	is(t, s.RemoveRolePermissions(ctx, "nope", nil), store.ErrNotFound, "RemoveRolePermissions unknown role")
 
 	user := newID()
-	_, err = s.AddUserRole(ctx, "public", user, "viewer")
+	_, err = s.AddUserRole(ctx, store.DefaultTenant, user, "viewer")
 	ok(t, err, "AddUserRole")
 	existed, err := s.DeleteRole(ctx, "viewer")
 	ok(t, err, "DeleteRole")
@@ -66,7 +66,7 @@ func testRoles(t *testing.T, open Opener) {
 	if existed {
 		t.Fatal("DeleteRole again: existed = true")
 	}
-	userRoles, err := s.UserRoles(ctx, "public", user)
+	userRoles, err := s.UserRoles(ctx, store.DefaultTenant, user)
 	ok(t, err, "UserRoles")
 	wantStrings(t, userRoles, []string{}, "deleted role taken from users")
 	roles, _ = s.RolesWithPermission(ctx, "read")
@@ -101,15 +101,15 @@ func testUserRoles(t *testing.T, open Opener) {
 			t.Fatalf("AddUserRole(%s, %s): already had = %v, want %v", tenant, role, had, wantHad)
 		}
 	}
-	add("public", u1, "c", false)
-	add("public", u1, "a", false)
-	add("public", u1, "c", true)
+	add(store.DefaultTenant, u1, "c", false)
+	add(store.DefaultTenant, u1, "a", false)
+	add(store.DefaultTenant, u1, "c", true)
 	add("t2", u1, "b", false)
-	add("public", u2, "c", false)
-	_, err := s.AddUserRole(ctx, "public", u1, "nope")
+	add(store.DefaultTenant, u2, "c", false)
+	_, err := s.AddUserRole(ctx, store.DefaultTenant, u1, "nope")
 	is(t, err, store.ErrNotFound, "AddUserRole unknown role")
 
-	roles, err := s.UserRoles(ctx, "public", u1)
+	roles, err := s.UserRoles(ctx, store.DefaultTenant, u1)
 	ok(t, err, "UserRoles")
 	wantStrings(t, roles, []string{"c", "a"}, "UserRoles public")
 	roles, _ = s.UserRoles(ctx, "t2", u1)
@@ -117,28 +117,28 @@ func testUserRoles(t *testing.T, open Opener) {
 	roles, _ = s.UserRoles(ctx, "t3", u1)
 	wantStrings(t, roles, []string{}, "UserRoles t3")
 
-	users, err := s.RoleUsers(ctx, "public", "c")
+	users, err := s.RoleUsers(ctx, store.DefaultTenant, "c")
 	ok(t, err, "RoleUsers")
 	wantStrings(t, users, []string{u1, u2}, "RoleUsers c")
 	users, err = s.RoleUsers(ctx, "t2", "c")
 	ok(t, err, "RoleUsers t2")
 	wantStrings(t, users, []string{}, "RoleUsers c in t2")
-	_, err = s.RoleUsers(ctx, "public", "nope")
+	_, err = s.RoleUsers(ctx, store.DefaultTenant, "nope")
 	is(t, err, store.ErrNotFound, "RoleUsers unknown role")
 
-	had, err := s.RemoveUserRole(ctx, "public", u1, "c")
+	had, err := s.RemoveUserRole(ctx, store.DefaultTenant, u1, "c")
 	ok(t, err, "RemoveUserRole")
 	if !had {
 		t.Fatal("RemoveUserRole: had = false")
 	}
-	had, err = s.RemoveUserRole(ctx, "public", u1, "c")
+	had, err = s.RemoveUserRole(ctx, store.DefaultTenant, u1, "c")
 	ok(t, err, "RemoveUserRole again")
 	if had {
 		t.Fatal("RemoveUserRole again: had = true")
 	}
-	_, err = s.RemoveUserRole(ctx, "public", u1, "nope")
+	_, err = s.RemoveUserRole(ctx, store.DefaultTenant, u1, "nope")
 	is(t, err, store.ErrNotFound, "RemoveUserRole unknown role")
-	roles, _ = s.UserRoles(ctx, "public", u1)
+	roles, _ = s.UserRoles(ctx, store.DefaultTenant, u1)
 	wantStrings(t, roles, []string{"a"}, "UserRoles after remove")
 	roles, _ = s.UserRoles(ctx, "t2", u1)
 	wantStrings(t, roles, []string{"b"}, "other tenant untouched")

@@ -36,7 +36,7 @@ func sameSession(t *testing.T, got, want store.Session, what string) {
 
 func testSessions(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	ss := session("h1", "public", newID(), base.Add(time.Hour))
+	ss := session("h1", store.DefaultTenant, newID(), base.Add(time.Hour))
 	ok(t, s.CreateSession(ctx, ss), "CreateSession")
 	got, err := s.Session(ctx, "h1")
 	ok(t, err, "Session")
@@ -48,7 +48,7 @@ func testSessions(t *testing.T, open Opener) {
 	is(t, err, store.ErrNotFound, "unknown handle")
 
 	// Empty JSON and false round-trip too; expired rows are still returned.
-	bare := store.Session{Handle: "h2", TenantID: "public", UserID: "u", RefreshTokenHash2: "r",
+	bare := store.Session{Handle: "h2", TenantID: store.DefaultTenant, UserID: "u", RefreshTokenHash2: "r",
 		CreatedAt: base, ExpiresAt: base.Add(-time.Hour)}
 	ok(t, s.CreateSession(ctx, bare), "CreateSession bare")
 	got, err = s.Session(ctx, "h2")
@@ -58,7 +58,7 @@ func testSessions(t *testing.T, open Opener) {
 
 func testUpdateSession(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
-	ss := session("h1", "public", newID(), base.Add(time.Hour))
+	ss := session("h1", store.DefaultTenant, newID(), base.Add(time.Hour))
 	ok(t, s.CreateSession(ctx, ss), "CreateSession")
 
 	want := ss
@@ -100,12 +100,12 @@ func testSessionQueries(t *testing.T, open Opener) {
 	live, dead := now.Add(time.Hour), now.Add(-time.Millisecond)
 	u1, u2, u3 := newID(), newID(), newID()
 	for _, ss := range []store.Session{
-		session("a1", "public", u1, live),
+		session("a1", store.DefaultTenant, u1, live),
 		session("a2", "t2", u1, live),
-		session("a3", "public", u1, dead),
-		session("b1", "public", u2, live),
+		session("a3", store.DefaultTenant, u1, dead),
+		session("b1", store.DefaultTenant, u2, live),
 		session("b2", "t2", u2, now), // expires exactly now: not yet expired
-		session("c1", "public", u3, live),
+		session("c1", store.DefaultTenant, u3, live),
 	} {
 		ok(t, s.CreateSession(ctx, ss), "CreateSession "+ss.Handle)
 	}
@@ -116,7 +116,7 @@ func testSessionQueries(t *testing.T, open Opener) {
 		return ss
 	}
 	wantStrings(t, sorted(s.UserSessionHandles(ctx, []string{u1}, "", now)), []string{"a1", "a2"}, "u1, every tenant, live")
-	wantStrings(t, sorted(s.UserSessionHandles(ctx, []string{u1, u2}, "public", now)), []string{"a1", "b1"}, "u1+u2 in public")
+	wantStrings(t, sorted(s.UserSessionHandles(ctx, []string{u1, u2}, store.DefaultTenant, now)), []string{"a1", "b1"}, "u1+u2 in public")
 	wantStrings(t, sorted(s.UserSessionHandles(ctx, []string{u2}, "t2", now)), []string{"b2"}, "expiring now counts as live")
 	wantStrings(t, sorted(s.UserSessionHandles(ctx, []string{newID()}, "", now)), []string{}, "unknown user")
 	wantStrings(t, sorted(s.UserSessionHandles(ctx, nil, "", now)), []string{}, "no users")
@@ -128,8 +128,8 @@ func testSessionQueries(t *testing.T, open Opener) {
 	wantStrings(t, sorted(s.DeleteUserSessions(ctx, []string{u1}, "")), []string{"a3"}, "DeleteUserSessions everywhere")
 	wantStrings(t, sorted(s.DeleteUserSessions(ctx, nil, "")), []string{}, "DeleteUserSessions none")
 
-	ok(t, s.CreateSession(ctx, session("d1", "public", u3, now.Add(-2*time.Second))), "create d1")
-	ok(t, s.CreateSession(ctx, session("d2", "public", u3, now.Add(-time.Second))), "create d2")
+	ok(t, s.CreateSession(ctx, session("d1", store.DefaultTenant, u3, now.Add(-2*time.Second))), "create d1")
+	ok(t, s.CreateSession(ctx, session("d2", store.DefaultTenant, u3, now.Add(-time.Second))), "create d2")
 	n, err := s.DeleteExpiredSessions(ctx, now)
 	ok(t, err, "DeleteExpiredSessions")
 	if n != 2 {

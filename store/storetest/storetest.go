@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Helper()
 	runCases(t, open, []suiteCase{
 		{"Ping", testPing},
+		{"Tenants", testTenants},
 		{"EmailPasswordUsers", testEmailPasswordUsers},
 		{"UpdateEmailPasswordUser", testUpdateEmailPasswordUser},
 		{"ImportEmailPasswordUser", testImportEmailPasswordUser},

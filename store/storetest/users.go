@@ -66,12 +66,12 @@ func testUser(t *testing.T, open Opener) {
 		t.Helper()
 		got, err := s.User(ctx, u.ID)
 		ok(t, err, "User")
-		if got.ID != u.ID || !got.TimeJoined.Equal(u.TimeJoined) || !equalStrings(got.TenantIDs, []string{"public"}) ||
+		if got.ID != u.ID || !got.TimeJoined.Equal(u.TimeJoined) || !equalStrings(got.TenantIDs, []string{store.DefaultTenant}) ||
 			len(got.LoginMethods) != 1 {
 			t.Fatalf("User = %+v", got)
 		}
 		lm := got.LoginMethods[0]
-		if lm.RecipeID != store.RecipeEmailPassword || lm.RecipeUserID != u.ID || !equalStrings(lm.TenantIDs, []string{"public"}) ||
+		if lm.RecipeID != store.RecipeEmailPassword || lm.RecipeUserID != u.ID || !equalStrings(lm.TenantIDs, []string{store.DefaultTenant}) ||
 			!lm.TimeJoined.Equal(u.TimeJoined) || lm.Email != u.Email || lm.PhoneNumber != "" || lm.ThirdParty != nil ||
 			lm.Verified != verified {
 			t.Fatalf("login method = %+v, want verified=%v", lm, verified)
@@ -102,13 +102,13 @@ func testCountUsers(t *testing.T, open Opener) {
 		recipes []string
 		want    int64
 	}{
-		{"public", nil, 5},
+		{store.DefaultTenant, nil, 5},
 		{"t2", nil, 3},
 		{"", nil, 8},
 		{"t3", nil, 0},
-		{"public", []string{store.RecipeEmailPassword}, 5},
-		{"public", []string{store.RecipeThirdParty}, 0},
-		{"public", []string{store.RecipeThirdParty, store.RecipeEmailPassword}, 5},
+		{store.DefaultTenant, []string{store.RecipeEmailPassword}, 5},
+		{store.DefaultTenant, []string{store.RecipeThirdParty}, 0},
+		{store.DefaultTenant, []string{store.RecipeThirdParty, store.RecipeEmailPassword}, 5},
 		{"", []string{store.RecipeEmailPassword}, 8},
 		{"", []string{store.RecipePasswordless}, 0},
 	} {
@@ -380,21 +380,21 @@ func testUsersByAccountInfo(t *testing.T, open Opener) {
 		union  bool
 		want   []string
 	}{
-		{"email", "public", store.AccountInfo{Email: u.Email}, false, []string{u.ID}},
-		{"email, union", "public", store.AccountInfo{Email: u.Email}, true, []string{u.ID}},
+		{"email", store.DefaultTenant, store.AccountInfo{Email: u.Email}, false, []string{u.ID}},
+		{"email, union", store.DefaultTenant, store.AccountInfo{Email: u.Email}, true, []string{u.ID}},
 		{"email in t2", "t2", store.AccountInfo{Email: u.Email}, false, []string{v.ID}},
-		{"unknown email", "public", store.AccountInfo{Email: "nobody@example.com"}, true, nil},
-		{"no fields", "public", store.AccountInfo{}, true, nil},
-		{"email or phone", "public", store.AccountInfo{Email: u.Email, PhoneNumber: "+14155550100"}, true, []string{u.ID}},
-		{"email and phone", "public", store.AccountInfo{Email: u.Email, PhoneNumber: "+14155550100"}, false, nil},
-		{"third party", "public", store.AccountInfo{ThirdParty: &store.ThirdPartyInfo{ID: "google", UserID: "1"}}, true, nil},
-		{"email or third party", "public", store.AccountInfo{Email: u.Email, ThirdParty: &store.ThirdPartyInfo{ID: "google", UserID: "1"}}, true, []string{u.ID}},
+		{"unknown email", store.DefaultTenant, store.AccountInfo{Email: "nobody@example.com"}, true, nil},
+		{"no fields", store.DefaultTenant, store.AccountInfo{}, true, nil},
+		{"email or phone", store.DefaultTenant, store.AccountInfo{Email: u.Email, PhoneNumber: "+14155550100"}, true, []string{u.ID}},
+		{"email and phone", store.DefaultTenant, store.AccountInfo{Email: u.Email, PhoneNumber: "+14155550100"}, false, nil},
+		{"third party", store.DefaultTenant, store.AccountInfo{ThirdParty: &store.ThirdPartyInfo{ID: "google", UserID: "1"}}, true, nil},
+		{"email or third party", store.DefaultTenant, store.AccountInfo{Email: u.Email, ThirdParty: &store.ThirdPartyInfo{ID: "google", UserID: "1"}}, true, []string{u.ID}},
 	} {
 		got, err := s.UsersByAccountInfo(ctx, tc.tenant, tc.info, tc.union)
 		ok(t, err, "UsersByAccountInfo "+tc.name)
 		wantStrings(t, ids(got), append([]string{}, tc.want...), "UsersByAccountInfo "+tc.name)
 	}
-	got, err := s.UsersByAccountInfo(ctx, "public", store.AccountInfo{Email: u.Email}, false)
+	got, err := s.UsersByAccountInfo(ctx, store.DefaultTenant, store.AccountInfo{Email: u.Email}, false)
 	ok(t, err, "UsersByAccountInfo")
 	if got[0].LoginMethods[0].Email != u.Email || !got[0].TimeJoined.Equal(u.TimeJoined) {
 		t.Fatalf("UsersByAccountInfo returns full users: %+v", got[0])
@@ -405,17 +405,17 @@ func testUsersByAccountInfo(t *testing.T, open Opener) {
 func userRows(t *testing.T, ctx context.Context, s store.Store, userID, email string) {
 	t.Helper()
 	far := base.Add(24 * time.Hour)
-	ok(t, s.CreateSession(ctx, store.Session{Handle: "h-" + userID, TenantID: "public", UserID: userID,
+	ok(t, s.CreateSession(ctx, store.Session{Handle: "h-" + userID, TenantID: store.DefaultTenant, UserID: userID,
 		RefreshTokenHash2: "r", CreatedAt: base, ExpiresAt: far}), "CreateSession")
 	_, err := s.UpdateMetadata(ctx, userID, func(json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{"k":1}`), nil })
 	ok(t, err, "UpdateMetadata")
 	_, err = s.CreateRole(ctx, "admin", nil)
 	ok(t, err, "CreateRole")
-	for _, tenant := range []string{"public", "t2"} {
+	for _, tenant := range []string{store.DefaultTenant, "t2"} {
 		_, err = s.AddUserRole(ctx, tenant, userID, "admin")
 		ok(t, err, "AddUserRole")
 	}
-	ok(t, s.CreateEmailVerificationToken(ctx, store.EmailVerificationToken{TenantID: "public", UserID: userID,
+	ok(t, s.CreateEmailVerificationToken(ctx, store.EmailVerificationToken{TenantID: store.DefaultTenant, UserID: userID,
 		Email: email, TokenHash: "ev-" + userID, Expiry: far}), "CreateEmailVerificationToken")
 	ok(t, s.SetEmailVerified(ctx, userID, email, true), "SetEmailVerified")
 }
@@ -432,7 +432,7 @@ func checkUserRows(t *testing.T, ctx context.Context, s store.Store, userID, ema
 	if (md != nil) != want {
 		t.Errorf("metadata = %s, want present=%v", md, want)
 	}
-	for _, tenant := range []string{"public", "t2"} {
+	for _, tenant := range []string{store.DefaultTenant, "t2"} {
 		roles, err := s.UserRoles(ctx, tenant, userID)
 		ok(t, err, "UserRoles")
 		if (len(roles) == 1) != want {
@@ -444,7 +444,7 @@ func checkUserRows(t *testing.T, ctx context.Context, s store.Store, userID, ema
 	if v != want {
 		t.Errorf("verified = %v, want %v", v, want)
 	}
-	users, err := s.RoleUsers(ctx, "public", "admin")
+	users, err := s.RoleUsers(ctx, store.DefaultTenant, "admin")
 	ok(t, err, "RoleUsers")
 	if slices.Contains(users, userID) != want {
 		t.Errorf("RoleUsers contains %s = %v, want %v", userID, !want, want)
@@ -467,17 +467,17 @@ func testDeleteUser(t *testing.T, open Opener) {
 	is(t, err, store.ErrNotFound, "User after delete")
 	_, err = s.EmailPasswordUser(ctx, u.ID)
 	is(t, err, store.ErrNotFound, "EmailPasswordUser after delete")
-	_, err = s.EmailPasswordUserByEmail(ctx, "public", u.Email)
+	_, err = s.EmailPasswordUserByEmail(ctx, store.DefaultTenant, u.Email)
 	is(t, err, store.ErrNotFound, "EmailPasswordUserByEmail after delete")
 	checkUserRows(t, ctx, s, u.ID, u.Email, false)
-	_, err = s.ConsumeEmailVerificationToken(ctx, "public", "ev-"+u.ID, now)
+	_, err = s.ConsumeEmailVerificationToken(ctx, store.DefaultTenant, "ev-"+u.ID, now)
 	is(t, err, store.ErrNotFound, "verification token after delete")
 	_, err = s.ConsumePasswordResetToken(ctx, "pr-"+u.ID, now)
 	is(t, err, store.ErrNotFound, "reset token after delete")
-	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 10})
+	list, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10})
 	ok(t, err, "ListUsers")
 	wantStrings(t, ids(list), []string{v.ID}, "listing after delete")
-	list, err = s.ListUsers(ctx, store.ListUsersQuery{TenantID: "public", Limit: 10, Search: store.UserSearch{Emails: []string{"gone"}}})
+	list, err = s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10, Search: store.UserSearch{Emails: []string{"gone"}}})
 	ok(t, err, "search")
 	wantStrings(t, ids(list), []string{}, "search after delete")
 	if n, _ := s.CountUsers(ctx, "", nil); n != 1 {

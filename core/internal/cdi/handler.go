@@ -6,7 +6,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
+
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // HandlerFunc is a core endpoint: it writes a success response itself and
@@ -110,12 +113,13 @@ func WithRequest(ctx context.Context, rq Request) context.Context {
 	return ctx
 }
 
-// Tenant returns the request's tenant id ("public" when none was given).
+// Tenant returns the request's tenant id (tenantid.Default when none was
+// given).
 func Tenant(ctx context.Context) string {
 	if t, ok := ctx.Value(tenantKey).(string); ok && t != "" {
 		return t
 	}
-	return "public"
+	return tenantid.Default
 }
 
 // Version returns the request's CDI version.
@@ -171,3 +175,15 @@ func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern,
 
 // Methods returns the handlers registered for path (lower case), or nil.
 func (rt *Router) Methods(path string) map[string]http.Handler { return rt.routes[path] }
+
+// Patterns returns every registered "METHOD /path", sorted.
+func (rt *Router) Patterns() []string {
+	var out []string
+	for path, methods := range rt.routes {
+		for m := range methods {
+			out = append(out, m+" "+path)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -14,7 +14,7 @@ import (
 )
 
 // The manager is tested on a real SQLite store (the HTTP tests in
-// core/jwt and core/session cover PostgreSQL and the endpoints).
+// core/internal/jwt and core/internal/session cover PostgreSQL and the endpoints).
 
 type clock struct {
 	mu  sync.Mutex

@@ -11,6 +11,7 @@
 //
 //	sqlstore.go           DB, Dialect, transactions, error mapping
 //	migrate.go            numbered .sql migrations, tracked in schema_migrations
+//	tenants.go            which tenants exist
 //	users.go              User, ListUsers (keyset pages), CountUsers, DeleteUser, …
 //	search.go             ListUsers with a search: two plans, picked per query
 //	users_load.go         loading full User objects for a page in two queries

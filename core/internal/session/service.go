@@ -97,8 +97,9 @@ type Service struct {
 	rtKey   atomic.Pointer[[]byte] // HMAC key for refresh tokens, derived once
 }
 
-// New returns a Service for cfg.
-func New(cfg Config) (*Service, error) {
+// NewService returns a Service for cfg, or an error naming every setting
+// to fix.
+func NewService(cfg Config) (*Service, error) {
 	var errs []error
 	if cfg.Store == nil {
 		errs = append(errs, errors.New("session: Store is required"))

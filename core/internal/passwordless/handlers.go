@@ -71,15 +71,10 @@ func (h *Handler) createCode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cdi.OK(w, map[string]any{
-		"preAuthSessionId": code.PreAuthSessionID,
-		"codeId":           code.CodeID,
-		"deviceId":         code.DeviceID,
-		"userInputCode":    code.UserInputCode,
-		"linkCode":         code.LinkCode,
-		"timeCreated":      code.TimeCreated.UnixMilli(),
-		"codeLifetime":     h.Service.CodeLifetime.Milliseconds(),
-	})
+	cdi.WriteJSON(w, struct {
+		Status string `json:"status"`
+		Code
+	}{"OK", code})
 	return nil
 }
 

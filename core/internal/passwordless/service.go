@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/internal/wire"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -33,21 +34,11 @@ type Service struct {
 }
 
 // Contact is whom a device sends codes to: exactly one of the two is set.
-type Contact struct {
-	Email       string
-	PhoneNumber string
-}
+type Contact = wire.Contact
 
-// Code is a code as it is handed out, the only time its secrets exist
-// outside the client.
-type Code struct {
-	PreAuthSessionID string
-	CodeID           string
-	DeviceID         string
-	UserInputCode    string
-	LinkCode         string
-	TimeCreated      time.Time
-}
+// Code is a code as it is handed out, in the CDI's shape: the only time
+// its secrets exist outside the client.
+type Code = wire.Code
 
 // Credentials prove a sign-in: a link code, or a device id with a user
 // input code.
@@ -180,16 +171,18 @@ func (s *Service) newCode(deviceID, salt []byte, userInputCode string) (Code, st
 		}
 	}
 	link := linkCode(deviceID, salt, userInputCode)
+	now := s.Now().Truncate(time.Millisecond)
 	code := Code{
 		PreAuthSessionID: preAuthSessionID(deviceID),
 		CodeID:           uuid.NewString(),
 		DeviceID:         encode(deviceID),
 		UserInputCode:    userInputCode,
 		LinkCode:         encode(link),
-		TimeCreated:      s.Now().Truncate(time.Millisecond),
+		TimeCreated:      now.UnixMilli(),
+		CodeLifetime:     s.CodeLifetime.Milliseconds(),
 	}
 	return code, store.PasswordlessCode{ID: code.CodeID, PreAuthSessionID: code.PreAuthSessionID,
-		LinkCodeHash: linkCodeHash(link), CreatedAt: code.TimeCreated}, nil
+		LinkCodeHash: linkCodeHash(link), CreatedAt: now}, nil
 }
 
 // Consume signs in with a code: it uses up the device (and every other

@@ -28,8 +28,9 @@ var knownRecipes = map[string]bool{
 	"webauthn":                true,
 }
 
-// Handler serves the user endpoints.
-type Handler struct {
+// Service is what the user endpoints read and delete users with: the
+// store, and the phone-number reading passwordless sign-in stores with.
+type Service struct {
 	Store store.Users
 	// NormalisePhone turns a search or lookup phone number into the stored
 	// (E.164) form; the core sets the one passwordless sign-in stores with.
@@ -37,15 +38,20 @@ type Handler struct {
 	NormalisePhone func(string) string
 }
 
-// New returns a Handler over s.
-func New(s store.Users) *Handler { return &Handler{Store: s} }
-
-func (h *Handler) normalisePhone(p string) string {
-	if h.NormalisePhone != nil {
-		return h.NormalisePhone(p)
+func (s *Service) normalisePhone(p string) string {
+	if s.NormalisePhone != nil {
+		return s.NormalisePhone(p)
 	}
 	return strings.TrimSpace(p)
 }
+
+// Handler serves the user endpoints over a Service.
+type Handler struct {
+	Service *Service
+}
+
+// New returns a Handler over s.
+func New(s *Service) *Handler { return &Handler{Service: s} }
 
 // list answers GET /users.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
@@ -56,7 +62,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	recipeIDs := recipeIDs(q)
 	search := store.UserSearch{
 		Emails:    terms(q, "email", strings.ToLower),
-		Phones:    terms(q, "phone", h.normalisePhone),
+		Phones:    terms(q, "phone", h.Service.normalisePhone),
 		Providers: terms(q, "provider", strings.ToLower),
 	}
 	if err := q.Err(); err != nil {
@@ -88,7 +94,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		query.Limit = searchLimit
-		found, err := h.Store.ListUsers(r.Context(), query)
+		found, err := h.Service.Store.ListUsers(r.Context(), query)
 		if err != nil {
 			return err
 		}
@@ -102,7 +108,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		}
 		query.After = &cursor
 	}
-	found, err := h.Store.ListUsers(r.Context(), query)
+	found, err := h.Service.Store.ListUsers(r.Context(), query)
 	if err != nil {
 		return err
 	}
@@ -197,7 +203,7 @@ func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 	if all {
 		tenant = ""
 	}
-	n, err := h.Store.CountUsers(r.Context(), tenant, recipes)
+	n, err := h.Service.Store.CountUsers(r.Context(), tenant, recipes)
 	if err != nil {
 		return err
 	}
@@ -212,7 +218,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	u, err := h.Store.User(r.Context(), strings.TrimSpace(id))
+	u, err := h.Service.Store.User(r.Context(), strings.TrimSpace(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return cdi.ErrUnknownUserID
 	}
@@ -236,7 +242,7 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	if err := h.Store.DeleteUser(r.Context(), strings.TrimSpace(id)); err != nil {
+	if err := h.Service.Store.DeleteUser(r.Context(), strings.TrimSpace(id)); err != nil {
 		return err
 	}
 	cdi.OK(w, nil)
@@ -266,7 +272,7 @@ func (h *Handler) byAccountInfo(w http.ResponseWriter, r *http.Request) error {
 	}
 	info := store.AccountInfo{
 		Email:       strings.ToLower(strings.TrimSpace(email)),
-		PhoneNumber: h.normalisePhone(phone),
+		PhoneNumber: h.Service.normalisePhone(phone),
 	}
 	if hasTPID {
 		info.ThirdParty = &store.ThirdPartyInfo{ID: strings.TrimSpace(tpID), UserID: strings.TrimSpace(tpUserID)}
@@ -276,7 +282,7 @@ func (h *Handler) byAccountInfo(w http.ResponseWriter, r *http.Request) error {
 		cdi.OK(w, map[string]any{"users": []userjson.User{}})
 		return nil
 	}
-	found, err := h.Store.UsersByAccountInfo(r.Context(), cdi.Tenant(r.Context()), info, union)
+	found, err := h.Service.Store.UsersByAccountInfo(r.Context(), cdi.Tenant(r.Context()), info, union)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,11 @@
 // and compares them in (reference/cdi-core.md §2.1), with
 // github.com/nyaruka/phonenumbers, a Go port of Google's libphonenumber,
 // the library the reference core uses.
+//
+// Both sides use it: the SDK normalises a number before it asks the core
+// about it, and the core again before it stores or looks one up. One
+// reading on both sides means a number the SDK checked is the number the
+// core stores.
 package phone
 
 import (
@@ -58,6 +63,19 @@ func e164(number, region string) (string, bool) {
 		return "", false
 	}
 	return e, true
+}
+
+// Valid reports whether number is a number libphonenumber knows to be
+// valid, read in international form or, when region is set and the
+// international reading fails, as a number of region. It is the SDK's
+// default phone number check.
+func Valid(region, number string) bool {
+	number = strings.TrimSpace(number)
+	p, err := phonenumbers.Parse(number, "ZZ")
+	if err != nil && region != "" {
+		p, err = phonenumbers.Parse(number, strings.ToUpper(region))
+	}
+	return err == nil && phonenumbers.IsValidNumber(p)
 }
 
 // ValidRegion reports whether region (in either case) is a region the

@@ -16,13 +16,6 @@ type Handler struct {
 // New returns a Handler over s.
 func New(s *Service) *Handler { return &Handler{Service: s} }
 
-// Mount registers the third-party endpoints. GET /recipe/user is shared
-// with other recipes and dispatched on rid by the core, so it is exposed
-// as GetUser instead.
-func (h *Handler) Mount(rt *cdi.Router) {
-	rt.HandleFunc("POST /recipe/signinup", h.signInUp)
-}
-
 // maxIDLength caps provider ids and provider user ids: real ones are a
 // few dozen bytes.
 const maxIDLength = 512

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
+	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
 
 // protectedClaims are the V5 claims a custom payload may not set
@@ -184,7 +185,7 @@ func parseClaims(payload []byte, version int) (accessToken, error) {
 		t.RecipeUserID = t.UserID
 	}
 	if t.TenantID == "" {
-		t.TenantID = "public"
+		t.TenantID = tenantid.Default
 	}
 	t.Payload = custom.Bytes()
 	return t, nil

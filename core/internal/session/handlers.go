@@ -13,7 +13,7 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler over s.
-func NewHandler(s *Service) *Handler { return &Handler{Service: s} }
+func New(s *Service) *Handler { return &Handler{Service: s} }
 
 // writeTokens writes create/refresh/verify/regenerate results: session,
 // accessToken and refreshToken when minted, antiCsrfToken when enabled.

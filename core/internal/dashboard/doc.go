@@ -14,4 +14,8 @@
 //
 // Unlike the SuperTokens core there is no limit on the number of accounts
 // (never 402, never USER_SUSPENDED_ERROR): every account can sign in.
+//
+// The rules are in Service (service.go), which the core's Go API
+// (core.DashboardAccounts, used by `latchkey dashboard-user`) calls too;
+// handlers.go maps it to the wire.
 package dashboard

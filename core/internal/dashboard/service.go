@@ -1,0 +1,203 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+// SessionLifetime is how long a dashboard session lasts (reference §3.5).
+const SessionLifetime = 30 * 24 * time.Hour
+
+// Service manages dashboard accounts and their sessions, with the rules
+// of reference §2.8: every value is trimmed, emails are lower-cased and
+// must pass the SDKs' check, passwords their default policy. Its errors
+// are cdi status sentinels (cdi.ErrInvalidEmail, cdi.ErrPasswordWeak with
+// a message, cdi.ErrEmailAlreadyExists, cdi.ErrUnknownUser,
+// cdi.ErrInvalidCredentials, cdi.ErrInvalidSession), cdi 400s, or store
+// and context errors. The handlers and the core's Go API
+// (core.DashboardAccounts) both call it.
+type Service struct {
+	Store  store.DashboardUsers
+	Hasher *password.Hasher
+	Now    func() time.Time
+}
+
+// Account names an account by id or, when UserID is empty, by email.
+type Account struct {
+	UserID string
+	Email  string
+}
+
+var errNoAccount = cdi.BadRequest("Either field 'email' or 'userId' must be present")
+
+func normaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser makes an account.
+func (s *Service) CreateUser(ctx context.Context, email, pw string) (store.DashboardUser, error) {
+	email, pw = normaliseEmail(email), strings.TrimSpace(pw)
+	if err := checkEmail(email); err != nil {
+		return store.DashboardUser{}, err
+	}
+	if err := checkPassword(pw); err != nil {
+		return store.DashboardUser{}, err
+	}
+	hash, err := s.Hasher.Hash(ctx, pw)
+	if err != nil {
+		return store.DashboardUser{}, err
+	}
+	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: s.Now().Truncate(time.Millisecond)}
+	if err := s.Store.CreateDashboardUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrAlreadyExists) {
+			return store.DashboardUser{}, cdi.ErrEmailAlreadyExists
+		}
+		return store.DashboardUser{}, err
+	}
+	return u, nil
+}
+
+// UpdateUser changes an account's email and/or password (nil leaves one
+// as it is) and ends the account's sessions.
+func (s *Service) UpdateUser(ctx context.Context, a Account, newEmail, newPassword *string) (store.DashboardUser, error) {
+	id, email := strings.TrimSpace(a.UserID), normaliseEmail(a.Email)
+	if id == "" && email == "" {
+		return store.DashboardUser{}, errNoAccount
+	}
+	var setEmail string
+	if newEmail != nil {
+		setEmail = normaliseEmail(*newEmail)
+		if err := checkEmail(setEmail); err != nil {
+			return store.DashboardUser{}, err
+		}
+	}
+	var hash string
+	if newPassword != nil {
+		pw := strings.TrimSpace(*newPassword)
+		if err := checkPassword(pw); err != nil {
+			return store.DashboardUser{}, err
+		}
+		var err error
+		if hash, err = s.Hasher.Hash(ctx, pw); err != nil {
+			return store.DashboardUser{}, err
+		}
+	}
+	if id == "" {
+		u, err := s.Store.DashboardUserByEmail(ctx, email)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.DashboardUser{}, cdi.ErrUnknownUser
+		}
+		if err != nil {
+			return store.DashboardUser{}, err
+		}
+		id = u.ID
+	}
+	u, err := s.Store.UpdateDashboardUser(ctx, id, func(u *store.DashboardUser) error {
+		if newEmail != nil {
+			u.Email = setEmail
+		}
+		if newPassword != nil {
+			u.PasswordHash = hash
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return store.DashboardUser{}, cdi.ErrUnknownUser
+	case errors.Is(err, store.ErrAlreadyExists):
+		return store.DashboardUser{}, cdi.ErrEmailAlreadyExists
+	case err != nil:
+		return store.DashboardUser{}, err
+	}
+	return u, nil
+}
+
+// User returns an account; store.ErrNotFound when there is none.
+func (s *Service) User(ctx context.Context, a Account) (store.DashboardUser, error) {
+	if id := strings.TrimSpace(a.UserID); id != "" {
+		return s.Store.DashboardUser(ctx, id)
+	}
+	if email := normaliseEmail(a.Email); email != "" {
+		return s.Store.DashboardUserByEmail(ctx, email)
+	}
+	return store.DashboardUser{}, errNoAccount
+}
+
+// DeleteUser removes an account and its sessions, and reports whether it
+// existed.
+func (s *Service) DeleteUser(ctx context.Context, a Account) (bool, error) {
+	u, err := s.User(ctx, a)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.Store.DeleteDashboardUser(ctx, u.ID)
+}
+
+// ListUsers returns every account, oldest first.
+func (s *Service) ListUsers(ctx context.Context) ([]store.DashboardUser, error) {
+	return s.Store.ListDashboardUsers(ctx)
+}
+
+// SignIn checks an account's password and starts a session.
+// cdi.ErrInvalidCredentials for an unknown email or a wrong password,
+// which take the same time.
+func (s *Service) SignIn(ctx context.Context, email, pw string) (store.DashboardSession, error) {
+	email, pw = normaliseEmail(email), strings.TrimSpace(pw)
+	u, err := s.Store.DashboardUserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := s.Hasher.VerifyNothing(ctx, pw); err != nil {
+			return store.DashboardSession{}, err
+		}
+		return store.DashboardSession{}, cdi.ErrInvalidCredentials
+	}
+	if err != nil {
+		return store.DashboardSession{}, err
+	}
+	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, pw)
+	if err != nil {
+		return store.DashboardSession{}, err
+	}
+	if !ok {
+		return store.DashboardSession{}, cdi.ErrInvalidCredentials
+	}
+	now := s.Now().Truncate(time.Millisecond)
+	sess := store.DashboardSession{ID: uuid.NewString(), UserID: u.ID, Email: u.Email, TimeCreated: now, Expiry: now.Add(SessionLifetime)}
+	if err := s.Store.CreateDashboardSession(ctx, sess); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			// The account was deleted while signing in.
+			return store.DashboardSession{}, cdi.ErrInvalidCredentials
+		}
+		return store.DashboardSession{}, err
+	}
+	return sess, nil
+}
+
+// VerifySession returns a live session, with its account's email, or
+// cdi.ErrInvalidSession. Unlike the SuperTokens core, an expired session
+// is refused at once rather than when the cleanup job removes it.
+func (s *Service) VerifySession(ctx context.Context, sessionID string) (store.DashboardSession, error) {
+	sess, err := s.Store.DashboardSession(ctx, strings.TrimSpace(sessionID))
+	if errors.Is(err, store.ErrNotFound) || err == nil && !s.Now().Before(sess.Expiry) {
+		return store.DashboardSession{}, cdi.ErrInvalidSession
+	}
+	return sess, err
+}
+
+// SignOut ends a session; ending an unknown one is not an error.
+func (s *Service) SignOut(ctx context.Context, sessionID string) error {
+	return s.Store.DeleteDashboardSession(ctx, strings.TrimSpace(sessionID))
+}
+
+// Sessions returns an account's sessions.
+func (s *Service) Sessions(ctx context.Context, userID string) ([]store.DashboardSession, error) {
+	return s.Store.DashboardSessions(ctx, strings.TrimSpace(userID))
+}
