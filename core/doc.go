@@ -86,6 +86,7 @@
 //	GET    /recipe/user/metadata                      usermetadata
 //	PUT    /recipe/user/metadata                      usermetadata
 //	POST   /recipe/user/metadata/remove               usermetadata
+//	POST   /recipe/user/metadata/bulk                 usermetadata (Latchkey: many users in one call)
 //	PUT    /recipe/role                               userroles
 //	GET    /recipe/role/permissions                   userroles
 //	POST   /recipe/role/permissions/remove            userroles
