@@ -33,7 +33,7 @@ func freePort(t *testing.T) string {
 // runningDemo is `latchkey demo` running in the test, with what it printed.
 type runningDemo struct {
 	web, api, dashboard, core, oidc string
-	banner, command           string
+	banner, command                 string
 
 	mu  sync.Mutex
 	out strings.Builder // everything printed after the banner

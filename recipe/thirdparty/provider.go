@@ -153,13 +153,12 @@ type provider struct {
 	client *http.Client
 	now    func() time.Time
 
-	mu       sync.Mutex
-	disc     *endpoints
-	discAt   time.Time
-	static   *endpoints
-	keysFor  string
-	keys     *oidc.RemoteKeySet
-	keysAlgs []string
+	mu      sync.Mutex
+	disc    *endpoints
+	discAt  time.Time
+	static  *endpoints
+	keysFor string
+	keys    *oidc.RemoteKeySet
 }
 
 var _ Provider = (*provider)(nil)
