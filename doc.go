@@ -14,7 +14,7 @@
 //	})
 //	if err != nil { ... }
 //	mux.Handle("GET /api/me", sess.VerifySession(nil, me))
-//	http.ListenAndServe(addr, cors(lk.Middleware(mux)))
+//	latchkey.NewServer(addr, cors(lk.Middleware(mux))).ListenAndServe() // with timeouts
 //
 // [Latchkey.Middleware] serves every route below the API base path
 // ({apiBasePath}[/{tenantId}]/...) and passes other requests on. Recipes

@@ -49,7 +49,21 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
+// observe counts one request. route is a route pattern, "/" or
+// "unmatched" (see Core.serve), never the raw path.
 func (m *metrics) observe(method, route string, code int, elapsed time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(code)).Inc()
+	m.requests.WithLabelValues(methodLabel(method), route, strconv.Itoa(code)).Inc()
 	m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+// methodLabel is the method's label, from a fixed set: any token is a
+// valid HTTP method, and each one labelled as sent would be a new series
+// for as long as the process runs.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodPatch, http.MethodHead, http.MethodOptions:
+		return method
+	}
+	return "other"
 }

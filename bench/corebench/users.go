@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -25,6 +26,7 @@ func runUsers(ctx context.Context, args []string) error {
 	fs := newFlags("users")
 	dsn := fs.String("db", "", "sqlite:PATH or postgres:// URL of a loaded store")
 	n := fs.Int("n", 300, "requests per case")
+	only := fs.String("only", "", "run only the cases whose name contains this")
 	fs.Parse(args)
 	st, err := openstore.Open(ctx, *dsn)
 	if err != nil {
@@ -93,10 +95,14 @@ func runUsers(ctx context.Context, args []string) error {
 		{"search email=gmail (domain)", "/users?email=gmail"},
 		{"count", "/users/count"},
 	}
+	cases = append(cases, largestSearches()...)
 	fmt.Printf("store %s, %d users, %d requests per case, one client over loopback HTTP\n\n", openstore.Describe(*dsn), total, *n)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tbody\t")
 	for _, tc := range cases {
+		if !strings.Contains(tc.name, *only) {
+			continue
+		}
 		var lat []time.Duration
 		var raw []byte
 		for i := 0; i < *n+10; i++ {
@@ -123,6 +129,44 @@ func runUsers(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d KB\t\n", tc.name, results, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), len(raw)/1024)
 	}
 	return tw.Flush()
+}
+
+// largestSearches are searches at the core's caps (100 terms of up to 256
+// bytes per tag), each shaped to be slow for one of the plans: terms that
+// match nothing (200 index probes), matches just above the count from which
+// the search walks in listing order (the walk reads the most entries) and
+// just below it (the sort reads the most matches), and domains, whose
+// matches are checked against every term's range.
+func largestSearches() []struct{ name, path string } {
+	filler := func(n int, keep ...string) string {
+		terms := slices.Clone(keep)
+		for i := 0; len(terms) < n; i++ {
+			terms = append(terms, fmt.Sprintf("nomatch%03d.%s", i, strings.Repeat("x", 200)))
+		}
+		return url.QueryEscape(strings.Join(terms, ";"))
+	}
+	long := make([]string, 100)
+	for i := range long {
+		long[i] = fmt.Sprintf("%03d%s", i, strings.Repeat("q", 253))
+	}
+	return []struct{ name, path string }{
+		{"search 100×256 B terms, each tag (no match)", "/users?email=" + url.QueryEscape(strings.Join(long, ";")) +
+			"&phone=" + url.QueryEscape(strings.Join(long, ";")) + "&provider=" + url.QueryEscape(strings.Join(long, ";"))},
+		{"search 100 terms, 3 broad (walk)", "/users?email=" + filler(100, "james", "mary", "john")},
+		{"search 100 terms, 2 broad (sort)", "/users?email=" + filler(100, "james", "mary")},
+		{"search 100 terms, 2 domains", "/users?email=" + filler(100, "gmail.com", "yahoo.com")},
+		{"search 100 terms, 3 domains (walk)", "/users?email=" + filler(100, "gmail.com", "yahoo.com", "outlook.com")},
+		{"search 100 names, 1000 results", "/users?email=" + filler(100, firstNames()...)},
+	}
+}
+
+// firstNames are the first names bench/users1m gives its users.
+func firstNames() []string {
+	return strings.Fields(`james mary john patricia robert jennifer michael linda william elizabeth
+		david barbara richard susan joseph jessica thomas sarah charles karen christopher lisa daniel nancy
+		matthew betty anthony margaret mark sandra donald ashley steven kimberly paul emily andrew donna
+		joshua michelle kenneth carol kevin amanda brian melissa george deborah timothy stephanie ronald
+		rebecca edward sharon jason laura jeffrey cynthia`)
 }
 
 func pct(sorted []time.Duration, p int) string {

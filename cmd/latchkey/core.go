@@ -13,6 +13,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/internal/openstore"
+	"github.com/latchkey-dev/latchkey/store/postgres"
 )
 
 // errUsage means the flag package already printed what was wrong.
@@ -42,7 +43,7 @@ func runCore(ctx context.Context, args []string, getenv func(string) string, _, 
 // ready, when set, is called once the core is serving.
 func serveCore(ctx context.Context, ln net.Listener, s coreSettings, logger *slog.Logger, ready func(*core.Core)) error {
 	defer ln.Close()
-	st, err := openstore.Open(ctx, s.DB)
+	st, err := openstore.Open(ctx, s.DB, postgres.WithLogger(logger))
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", openstore.Describe(s.DB), err)
 	}

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/core"
@@ -35,10 +34,16 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	webPort := fs.Int("web-port", 3000, "port of the demo website, on localhost")
 	oidcPort := fs.Int("oidc-port", 3002, "port of the demo's local OpenID provider, on localhost")
 	apiKey := fs.String("api-key", "", "API key the core requires (none by default)")
+	readTimeout := fs.Duration("read-timeout", latchkey.ServerReadTimeout,
+		"how long the backend and website wait for a request (headers: at most 10s); an idle connection is closed after four times that")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
+		return errUsage
+	}
+	if *readTimeout <= 0 {
+		fmt.Fprintln(stderr, "latchkey demo: --read-timeout must be positive")
 		return errUsage
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
@@ -113,8 +118,11 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}()
 	servers := []*http.Server{}
 	serve := func(h http.Handler, lns []net.Listener) {
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-			WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		srv := latchkey.NewServer("", h)
+		srv.ReadTimeout = *readTimeout
+		srv.ReadHeaderTimeout = min(srv.ReadHeaderTimeout, *readTimeout)
+		srv.IdleTimeout = 4 * *readTimeout
+		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 		servers = append(servers, srv)
 		for _, ln := range lns {
 			wg.Add(1)

@@ -48,7 +48,7 @@ func (d *runningDemo) printed() string {
 
 // startDemo runs the demo command on free ports, with an API key, until
 // the test ends (when it must stop cleanly, as on Ctrl-C).
-func startDemo(t *testing.T) *runningDemo {
+func startDemo(t *testing.T, extra ...string) *runningDemo {
 	t.Helper()
 	const apiKey = "demo-test-key-0123456789"
 	corePort, apiPort, webPort, oidcPort := freePort(t), freePort(t), freePort(t), freePort(t)
@@ -56,8 +56,8 @@ func startDemo(t *testing.T) *runningDemo {
 	out, w := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--core-port", corePort,
-			"--api-port", apiPort, "--web-port", webPort, "--oidc-port", oidcPort, "--api-key", apiKey}, func(string) string { return "" }, w, io.Discard)
+		done <- run(ctx, append([]string{"demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--core-port", corePort,
+			"--api-port", apiPort, "--web-port", webPort, "--oidc-port", oidcPort, "--api-key", apiKey}, extra...), func(string) string { return "" }, w, io.Discard)
 		w.Close()
 	}()
 	t.Cleanup(func() {

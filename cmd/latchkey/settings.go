@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/latchkey-dev/latchkey/core"
+	"github.com/latchkey-dev/latchkey/internal/openstore"
 )
 
 // coreSettings is everything `latchkey core` is configured with.
@@ -196,7 +197,12 @@ func loadCoreSettings(args []string, getenv func(string) string, stderr io.Write
 		return s, errUsage
 	}
 	if fs.NArg() > 0 {
-		return s, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		// A misplaced database URL lands here: never print its password.
+		extra := make([]string, fs.NArg())
+		for i, a := range fs.Args() {
+			extra[i] = openstore.Describe(a)
+		}
+		return s, fmt.Errorf("unexpected arguments: %s", strings.Join(extra, " "))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -89,6 +89,21 @@ func TestSettingsErrors(t *testing.T) {
 	}
 }
 
+// TestSettingsErrorsHidePasswords checks that a database URL in a wrong
+// place is not printed with its password.
+func TestSettingsErrorsHidePasswords(t *testing.T) {
+	for _, args := range [][]string{
+		{"postgres://latchkey:s3cret@db.internal/latchkey"},
+		{"--addr", "127.0.0.1:1", "postgres://latchkey@db.internal/latchkey?password=s3cret"},
+		{"postgres://latchkey:s3%cret@db.internal/latchkey"},
+	} {
+		_, err := loadCoreSettings(args, func(string) string { return "" }, io.Discard)
+		if err == nil || strings.Contains(err.Error(), "s3") || !strings.Contains(err.Error(), "db.internal") {
+			t.Errorf("%q: error %v", args, err)
+		}
+	}
+}
+
 func TestPasswordlessSettings(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "latchkey.yaml")
 	os.WriteFile(file, []byte("passwordless_code_lifetime: 60000\npasswordless_max_code_input_attempts: 3\n"), 0o600)

@@ -73,7 +73,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(e.Start(env("ADDR", "localhost:8080")))
+	// Echo's Start sets no read, write or idle timeout; NewServer does.
+	log.Fatal(e.StartServer(latchkey.NewServer(env("ADDR", "localhost:8080"), e)))
 }
 
 func env(k, def string) string {

@@ -75,7 +75,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(http.ListenAndServe(env("ADDR", "localhost:8080"), h))
+	log.Fatal(latchkey.NewServer(env("ADDR", "localhost:8080"), h).ListenAndServe())
 }
 
 func env(k, def string) string {

@@ -44,5 +44,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Fatal(http.ListenAndServe("localhost:8080", h))
+	// NewServer sets read, write and idle timeouts; http.ListenAndServe has none.
+	log.Fatal(latchkey.NewServer("localhost:8080", h).ListenAndServe())
 }

@@ -6,7 +6,6 @@ package openstore
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/store"
@@ -14,11 +13,12 @@ import (
 	"github.com/latchkey-dev/latchkey/store/sqlite"
 )
 
-// Open opens (and migrates) the store that dsn names.
-func Open(ctx context.Context, dsn string) (store.Store, error) {
+// Open opens (and migrates) the store that dsn names; opts apply to a
+// PostgreSQL store.
+func Open(ctx context.Context, dsn string, opts ...postgres.Option) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return postgres.Open(ctx, dsn)
+		return postgres.Open(ctx, dsn, opts...)
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 	case dsn == "":
@@ -29,14 +29,6 @@ func Open(ctx context.Context, dsn string) (store.Store, error) {
 	return sqlite.Open(ctx, dsn)
 }
 
-// Describe returns dsn fit for a log line: a Postgres password is masked.
-func Describe(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
-}
+// Describe returns dsn fit for a log line or an error: every PostgreSQL
+// password is masked (see [postgres.Redact]), even when dsn does not parse.
+func Describe(dsn string) string { return postgres.Redact(dsn) }

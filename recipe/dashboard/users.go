@@ -116,6 +116,9 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	// The core's search parameters, passed through from the UI's query.
 	for tag, field := range map[string]*[]string{"email": &opts.Search.Emails, "phone": &opts.Search.Phones, "provider": &opts.Search.Providers} {
 		if v, ok := q[tag]; ok {
+			if err := checkSearchTerms(tag, v[0]); err != nil {
+				return err
+			}
 			*field = []string{v[0]}
 			max = latchkey.MaxSearchResults
 		}

@@ -3,7 +3,9 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +18,25 @@ const RecipeID = "session"
 // protectedClaims are the payload keys that the core sets and users may not
 // (reference/sdk-fdi.md §1.6).
 var protectedClaims = []string{"sub", "iat", "exp", "sessionHandle", "parentRefreshTokenHash1", "refreshTokenHash1", "antiCsrfToken", "rsub", "tId", "stt"}
+
+// ErrProtectedClaim is returned (wrapped, with the claim's name) by
+// CreateNewSession for a payload that sets a protected claim, in any case:
+// "SUB" or "tid" next to the core's "sub" and "tId" would leave a reader
+// that matches names loosely to pick either.
+var ErrProtectedClaim = errors.New("session: the access token payload sets a protected claim")
+
+// checkCustomClaims refuses a payload with a key that is a protected
+// claim's name in any case.
+func checkCustomClaims(payload map[string]any) error {
+	for k := range payload {
+		for _, p := range protectedClaims {
+			if strings.EqualFold(k, p) {
+				return fmt.Errorf("%w: %q (%s is set by the core)", ErrProtectedClaim, k, p)
+			}
+		}
+	}
+	return nil
+}
 
 // Recipe is the session recipe. Build it with [New] and pass it in
 // latchkey.Config.Recipes; then use its methods.
@@ -146,11 +167,18 @@ type VerifyOptions struct {
 
 // VerifySession protects next: it answers 401 (or 403 for failed claims)
 // when the request has no valid session, and otherwise calls next with the
-// session in the request's context (read it with FromContext). OPTIONS and
-// TRACE requests pass through without a session.
+// session in the request's context (read it with FromContext). A CORS
+// preflight (OPTIONS with Origin and Access-Control-Request-Method), which
+// a browser sends without credentials, passes through without a session;
+// any other OPTIONS needs one like every method. TRACE, which would echo
+// the request's cookies, is answered 405 and never reaches next.
 func (rc *Recipe) VerifySession(opts *VerifyOptions, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions || r.Method == http.MethodTrace {
+		if r.Method == http.MethodTrace {
+			latchkey.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "TRACE is not allowed"})
+			return
+		}
+		if isPreflight(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -168,6 +196,12 @@ func (rc *Recipe) VerifySession(opts *VerifyOptions, next http.Handler) http.Han
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPreflight reports whether r is a CORS preflight request.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" &&
+		r.Header.Get("Access-Control-Request-Method") != ""
 }
 
 // GetSession returns the request's session, writing refreshed tokens to w
@@ -282,9 +316,10 @@ func (rc *Recipe) checkClaims(ctx context.Context, s *Session, opts *VerifyOptio
 }
 
 // CreateNewSession creates a session for userID and sends its tokens on w,
-// in cookies or headers as the request's st-auth-mode asks. The payload's
-// protected claims are dropped; registered claims (st-ev, st-role) and iss
-// are added.
+// in cookies or headers as the request's st-auth-mode asks. A payload that
+// sets a protected claim (sub, tId, sessionHandle, ... in any case) is
+// refused with an error wrapping [ErrProtectedClaim]; registered claims
+// (st-ev, st-role) and iss are added.
 func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	if rc.lk == nil {
 		return nil, errNotInitialised
@@ -294,6 +329,9 @@ func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenan
 
 func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	ctx := r.Context()
+	if err := checkCustomClaims(payload); err != nil {
+		return nil, err
+	}
 	tenantID = latchkey.TenantOrDefault(tenantID)
 	p := map[string]any{"iss": rc.lk.App().APIDomain + rc.lk.App().APIBasePath}
 	rc.mu.RLock()

@@ -68,6 +68,8 @@ func TestVerifySessionLocally(t *testing.T) {
 	r.Header.Set("Cookie", "sAccessToken="+tok+"; sAccessToken="+tok)
 	check("two access cookies", r, 401, "try refresh token")
 	r = httptest.NewRequest("OPTIONS", "/api", nil)
+	r.Header.Set("Origin", "http://app.example.test")
+	r.Header.Set("Access-Control-Request-Method", "POST")
 	check("preflight passes", r, 200, "")
 
 	// An unknown kid refetches the JWKS once, then waits out the cooldown.

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/latchkey-dev/latchkey"
 )
@@ -32,6 +34,7 @@ type accessToken struct {
 	full map[string]any
 }
 
+// tokenClaims are the claims the SDK reads, by exact name (see decode).
 type tokenClaims struct {
 	Sub                     string  `json:"sub"`
 	Exp                     int64   `json:"exp"`
@@ -43,6 +46,68 @@ type tokenClaims struct {
 	TenantID                string  `json:"tId"`
 	RecipeUserID            string  `json:"rsub"`
 	Stt                     *int    `json:"stt"`
+}
+
+// decode reads the claims from a payload by their exact names. Decoding
+// into the struct alone would match names case-insensitively, and the last
+// of "sub" and a custom "SUB" would win: custom claims follow the core's,
+// so user data could set the session's user, tenant or handle. The struct
+// is used only when the payload's text shows that no other key folds to a
+// claim's name; otherwise the claims are picked from the keys one by one.
+func (c *tokenClaims) decode(payload []byte) error {
+	if !foldedClaimNames(payload) {
+		return json.Unmarshal(payload, c)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		dst  any
+	}{
+		{"sub", &c.Sub}, {"exp", &c.Exp}, {"iat", &c.Iat}, {"sessionHandle", &c.SessionHandle},
+		{"refreshTokenHash1", &c.RefreshTokenHash1}, {"parentRefreshTokenHash1", &c.ParentRefreshTokenHash1},
+		{"antiCsrfToken", &c.AntiCSRFToken}, {"tId", &c.TenantID}, {"rsub", &c.RecipeUserID}, {"stt", &c.Stt},
+	} {
+		if raw, ok := m[f.name]; ok {
+			if err := json.Unmarshal(raw, f.dst); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// claimNames are the JSON keys of tokenClaims, quoted, as written and
+// lower-cased.
+var claimNames = func() (out [][2][]byte) {
+	for _, n := range []string{"sub", "exp", "iat", "sessionHandle", "refreshTokenHash1",
+		"parentRefreshTokenHash1", "antiCsrfToken", "tId", "rsub", "stt"} {
+		q := `"` + n + `"`
+		out = append(out, [2][]byte{[]byte(q), []byte(strings.ToLower(q))})
+	}
+	return out
+}()
+
+// foldedClaimNames reports whether payload may hold a key that differs
+// from a claim's name but folds to it. Without escapes or non-ASCII bytes
+// (encoding/json also folds "ſ" to "s" and the Kelvin sign to "k"), that
+// shows in the text: a quoted claim name, lower-cased, occurs more often
+// than it does as written.
+func foldedClaimNames(payload []byte) bool {
+	for _, b := range payload {
+		if b >= utf8.RuneSelf || b == '\\' {
+			return true
+		}
+	}
+	lower := bytes.ToLower(payload)
+	for _, name := range claimNames {
+		if bytes.Count(lower, name[1]) != bytes.Count(payload, name[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 type tokenHeader struct {
@@ -125,7 +190,7 @@ func parseAccessTokenCached(raw string, cache *headerCache) (*accessToken, error
 		return nil, errNotAccessToken
 	}
 	t := &accessToken{raw: raw, kid: ph.kid, version: v, payload: payload}
-	if err := json.Unmarshal(payload, &t.claims); err != nil {
+	if err := t.claims.decode(payload); err != nil {
 		return nil, errNotAccessToken
 	}
 	c := t.claims

@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
+	"net"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,6 +44,8 @@ var dialect = sqlstore.Dialect{
 	LockMigrations:  lockStmt(lockClassMigrations),
 	Classify:        classify,
 	InStrings:       inStrings,
+
+	SearchBranchPerRange: true,
 }
 
 // inStrings passes a list as one text[] parameter.
@@ -55,16 +61,36 @@ type DB struct {
 
 var _ store.Store = (*DB)(nil)
 
+// Option adjusts [Open].
+type Option func(*openOptions)
+
+type openOptions struct{ logger *slog.Logger }
+
+// WithLogger sets where Open logs its warnings. Default: slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(o *openOptions) { o.logger = l } }
+
 // Open connects to the database at url (a postgres:// URL or a
 // "key=value" connection string, as pgx accepts; search_path may be set
-// there) and applies any pending migrations, one process at a time.
-func Open(ctx context.Context, url string) (*DB, error) {
+// there) and applies any pending migrations, one process at a time. It
+// warns when it may talk to a server on another machine without TLS
+// (sslmode disable, allow or prefer, pgx's default): use
+// sslmode=verify-full there. Errors never show the password (pgx masks
+// it; see also [Redact]).
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
+	o := openOptions{logger: slog.Default()}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if url == "" {
 		return nil, errors.New("postgres: open: empty connection URL")
 	}
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	if hosts := plaintextRemoteHosts(cfg); len(hosts) > 0 {
+		o.logger.Warn("postgres: the connection to a server on another machine may not use TLS: set sslmode=verify-full",
+			"hosts", hosts)
 	}
 	migrations, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
@@ -98,4 +124,32 @@ func classify(err error) sqlstore.Violation {
 		return sqlstore.ForeignKeyViolation
 	}
 	return sqlstore.NoViolation
+}
+
+// plaintextRemoteHosts returns the hosts, among the configured one and its
+// fallbacks, that are not on this machine and that pgx may reach without
+// TLS.
+func plaintextRemoteHosts(cfg *pgx.ConnConfig) []string {
+	var out []string
+	check := func(host string, tls bool) {
+		if tls || isLocalHost(host) || slices.Contains(out, host) {
+			return
+		}
+		out = append(out, host)
+	}
+	check(cfg.Host, cfg.TLSConfig != nil)
+	for _, f := range cfg.Fallbacks {
+		check(f.Host, f.TLSConfig != nil)
+	}
+	return out
+}
+
+// isLocalHost reports whether host is a Unix socket directory, localhost
+// or a loopback address.
+func isLocalHost(host string) bool {
+	if strings.HasPrefix(host, "/") || strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListUsers", testListUsers},
 		{"PaginationWalk", testPaginationWalk},
 		{"Search", testSearch},
+		{"SearchManyTerms", testSearchManyTerms},
 		{"UsersByAccountInfo", testUsersByAccountInfo},
 		{"DeleteUser", testDeleteUser},
 		{"Sessions", testSessions},

@@ -278,9 +278,10 @@ func testSearch(t *testing.T, open Opener) {
 		"u2": "axb@x.com",
 		"p":  "a%b@x.com",
 		"x":  "examiner@example.net", // local part and domain both match "ex"
+		"m":  "\U0010FFFFmax@q.org",  // a prefix of it has no upper bound
 	}
 	// Distinct times in this order, so ascending results are this order.
-	names := []string{"j1", "j2", "a", "b", "z", "u1", "u2", "p", "x"}
+	names := []string{"j1", "j2", "a", "b", "z", "u1", "u2", "p", "x", "m"}
 	id := map[string]string{}
 	for i, name := range names {
 		u := createEP(t, ctx, s, epUser(emails[name], at(int64(i))))
@@ -317,6 +318,9 @@ func testSearch(t *testing.T, open Opener) {
 		{"at sign", store.UserSearch{Emails: []string{"@"}}, nil, nil},
 		{"invalid UTF-8", store.UserSearch{Emails: []string{"\xff"}}, nil, nil},
 		{"NUL byte", store.UserSearch{Emails: []string{"a\x00"}}, nil, nil},
+		{"prefix with no upper bound", store.UserSearch{Emails: []string{"\U0010FFFF"}}, nil, []string{"m"}},
+		{"prefix with no upper bound and others", store.UserSearch{Emails: []string{"bob", "\U0010FFFF", "q.o"}}, nil, []string{"b", "m"}},
+		{"domain after a value with no upper bound", store.UserSearch{Emails: []string{"\U0010FFFFmax", "q"}}, nil, []string{"m"}},
 		{"phone", store.UserSearch{Phones: []string{"+1"}}, nil, nil},
 		{"provider", store.UserSearch{Providers: []string{"google"}}, nil, nil},
 		{"fields are ANDed", store.UserSearch{Emails: []string{"john"}, Phones: []string{"+1"}}, nil, nil},
@@ -364,6 +368,45 @@ func testSearch(t *testing.T, open Opener) {
 	if len(got) == 1 && got[0].LoginMethods[0].Email != other.Email {
 		t.Fatalf("search returns full users: %+v", got[0])
 	}
+}
+
+// testSearchManyTerms searches with hundreds of terms per field: the
+// queries must stay valid (the engines cap bound parameters, and SQL that
+// repeats every term in every branch exceeds the caps) and give the same
+// answer as a few terms, in both plans (sorting the matches and walking in
+// listing order).
+func testSearchManyTerms(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	var users []store.EmailPasswordUser
+	for i := range 120 {
+		users = append(users, createEP(t, ctx, s, epUser(fmt.Sprintf("m%03d@many.example", i), at(int64(i)))))
+	}
+	other := createEP(t, ctx, s, epUser("other@m0.example", at(500))) // matches m0 by its domain only
+	// 300 terms that match nobody, around the ones that match, so that
+	// the matching ranges are neither first nor last.
+	var terms []string
+	for i := range 150 {
+		terms = append(terms, fmt.Sprintf("k%03dx", i), fmt.Sprintf("z%03dx", i)) // disjoint ranges: none merge
+		if i == 70 {
+			terms = append(terms, "m0", "many", "m1", "m0", "m10")
+		}
+	}
+	want := append(slices.Clone(users), other)
+	for _, limit := range []int{2, 10, 1000} { // 2: dense (walk); 10, 1000: sparse (sort)
+		for _, desc := range []bool{false, true} {
+			got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: limit,
+				Descending: desc, Search: store.UserSearch{Emails: terms}})
+			ok(t, err, fmt.Sprintf("search with %d terms", len(terms)))
+			w := listingOrder(want, desc)
+			w = w[:min(limit, len(w))]
+			wantStrings(t, ids(got), w, fmt.Sprintf("limit %d, descending=%v", limit, desc))
+		}
+	}
+	// Several fields, each with many terms, are ANDed.
+	got, err := s.ListUsers(ctx, store.ListUsersQuery{TenantID: store.DefaultTenant, Limit: 10,
+		Search: store.UserSearch{Emails: terms, Phones: terms, Providers: terms}})
+	ok(t, err, "search with many terms in every field")
+	wantStrings(t, ids(got), nil, "email-password users have no phone")
 }
 
 func testUsersByAccountInfo(t *testing.T, open Opener) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 	"github.com/latchkey-dev/latchkey/internal/tenantid"
@@ -30,6 +31,9 @@ type accessToken struct {
 	Expiry        int64  // exp, seconds
 	// Payload is the custom claims, a JSON object.
 	Payload json.RawMessage
+	// StaticKey reports whether the static key signed the token (read
+	// from its kid by verifyAccessToken; not a claim).
+	StaticKey bool
 }
 
 // mint signs t with k as the reference's V5 token: header {alg, typ, kid,
@@ -94,14 +98,15 @@ func parseAccessToken(token string) (accessToken, signing.Parts, string, error) 
 	if !ok || kid == "" {
 		return accessToken{}, parts, "", errTokenMalformed
 	}
-	version := 5 // the core assumes the latest when none is given
-	if h.Version != nil {
-		v, ok := h.Version.(string)
-		n, err := strconv.Atoi(v)
-		if !ok || err != nil || n < 3 {
-			return accessToken{}, parts, "", errTokenMalformed
-		}
-		version = n
+	// The reference lets a missing version mean the latest; this core
+	// requires one. Its session tokens always carry it, and the JWTs it
+	// signs for POST /recipe/jwt never do, although their payload, chosen
+	// by the caller, may copy every claim of a session's token: without
+	// this a JWT would verify as a session of any user.
+	v, ok := h.Version.(string)
+	version, err := strconv.Atoi(v)
+	if !ok || err != nil || version < 3 {
+		return accessToken{}, parts, "", errTokenMalformed
 	}
 	t, err := parseClaims(parts.Payload, version)
 	return t, parts, kid, err
@@ -191,15 +196,20 @@ func parseClaims(payload []byte, version int) (accessToken, error) {
 	return t, nil
 }
 
-// checkPayload refuses a custom payload that sets a protected claim.
+// checkPayload refuses a custom payload that sets a protected claim, in
+// any case: "SUB" or "tid" beside the token's "sub" and "tId" would let a
+// reader that matches names loosely (Go's encoding/json does) take the
+// custom value for the session's.
 func checkPayload(payload json.RawMessage) error {
 	members, err := objectMembers(payload)
 	if err != nil {
 		return errInvalidPayload
 	}
 	for _, m := range members {
-		if protectedClaims[m.key] {
-			return ErrProtectedClaim
+		for name := range protectedClaims {
+			if strings.EqualFold(m.key, name) {
+				return ErrProtectedClaim
+			}
 		}
 	}
 	return nil

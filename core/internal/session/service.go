@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -258,6 +259,10 @@ func (s *Service) Verify(ctx context.Context, in VerifyInput) (Tokens, error) {
 		}
 		if err != nil {
 			return Tokens{}, err
+		}
+		if row.UseStaticKey != t.StaticKey {
+			// Not signed by the kind of key the session's tokens are.
+			return Tokens{}, tryRefresh(msgBadAccessToken)
 		}
 		payloadStale = !sameJSON(row.JWTPayload, t.Payload)
 	}
@@ -552,6 +557,7 @@ func (s *Service) verifyAccessToken(ctx context.Context, text string) (accessTok
 	if t.Expiry*1000 < s.now().UnixMilli() {
 		return accessToken{}, tryRefresh(msgExpired)
 	}
+	t.StaticKey = strings.HasPrefix(kid, "s-")
 	return t, nil
 }
 

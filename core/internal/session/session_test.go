@@ -56,7 +56,9 @@ func TestCreateSessionInput(t *testing.T) {
 			{Name: "ok", Method: "POST", Path: "/recipe/session", Body: ok, WantStatus: "OK"},
 			{Name: "public tenant prefix", Method: "POST", Path: "/public/recipe/session", Body: ok, WantStatus: "OK"},
 		}
-		for _, claim := range []string{"sub", "exp", "iat", "tId", "rsub", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"} {
+		for _, claim := range []string{"sub", "exp", "iat", "tId", "rsub", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken",
+			// in any case: a loose reader would take them for the claims
+			"SUB", "Sub", "ſub", "tid", "TID", "sessionhandle", "SESSIONHANDLE", "RSUB", "EXP", "Iat", "refreshtokenhash1", "ParentRefreshTokenHash1", "ANTICSRFTOKEN"} {
 			steps = append(steps, step{Name: "protected " + claim, Method: "POST", Path: "/recipe/session",
 				Body: with("userDataInJWT", map[string]any{"fine": 1, claim: "x"}), WantCode: 400, WantText: protectedMsg})
 		}

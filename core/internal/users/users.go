@@ -20,6 +20,16 @@ const (
 	searchLimit  = 1000
 )
 
+// Caps on a search, ours (the reference sets none): at most
+// maxSearchTerms ';'-separated terms per tag, each at most
+// maxSearchTermBytes long. The dashboard sends one term per chip an
+// operator typed, and emails are at most 254 bytes, so no real search
+// comes near them; past them the answer is 400 before the store is asked.
+const (
+	maxSearchTerms     = 100
+	maxSearchTermBytes = 256
+)
+
 // knownRecipes are the ids includeRecipeIds accepts.
 var knownRecipes = map[string]bool{
 	store.RecipeEmailPassword: true,
@@ -53,7 +63,8 @@ type Handler struct {
 // New returns a Handler over s.
 func New(s *Service) *Handler { return &Handler{Service: s} }
 
-// list answers GET /users.
+// list answers GET /users. A search takes at most maxSearchTerms terms per
+// tag, each at most maxSearchTermBytes long: past that it is a 400.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	limit := q.Int("limit", defaultLimit)
@@ -134,17 +145,29 @@ func hasSearchTag(q *cdi.Query) bool {
 }
 
 // terms splits a search tag on ';', trims, normalises and drops empties.
+// More than maxSearchTerms terms, or one longer than maxSearchTermBytes, is
+// a 400, found without splitting the whole value first.
 func terms(q *cdi.Query, tag string, normalise func(string) string) []string {
 	v, ok := q.OptString(tag)
 	if !ok {
 		return nil
 	}
 	var out []string
-	for _, t := range strings.Split(v, ";") {
-		if t = strings.TrimSpace(t); t != "" {
-			if t = normalise(t); t != "" {
-				out = append(out, t)
-			}
+	n := 0
+	for t := range strings.SplitSeq(v, ";") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		if n++; n > maxSearchTerms {
+			q.Fail(cdi.BadRequestf("Too many search terms in '%s': at most %d are allowed", tag, maxSearchTerms))
+			return nil
+		}
+		if len(t) > maxSearchTermBytes {
+			q.Fail(cdi.BadRequestf("A search term in '%s' is too long: at most %d bytes are allowed", tag, maxSearchTermBytes))
+			return nil
+		}
+		if t = normalise(t); t != "" {
+			out = append(out, t)
 		}
 	}
 	return out

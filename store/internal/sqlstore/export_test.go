@@ -15,7 +15,7 @@ func SearchSQL(d Dialect, q store.ListUsersQuery, dense bool) (probe string, pro
 	if !ok {
 		return "", nil, "", nil
 	}
-	probe, probeArgs = probeQuery(q, fields)
+	probe, probeArgs = probeQuery(d, q, fields)
 	page, pageArgs = searchQuery(d, q, fields, dense)
 	return probe, probeArgs, page, pageArgs
 }

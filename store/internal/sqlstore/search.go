@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/store"
@@ -22,6 +23,12 @@ import (
 // A bounded count (at most denseMatches(limit) index entries) picks the
 // plan, so neither plan meets the case that is slow for it, whatever the
 // engines' planners estimate.
+//
+// Terms cost in proportion to their number, in SQL text, arguments and
+// time: each range is bound once and read by its own index range scan, and
+// a row already read (a walked identifier, a domain match whose value may
+// have matched too) is tested against every range at once by a binary
+// search over their bounds (rangeSet.contains), not against each in turn.
 
 // denseMatches is the match count from which walking in listing order is
 // cheaper than sorting every match. Sorting costs about m entries, walking
@@ -69,15 +76,6 @@ func searchFields(q store.UserSearch) ([]searchField, bool) {
 	return out, len(out) > 0
 }
 
-// rangeCond is "column >= lo AND column < hi".
-func rangeCond(a *argList, column string, r [2]string) string {
-	cond := column + " >= " + a.add(r[0])
-	if r[1] != "" {
-		cond += " AND " + column + " < " + a.add(r[1])
-	}
-	return cond
-}
-
 // mergeRanges sorts ranges and merges those that overlap or touch ("jo"
 // and "john" become the range of "jo"), so that no value lies in two of
 // them.
@@ -97,42 +95,134 @@ func mergeRanges(rs [][2]string) [][2]string {
 	return out
 }
 
-// branches returns SELECTs of (user_id, time_joined), each a range scan on
-// an index that starts with (tenant, type, column): one per range on the
-// value and, for emails, one per range on the domain. No identifier is in
-// two branches (the ranges are disjoint, and a domain branch skips the
-// identifiers whose value matched), so their UNION ALL needs no
-// de-duplication, which would sort every match.
-func (f searchField) branches(a *argList, tenant, recipeCond string) []string {
-	head := "SELECT user_id, time_joined FROM account_infos WHERE tenant_id = " + tenant +
-		" AND info_type = '" + f.infoType + "' AND "
-	var out []string
+// rangeSet is a field's ranges bound once as query arguments, so that the
+// SQL that uses them grows in proportion to the number of terms however
+// often it refers to them: the bounded ranges as one VALUES list of
+// (lo, hi) rows (column1, column2 on both engines) joined to account_infos,
+// the one range without an upper bound, if any, as a plain lower bound,
+// and every bound, in order, for a membership test.
+type rangeSet struct {
+	values string   // "(VALUES ($2, $3), ($4, $5))"; "" when every range is open
+	open   string   // placeholder of the open range's lower bound; "" when none
+	bounds []string // placeholders of lo0, hi0, lo1, hi1, ..., in increasing order
+}
+
+// bind adds the field's ranges to a. Merged ranges are sorted, disjoint
+// and do not touch, so their bounds strictly increase and at most one
+// range, the last, has no upper bound.
+func (f searchField) bind(a *argList) rangeSet {
+	var rs rangeSet
+	var rows []string
 	for _, r := range f.ranges {
-		out = append(out, head+rangeCond(a, "info_value", r)+recipeCond)
+		lo := a.add(r[0])
+		rs.bounds = append(rs.bounds, lo)
+		if r[1] == "" {
+			rs.open = lo
+			continue
+		}
+		hi := a.add(r[1])
+		rs.bounds = append(rs.bounds, hi)
+		rows = append(rows, "("+lo+", "+hi+")")
 	}
-	if f.domains {
-		var values []string
-		for _, r := range f.ranges {
-			values = append(values, "("+rangeCond(a, "info_value", r)+")")
+	if len(rows) > 0 {
+		rs.values = "(VALUES " + strings.Join(rows, ", ") + ")"
+	}
+	return rs
+}
+
+// selects returns SELECTs of (user_id, time_joined) of the account_infos
+// rows that match where and whose column lies in one of the ranges, each
+// an index range scan per range. With perRange, each range is a SELECT of
+// its own, its bounds the SELECT's parameters, so that PostgreSQL's planner
+// estimates each from its statistics: joined from a VALUES list, the bounds
+// are unknown to it, and it chose to scan every identifier instead. SQLite,
+// which has no statistics and caps a compound SELECT at 500 terms, joins
+// the VALUES list once; CROSS JOIN keeps the list the outer loop, where its
+// planner would rather walk every identifier and probe the list.
+func (rs rangeSet) selects(column, where string, perRange bool) []string {
+	return rs.selectsOf("user_id, time_joined", column, where, perRange)
+}
+
+// selectsOf is selects with the given result columns.
+func (rs rangeSet) selectsOf(cols, column, where string, perRange bool) []string {
+	var out []string
+	head := "SELECT " + cols + " FROM account_infos WHERE " + where + " AND "
+	if perRange {
+		for i := 0; i+1 < len(rs.bounds); i += 2 {
+			out = append(out, head+column+" >= "+rs.bounds[i]+" AND "+column+" < "+rs.bounds[i+1])
 		}
-		notValue := " AND NOT (" + strings.Join(values, " OR ") + ")"
-		for _, r := range f.ranges {
-			out = append(out, head+rangeCond(a, "email_domain", r)+notValue+recipeCond)
-		}
+	} else if rs.values != "" {
+		out = append(out, "SELECT "+cols+" FROM "+rs.values+" AS r CROSS JOIN account_infos WHERE "+where+
+			" AND "+column+" >= r.column1 AND "+column+" < r.column2")
+	}
+	if rs.open != "" {
+		out = append(out, head+column+" >= "+rs.open)
 	}
 	return out
 }
 
+// contains is the condition that column lies in one of the ranges, for a
+// row already read (a walked identifier, a domain match). A value lies in
+// a range exactly when an odd number of bounds are at or below it, and a
+// tree of CASE expressions finds that number by binary search: about
+// log2(2·ranges) comparisons a row, where an OR of the ranges costs up to
+// two per range, and the SQL holds each bound once.
+func (rs rangeSet) contains(column string) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	boundsTree(&b, column, rs.bounds, 0, len(rs.bounds))
+	b.WriteString(") = 1")
+	return b.String()
+}
+
+// boundsTree writes an expression that is 1 when the number of bounds at
+// or below column is odd and 0 when it is even, given that the number is
+// between lo and hi.
+func boundsTree(b *strings.Builder, column string, bounds []string, lo, hi int) {
+	if lo == hi {
+		b.WriteString(strconv.Itoa(lo % 2))
+		return
+	}
+	mid := (lo + hi + 1) / 2 // column >= bounds[mid-1] means at least mid bounds
+	b.WriteString("CASE WHEN " + column + " >= " + bounds[mid-1] + " THEN ")
+	boundsTree(b, column, bounds, mid, hi)
+	b.WriteString(" ELSE ")
+	boundsTree(b, column, bounds, lo, mid-1)
+	b.WriteString(" END")
+}
+
+// branches returns SELECTs of (user_id, time_joined), range scans on
+// indexes that start with (tenant, type, column): on the value and, for
+// emails, on the domain. No identifier is in two branches (the ranges are
+// disjoint, and the domain branches skip the identifiers whose value
+// matched), so their UNION ALL needs no de-duplication, which would sort
+// every match.
+func (f searchField) branches(d Dialect, a *argList, tenant, recipeCond string) []string {
+	rs := f.bind(a)
+	where := "tenant_id = " + tenant + " AND info_type = '" + f.infoType + "'" + recipeCond
+	out := rs.selects("info_value", where, d.SearchBranchPerRange)
+	if !f.domains {
+		return out
+	}
+	notValue := "NOT " + rs.contains("info_value")
+	if !d.SearchBranchPerRange {
+		return append(out, rs.selects("email_domain", where+" AND "+notValue, false)...)
+	}
+	// One branch per range would repeat the test on the value in each:
+	// test once, over all of them. OFFSET 0 keeps PostgreSQL from
+	// copying the test into every branch.
+	domains := rs.selectsOf("user_id, time_joined, info_value", "email_domain", where, true)
+	return append(out, "SELECT user_id, time_joined FROM ("+strings.Join(domains, " UNION ALL ")+" OFFSET 0) AS d WHERE "+notValue)
+}
+
 // matchCond is the field's terms as one condition on an account_infos row.
 func (f searchField) matchCond(a *argList) string {
-	var ors []string
-	for _, r := range f.ranges {
-		ors = append(ors, "("+rangeCond(a, "info_value", r)+")")
-		if f.domains {
-			ors = append(ors, "("+rangeCond(a, "email_domain", r)+")")
-		}
+	rs := f.bind(a)
+	cond := rs.contains("info_value")
+	if f.domains {
+		cond = "(" + cond + " OR " + rs.contains("email_domain") + ")"
 	}
-	return "(" + strings.Join(ors, " OR ") + ")"
+	return cond
 }
 
 // searchUserIDs returns one page of the ids of the users that match
@@ -142,7 +232,7 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	if !ok {
 		return []string{}, nil
 	}
-	query, args := probeQuery(q, fields)
+	query, args := probeQuery(s.dialect, q, fields)
 	var n int
 	if err := s.reader.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		return nil, s.wrap("search users", err)
@@ -168,10 +258,10 @@ func recipeCond(a *argList, q store.ListUsersQuery) string {
 
 // probeQuery counts the first field's matches, stopping at
 // denseMatches(q.Limit) so that the count itself stays cheap.
-func probeQuery(q store.ListUsersQuery, fields []searchField) (string, []any) {
+func probeQuery(d Dialect, q store.ListUsersQuery, fields []searchField) (string, []any) {
 	var a argList
 	tenant := a.add(q.TenantID)
-	branches := fields[0].branches(&a, tenant, recipeCond(&a, q))
+	branches := fields[0].branches(d, &a, tenant, recipeCond(&a, q))
 	return "SELECT COUNT(*) FROM (" + strings.Join(branches, " UNION ALL ") +
 		" LIMIT " + a.add(denseMatches(q.Limit)) + ") AS p", a.args
 }
@@ -186,7 +276,7 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 	if !dense {
 		// Sorting the matches is a top-limit sort: it keeps only a page.
 		b.WriteString("SELECT user_id FROM (" +
-			strings.Join(fields[0].branches(&a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS m WHERE 1 = 1")
+			strings.Join(fields[0].branches(d, &a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS m WHERE 1 = 1")
 	} else {
 		// One pass in listing order over the tenant's identifiers of the
 		// field's type, filtering on the values the index carries.
@@ -197,7 +287,7 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 	// Fields are ANDed: each further field is a semi-join on user id.
 	for _, f := range fields[1:] {
 		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
-			strings.Join(f.branches(&a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS f)")
+			strings.Join(f.branches(d, &a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS f)")
 	}
 	b.WriteString(orderBy(q.Descending))
 	b.WriteString(" LIMIT " + a.add(q.Limit))

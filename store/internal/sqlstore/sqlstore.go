@@ -47,6 +47,12 @@ type Dialect struct {
 	// rather sort every match; PostgreSQL's planner makes that choice from
 	// its statistics. Default: "account_infos".
 	SearchWalkFrom string
+	// SearchBranchPerRange makes a search one SELECT per term's range,
+	// with its own bounds, rather than one join with a VALUES list of
+	// ranges: PostgreSQL's planner estimates a range from its statistics
+	// only when the bounds are the SELECT's own. SQLite caps a compound
+	// SELECT at 500 terms, so it joins the list.
+	SearchBranchPerRange bool
 	// Classify reports which constraint, if any, err violated.
 	Classify func(err error) Violation
 	// InStrings returns a predicate that expr is one of vs, written with
