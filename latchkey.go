@@ -131,6 +131,7 @@ func New(cfg Config) (*Latchkey, error) {
 			}
 		}
 	}
+	lk.routes = append(lk.routes, lk.loginMethodsRoute())
 	return lk, nil
 }
 

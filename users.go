@@ -168,6 +168,9 @@ func (lk *Latchkey) User(ctx context.Context, userID string) (*User, error) {
 type AccountInfo struct {
 	Email       string
 	PhoneNumber string
+	// ThirdParty, when set, must match the login method's provider and
+	// provider user id.
+	ThirdParty *ThirdParty
 }
 
 // UsersByAccountInfo returns the users of tenantID with a login method
@@ -181,6 +184,10 @@ func (lk *Latchkey) UsersByAccountInfo(ctx context.Context, tenantID string, inf
 	}
 	if info.PhoneNumber != "" {
 		q.Set("phoneNumber", info.PhoneNumber)
+	}
+	if info.ThirdParty != nil {
+		q.Set("thirdPartyId", info.ThirdParty.ID)
+		q.Set("thirdPartyUserId", info.ThirdParty.UserID)
 	}
 	var resp struct {
 		Users []User `json:"users"`

@@ -49,7 +49,7 @@
 //	DELETE /hello                                     core
 //	GET    /apiversion                                core
 //	GET    /metrics                                   core (metrics.go)
-//	GET    /recipe/user                               emailpassword or passwordless, by rid (routes.go)
+//	GET    /recipe/user                               emailpassword, passwordless or thirdparty, by rid (routes.go)
 //	PUT    /recipe/user                               emailpassword or passwordless, by rid (routes.go)
 //	POST   /recipe/signup                             emailpassword
 //	POST   /recipe/signin                             emailpassword
@@ -63,6 +63,7 @@
 //	GET    /recipe/signinup/codes                     passwordless
 //	POST   /recipe/signinup/code/remove               passwordless
 //	POST   /recipe/signinup/codes/remove              passwordless
+//	POST   /recipe/signinup                           thirdparty
 //	POST   /recipe/session                            session
 //	GET    /recipe/session                            session
 //	POST   /recipe/session/verify                     session

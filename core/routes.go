@@ -14,6 +14,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/passwordless"
 	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
+	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
 	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/internal/userroles"
 	"github.com/latchkey-dev/latchkey/core/internal/users"
@@ -56,12 +57,14 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
+	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
 		dashboard.New(c.dashboard),
 		ep,
 		pl,
+		tp,
 		session.New(sessions),
 		jwt.New(&jwt.Service{Keys: keys, Now: c.now}),
 		emailverification.New(&emailverification.Service{Store: c.store, Now: c.now,
@@ -74,7 +77,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 
 	// GET and PUT /recipe/user are shared by recipes and chosen by the rid
 	// header; email-password is also the default (reference §1.1).
-	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser)})
+	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser),
+		"thirdparty": cdi.Handle(tp.GetUser)})
 	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser), "passwordless": cdi.Handle(pl.UpdateUser)})
 	return nil
 }

@@ -33,6 +33,7 @@ type Store interface {
 	Roles
 	DashboardUsers
 	Passwordless
+	ThirdParty
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -612,4 +613,41 @@ type Passwordless interface {
 	// transaction and is returned as is. ID, TenantID and TimeJoined cannot
 	// change.
 	UpdatePasswordlessUser(ctx context.Context, userID string, update func(*PasswordlessUser) error) (PasswordlessUser, error)
+}
+
+// ---------------------------------------------------------------------------
+// Third party
+
+// ThirdPartyUser is a third-party login method: a user who signs in with
+// an account at a provider (Google, GitHub, an OpenID provider).
+type ThirdPartyUser struct {
+	ID       string
+	TenantID string
+	// ThirdPartyID is the provider's id, such as "google". It must not
+	// contain "::".
+	ThirdPartyID string
+	// ThirdPartyUserID is the user's id at the provider.
+	ThirdPartyUserID string
+	// Email is the email the provider gave last, trimmed and lower-cased
+	// by the caller.
+	Email      string
+	TimeJoined time.Time
+}
+
+// ThirdParty stores third-party users. (TenantID, ThirdPartyID,
+// ThirdPartyUserID) is unique; the database enforces it, so racing
+// sign-ups with one account create one user.
+type ThirdParty interface {
+	// ThirdPartySignInUp finds the user with u's (TenantID, ThirdPartyID,
+	// ThirdPartyUserID) and gives it u.Email, or creates u (u.ID and
+	// u.TimeJoined are used only then); when emailVerified, it marks
+	// (user, email) verified. All in one transaction. It returns the
+	// stored user and whether it was created.
+	ThirdPartySignInUp(ctx context.Context, u ThirdPartyUser, emailVerified bool) (ThirdPartyUser, bool, error)
+	// ThirdPartyUser returns a third-party user by id. ErrNotFound when
+	// there is no third-party user with that id.
+	ThirdPartyUser(ctx context.Context, userID string) (ThirdPartyUser, error)
+	// ThirdPartyUserByAccount returns the user with the provider account
+	// in tenantID. ErrNotFound when there is none.
+	ThirdPartyUserByAccount(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string) (ThirdPartyUser, error)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
 	"github.com/latchkey-dev/latchkey/examples/demo"
+	"github.com/latchkey-dev/latchkey/recipe/thirdparty"
 	"github.com/latchkey-dev/latchkey/smsdelivery"
 )
 
@@ -31,6 +32,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	corePort := fs.Int("core-port", 3567, "port of the core, on 127.0.0.1")
 	apiPort := fs.Int("api-port", 3001, "port of the demo backend, on localhost")
 	webPort := fs.Int("web-port", 3000, "port of the demo website, on localhost")
+	oidcPort := fs.Int("oidc-port", 3002, "port of the demo's local OpenID provider, on localhost")
 	apiKey := fs.String("api-key", "", "API key the core requires (none by default)")
 	readTimeout := fs.Duration("read-timeout", latchkey.ServerReadTimeout,
 		"how long the backend and website wait for a request (headers: at most 10s); an idle connection is closed after four times that")
@@ -64,16 +66,33 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		closeAll(apiLns)
 		return fmt.Errorf("website port: %w", err)
 	}
+	oidcLns, err := listenLocalhost(*oidcPort)
+	if err != nil {
+		coreLn.Close()
+		closeAll(apiLns)
+		closeAll(webLns)
+		return fmt.Errorf("OpenID provider port: %w", err)
+	}
 
 	coreURL := "http://" + coreLn.Addr().String()
 	apiURL := "http://localhost:" + port(apiLns[0])
 	webURL := "http://localhost:" + port(webLns[0])
+	idp, local, err := localProvider(issuerFor(oidcLns[0]), webURL)
+	if err != nil {
+		coreLn.Close()
+		closeAll(apiLns)
+		closeAll(webLns)
+		closeAll(oidcLns)
+		return err
+	}
+	providers := append([]thirdparty.ProviderInput{local}, envProviders(getenv)...)
 	cfg := demo.Config{
 		APIDomain:     apiURL,
 		WebsiteDomain: webURL,
 		Core:          latchkey.CoreConfig{ConnectionURI: coreURL, APIKey: *apiKey},
 		Mail:          printedMail{w: stdout},
 		SMS:           printedSMS{w: stdout},
+		ThirdParty:    providers,
 		Logger:        logger,
 	}
 	backend, err := demo.NewBackend(cfg)
@@ -117,10 +136,11 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	serve(backend, apiLns)
 	serve(demo.NewWebsite(cfg), webLns)
+	serve(idp, oidcLns)
 
 	select {
 	case <-coreReady:
-		printBanner(stdout, coreURL, apiURL, webURL, *apiKey, settings.DB)
+		printBanner(stdout, coreURL, apiURL, webURL, *apiKey, settings.DB, providerLines(providers, webURL, apiURL))
 	case err := <-errc:
 		cancel()
 		wg.Wait()
@@ -183,7 +203,7 @@ func dashboardUserCommand(coreURL, apiKey string) string {
 	return b.String()
 }
 
-func printBanner(w io.Writer, coreURL, apiURL, webURL, apiKey, db string) {
+func printBanner(w io.Writer, coreURL, apiURL, webURL, apiKey, db, providers string) {
 	fmt.Fprintf(w, `
 Latchkey demo is running.
 
@@ -192,6 +212,10 @@ Latchkey demo is running.
   Dashboard   %s/auth/dashboard
   Core        %s   (%s)
 
+"Continue with …" providers (set LATCHKEY_DEMO_<PROVIDER>_CLIENT_ID and
+_CLIENT_SECRET for more; see the README):
+
+%s
 Create dashboard credentials (then sign in to the dashboard with them):
 
 %s
@@ -199,7 +223,7 @@ Create dashboard credentials (then sign in to the dashboard with them):
 Emails and text messages (password reset, email verification, sign-in
 codes) are printed here instead of sent.
 Press Ctrl-C to stop.
-`, webURL, apiURL, apiURL, coreURL, db, dashboardUserCommand(coreURL, apiKey))
+`, webURL, apiURL, apiURL, coreURL, db, providers, dashboardUserCommand(coreURL, apiKey))
 }
 
 // printedMail is the demo's email delivery: it prints each email's link

@@ -32,8 +32,8 @@ func freePort(t *testing.T) string {
 
 // runningDemo is `latchkey demo` running in the test, with what it printed.
 type runningDemo struct {
-	web, api, dashboard, core string
-	banner, command           string
+	web, api, dashboard, core, oidc string
+	banner, command                 string
 
 	mu  sync.Mutex
 	out strings.Builder // everything printed after the banner
@@ -51,13 +51,13 @@ func (d *runningDemo) printed() string {
 func startDemo(t *testing.T, extra ...string) *runningDemo {
 	t.Helper()
 	const apiKey = "demo-test-key-0123456789"
-	corePort, apiPort, webPort := freePort(t), freePort(t), freePort(t)
+	corePort, apiPort, webPort, oidcPort := freePort(t), freePort(t), freePort(t), freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append([]string{"demo", "--dir", filepath.Join(t.TempDir(), "demo"), "--core-port", corePort,
-			"--api-port", apiPort, "--web-port", webPort, "--api-key", apiKey}, extra...), func(string) string { return "" }, w, io.Discard)
+			"--api-port", apiPort, "--web-port", webPort, "--oidc-port", oidcPort, "--api-key", apiKey}, extra...), func(string) string { return "" }, w, io.Discard)
 		w.Close()
 	}()
 	t.Cleanup(func() {
@@ -76,6 +76,7 @@ func startDemo(t *testing.T, extra ...string) *runningDemo {
 		api:       "http://localhost:" + apiPort,
 		dashboard: "http://localhost:" + apiPort + "/auth/dashboard",
 		core:      "http://127.0.0.1:" + corePort,
+		oidc:      "http://localhost:" + oidcPort,
 	}
 	// Read the banner up to the end of the curl command, then keep
 	// collecting what is printed (emails, texts).
@@ -264,4 +265,65 @@ func TestDemoPhoneSignIn(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Errorf("the edited number is not shown:\n%s", text(t, b, `article.method`))
+}
+
+// TestDemoThirdParty continues with the demo's own OpenID provider on the
+// website, as a newcomer would with no provider configured, then finds the
+// user in the dashboard by searching for the provider.
+func TestDemoThirdParty(t *testing.T) {
+	b := browsertest.New(t)
+	d := startDemo(t)
+	allowRefreshProbe(b, d)
+	if !strings.Contains(d.banner, "local") {
+		t.Fatalf("the banner does not list the local provider:\n%s", d.banner)
+	}
+
+	email := fmt.Sprintf("octo%d@example.com", time.Now().UnixNano())
+	err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(d.web+"/auth"),
+		chromedp.WaitVisible(chromedp.CSS(`#continue-local`)),
+		chromedp.Click(chromedp.CSS(`#continue-local`)),
+		// The provider's login page (the website has an #email too, but
+		// no #continue): type any email.
+		chromedp.WaitVisible(chromedp.CSS(`button#continue`)),
+	)
+	if err != nil {
+		t.Fatalf("continuing with the local provider: %v (page problems: %v)", err, b.Problems())
+	}
+	if loc, _ := chromedp.Run(b.Ctx, chromedp.Location()); !strings.HasPrefix(loc, d.oidc+"/login") {
+		t.Fatalf("the browser is at %s, not the provider's login page", loc)
+	}
+	err = chromedp.Do(b.Ctx,
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.Click(chromedp.CSS(`#continue`)),
+		chromedp.WaitVisible(chromedp.CSS(`#user-provider`)),
+	)
+	if err != nil {
+		t.Fatalf("signing in at the provider: %v (page problems: %v)", err, b.Problems())
+	}
+	if got := text(t, b, `#user-email`); got != email {
+		t.Fatalf("the account page shows %q, want %s", got, email)
+	}
+	if got := text(t, b, `#user-provider`); !strings.HasPrefix(got, "local (account local-") {
+		t.Fatalf("the account page shows provider %q", got)
+	}
+
+	d.createDashboardAccount(t)
+	signInToDashboard(t, b, d)
+	err = chromedp.Do(b.Ctx,
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#search-tag'); s.value = 'provider'; s.dispatchEvent(new Event('change', { bubbles: true })); })()`),
+		chromedp.SendKeys(chromedp.CSS(`#search-value`), "local"),
+		chromedp.Click(chromedp.CSS(`form.search-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.chip`)),
+	)
+	if err != nil {
+		t.Fatalf("searching by provider: %v (page problems: %v)", err, b.Problems())
+	}
+	for range 100 {
+		if strings.Contains(text(t, b, `tbody`), email) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("searching the dashboard by provider does not find %s:\n%s", email, text(t, b, `tbody`))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
 	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
+	"github.com/latchkey-dev/latchkey/recipe/thirdparty"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
 	"github.com/latchkey-dev/latchkey/smsdelivery"
@@ -31,6 +32,9 @@ type Config struct {
 	// SMS delivers text messages (passwordless codes). The demo prints
 	// them instead of sending.
 	SMS smsdelivery.Sender
+	// ThirdParty are the providers the website offers as "Continue with
+	// …". None leaves third-party sign-in out.
+	ThirdParty []thirdparty.ProviderInput
 	// Logger receives the SDK's logs. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -55,6 +59,9 @@ func NewBackend(cfg Config) (http.Handler, error) {
 			EmailDelivery: cfg.Mail,
 			SMSDelivery:   cfg.SMS,
 		}),
+	}
+	if len(cfg.ThirdParty) > 0 {
+		recipes = append(recipes, thirdparty.New(thirdparty.Config{Providers: cfg.ThirdParty}))
 	}
 	recipes = append(recipes, extraRecipes(cfg)...)
 	lk, err := latchkey.New(latchkey.Config{
@@ -83,6 +90,11 @@ func NewBackend(cfg Config) (http.Handler, error) {
 			lk.WriteError(w, r, err)
 			return
 		}
+		if u == nil {
+			// Deleted (from the dashboard, say) while the session lives on.
+			latchkey.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "the user no longer exists"})
+			return
+		}
 		email, phone := "", ""
 		if len(u.Emails) > 0 {
 			email = u.Emails[0]
@@ -97,6 +109,7 @@ func NewBackend(cfg Config) (http.Handler, error) {
 		}
 		latchkey.WriteJSON(w, http.StatusOK, map[string]any{
 			"userId": u.ID, "email": email, "phoneNumber": phone, "emailVerified": verified, "timeJoined": u.TimeJoined,
+			"thirdParty": u.ThirdParty,
 		})
 	})))
 	return cors(cfg.WebsiteDomain, lk.AllowedHeaders(), lk.ExposedHeaders(), lk.Middleware(mux)), nil

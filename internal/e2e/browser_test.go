@@ -54,12 +54,13 @@ func ensureWebJS(t *testing.T) {
 }
 
 // bundleFiles maps the page's script names to the package's hashed bundle
-// files.
-func bundleFiles(t *testing.T) map[string]string {
+// files: website, supertokens, session, emailpassword and the extra
+// recipes named.
+func bundleFiles(t *testing.T, extra ...string) map[string]string {
 	t.Helper()
 	ensureWebJS(t)
 	out := map[string]string{}
-	for _, name := range []string{"website", "supertokens", "session", "emailpassword"} {
+	for _, name := range append([]string{"website", "supertokens", "session", "emailpassword"}, extra...) {
 		m, _ := filepath.Glob(filepath.Join(webjsBundle, name+".*.js"))
 		browsertest.Require(t, len(m) == 1, fmt.Sprintf("supertokens-web-js is not installed (%s.*.js not found): run %s", name, npmCI))
 		out["/webjs/"+name+".js"] = m[0]

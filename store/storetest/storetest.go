@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConsumePasswordlessCode", testConsumePasswordlessCode},
 		{"PasswordlessUsers", testPasswordlessUsers},
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
+		{"ThirdPartyUsers", testThirdPartyUsers},
 	})
 }
 
@@ -80,6 +81,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessFailedAttempts", testRaceFailedAttempts},
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
+		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
 	})
 }
 

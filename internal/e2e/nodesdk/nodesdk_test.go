@@ -318,6 +318,7 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi"},
 		{name: "fdi-claims"},
 		{name: "emailpassword"},
+		{name: "thirdparty"},
 		{name: "session"},
 		{name: "session-options"},
 		// The SDK sends each call to the other core than the one before.

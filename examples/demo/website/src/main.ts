@@ -7,6 +7,8 @@ import Session from 'supertokens-web-js/recipe/session';
 import EmailPassword from 'supertokens-web-js/recipe/emailpassword';
 import EmailVerification from 'supertokens-web-js/recipe/emailverification';
 import Passwordless from 'supertokens-web-js/recipe/passwordless';
+import ThirdParty from 'supertokens-web-js/recipe/thirdparty';
+import Multitenancy from 'supertokens-web-js/recipe/multitenancy';
 import STGeneralError from 'supertokens-web-js/utils/error';
 import './style.css';
 import { el, field, formError, setBusy, fieldErrors } from './dom';
@@ -27,7 +29,14 @@ async function start(): Promise<void> {
   config = await (await fetch('/config.json')).json();
   SuperTokens.init({
     appInfo: { appName: config.appName, apiDomain: config.apiDomain, apiBasePath: config.apiBasePath },
-    recipeList: [Session.init(), EmailPassword.init(), EmailVerification.init(), Passwordless.init()],
+    recipeList: [
+      Session.init(),
+      EmailPassword.init(),
+      EmailVerification.init(),
+      Passwordless.init(),
+      ThirdParty.init(),
+      Multitenancy.init(),
+    ],
   });
   document.addEventListener('click', (e) => {
     const a = (e.target as HTMLElement).closest('a');
@@ -60,6 +69,7 @@ async function render(): Promise<void> {
   else if (path === `${base}/verify-email`) page = verifyEmail;
   else if (path === `${base}/verify`) page = magicLink;
   else if (path === `${base}/code`) page = signedIn ? () => redirect('/account') : codePage;
+  else if (path.startsWith(`${base}/callback/`)) page = callbackPage;
   else if (path === base) page = signedIn ? () => redirect('/account') : authPage;
   else if (path === '/account') page = signedIn ? account : () => redirect(base);
   else page = () => redirect(signedIn ? '/account' : base);
@@ -133,11 +143,73 @@ function authPage(): Node {
     );
     const forgot = el('p', {}, el('a', { href: `${config.websiteBasePath}/reset-password` }, 'Forgot your password?'));
     const code = el('p', {}, el('a', { href: `${config.websiteBasePath}/code` }, 'Sign in with a code instead (email or phone)'));
-    wrap.replaceChildren(title, form, switcher, ...(mode === 'signin' ? [forgot] : []), code);
+    wrap.replaceChildren(title, providerButtons(), form, switcher, ...(mode === 'signin' ? [forgot] : []), code);
     email.input.focus();
   };
   draw();
   return wrap;
+}
+
+// providerButtons is "Continue with …" for every provider the backend
+// offers (GET /auth/loginmethods), filled in once the backend answers.
+function providerButtons(): HTMLElement {
+  const box = el('div', { class: 'providers', id: 'providers' });
+  const error = formError();
+  void (async () => {
+    try {
+      const methods = await Multitenancy.getLoginMethods();
+      if (methods.status !== 'OK') return;
+      const buttons = methods.thirdParty.providers.map((p) =>
+        el('button', { type: 'button', class: 'secondary provider', id: `continue-${p.id}`, onclick: () => void continueWith(p.id, error) }, `Continue with ${p.name}`),
+      );
+      if (buttons.length > 0) box.replaceChildren(...buttons, error, el('p', { class: 'or' }, 'or'));
+    } catch {
+      // No providers: the forms below still work.
+    }
+  })();
+  return box;
+}
+
+// continueWith sends the browser to the provider. web-js makes the state
+// and keeps it with the flow secret the backend returns; the provider
+// sends the browser back to /auth/callback/<id>. Apple posts its answer to
+// the backend, which sends the browser on to the same page.
+async function continueWith(thirdPartyId: string, error: HTMLElement): Promise<void> {
+  error.textContent = '';
+  try {
+    const frontendRedirectURI = `${location.origin}${config.websiteBasePath}/callback/${thirdPartyId}`;
+    const url = await ThirdParty.getAuthorisationURLWithQueryParamsAndSetState({
+      thirdPartyId,
+      frontendRedirectURI,
+      ...(thirdPartyId.startsWith('apple') ? { redirectURIOnProviderDashboard: `${config.apiDomain}${config.apiBasePath}/callback/apple` } : {}),
+    });
+    location.assign(url);
+  } catch (err) {
+    error.textContent = errorMessage(err);
+  }
+}
+
+// callbackPage is where a provider sends the browser back: web-js checks
+// the state, and the backend exchanges the code and signs the user in.
+async function callbackPage(): Promise<Node> {
+  const card = el('section', { class: 'card', 'aria-labelledby': 'callback-title' });
+  let message: string;
+  try {
+    const res = await ThirdParty.signInAndUp();
+    if (res.status === 'OK') return redirect('/account');
+    message =
+      res.status === 'NO_EMAIL_GIVEN_BY_PROVIDER'
+        ? 'The provider did not give an email address, which this app needs. Sign in another way.'
+        : res.reason;
+  } catch (err) {
+    message = STGeneralError.isThisError(err) ? err.message : 'The sign-in did not complete (it may have expired, or been started in another tab). Please try again.';
+  }
+  card.append(
+    el('h1', { id: 'callback-title' }, 'Signing in'),
+    el('p', { role: 'alert' }, message),
+    el('p', {}, el('a', { href: config.websiteBasePath }, 'Back to sign in')),
+  );
+  return card;
 }
 
 // resetPassword asks for an email, or, with a token in the link, for the
@@ -340,6 +412,7 @@ interface UserInfo {
   phoneNumber: string;
   emailVerified: boolean;
   timeJoined: number;
+  thirdParty: { id: string; userId: string }[];
 }
 
 interface SessionInfo {
@@ -395,6 +468,9 @@ async function account(): Promise<Node> {
           ]
         : []),
       ...(user.phoneNumber ? [el('dt', {}, 'Phone'), el('dd', { id: 'user-phone' }, user.phoneNumber)] : []),
+      ...(user.thirdParty.length > 0
+        ? [el('dt', {}, 'Signed in with'), el('dd', { id: 'user-provider' }, user.thirdParty.map((t) => `${t.id} (account ${t.userId})`).join(', '))]
+        : []),
       el('dt', {}, 'Joined'),
       el('dd', {}, new Date(user.timeJoined).toLocaleString()),
       el('dt', {}, 'Session handle'),

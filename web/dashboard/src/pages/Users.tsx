@@ -412,6 +412,11 @@ function UserRow({ u }: { u: User }) {
       </td>
       <td data-label="Auth method">
         <span class="pill">{authMethodLabel(u)}</span>
+        {u.loginMethods.length === 1 && u.loginMethods[0].thirdParty && (
+          <div class="muted small provider-user-id" title="The user's id at the provider">
+            {u.loginMethods[0].thirdParty.userId}
+          </div>
+        )}
       </td>
       <td data-label="Time joined">
         <time dateTime={isoDate(u.timeJoined)}>{fmtDateTime(u.timeJoined)}</time>
