@@ -343,12 +343,6 @@ func (w *walker) key(k string) {
 	w.run(chromedp.KeyEvent(k))
 }
 
-// shiftTab presses Shift+Tab.
-func (w *walker) shiftTab() {
-	w.t.Helper()
-	w.run(chromedp.KeyEvent("\t", chromedp.KeyModifiers(chromedp.ModifierShift)))
-}
-
 // focused describes the element that has the focus: its tag, its
 // accessible name and its id ("BODY" when the focus fell to the page).
 func (w *walker) focused() string {
