@@ -25,6 +25,8 @@ type DashboardAccount struct {
 	UserID     string
 	Email      string
 	TimeJoined time.Time
+	// ReadOnly: the account may look but not change anything.
+	ReadOnly bool
 }
 
 // DashboardAccounts manages the dashboard's operator accounts in the
@@ -40,9 +42,10 @@ type DashboardAccounts struct {
 // DashboardAccounts returns the core's dashboard-account service.
 func (c *Core) DashboardAccounts() *DashboardAccounts { return &DashboardAccounts{svc: c.dashboard} }
 
-// Create makes an account.
-func (a *DashboardAccounts) Create(ctx context.Context, email, password string) (DashboardAccount, error) {
-	u, err := a.svc.CreateUser(ctx, email, password)
+// Create makes an account; a readOnly one may look but not change
+// anything.
+func (a *DashboardAccounts) Create(ctx context.Context, email, password string, readOnly bool) (DashboardAccount, error) {
+	u, err := a.svc.CreateUser(ctx, email, password, readOnly)
 	return toDashboardAccount(u), outcome(err)
 }
 
@@ -57,7 +60,7 @@ func (a *DashboardAccounts) Update(ctx context.Context, email, newEmail, newPass
 	if newPassword != "" {
 		setPassword = &newPassword
 	}
-	u, err := a.svc.UpdateUser(ctx, dashboard.Account{Email: email}, setEmail, setPassword)
+	u, err := a.svc.UpdateUser(ctx, dashboard.Account{Email: email}, setEmail, setPassword, nil)
 	return toDashboardAccount(u), outcome(err)
 }
 
@@ -82,7 +85,7 @@ func (a *DashboardAccounts) List(ctx context.Context) ([]DashboardAccount, error
 }
 
 func toDashboardAccount(u store.DashboardUser) DashboardAccount {
-	return DashboardAccount{UserID: u.ID, Email: u.Email, TimeJoined: u.TimeJoined}
+	return DashboardAccount{UserID: u.ID, Email: u.Email, TimeJoined: u.TimeJoined, ReadOnly: u.ReadOnly}
 }
 
 // outcomeError gives a refusal the text an operator reads: the CDI status

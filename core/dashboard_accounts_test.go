@@ -14,7 +14,7 @@ func TestDashboardAccounts(t *testing.T) {
 	c := coretest.New(t)
 	accounts, ctx := c.Core.DashboardAccounts(), t.Context()
 
-	a, err := accounts.Create(ctx, " Ops@Example.com ", "ops12345")
+	a, err := accounts.Create(ctx, " Ops@Example.com ", "ops12345", false)
 	if err != nil || a.Email != "ops@example.com" || a.UserID == "" || a.TimeJoined.IsZero() {
 		t.Fatalf("Create = %+v, %v", a, err)
 	}
@@ -29,9 +29,9 @@ func TestDashboardAccounts(t *testing.T) {
 		want     error
 		wantText string
 	}{
-		{"taken", second(accounts.Create(ctx, "ops@example.com", "ops12345")), core.ErrEmailAlreadyExists, "EMAIL_ALREADY_EXISTS_ERROR"},
-		{"weak", second(accounts.Create(ctx, "b@example.com", "abcdefgh")), core.ErrPasswordWeak, "PASSWORD_WEAK_ERROR: Password must contain at least one number"},
-		{"bad email", second(accounts.Create(ctx, "b@", "ops12345")), core.ErrInvalidEmail, "INVALID_EMAIL_ERROR"},
+		{"taken", second(accounts.Create(ctx, "ops@example.com", "ops12345", false)), core.ErrEmailAlreadyExists, "EMAIL_ALREADY_EXISTS_ERROR"},
+		{"weak", second(accounts.Create(ctx, "b@example.com", "abcdefgh", false)), core.ErrPasswordWeak, "PASSWORD_WEAK_ERROR: Password must contain at least one number"},
+		{"bad email", second(accounts.Create(ctx, "b@", "ops12345", false)), core.ErrInvalidEmail, "INVALID_EMAIL_ERROR"},
 		{"unknown", second(accounts.Update(ctx, "nobody@example.com", "", "ops67890")), core.ErrUnknownUser, "UNKNOWN_USER_ERROR"},
 		{"no account named", second(accounts.Update(ctx, " ", "", "ops67890")), nil, "Either field 'email' or 'userId' must be present"},
 	} {

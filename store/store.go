@@ -402,6 +402,10 @@ type DashboardUser struct {
 	Email        string // trimmed and lower-cased by the caller
 	PasswordHash string
 	TimeJoined   time.Time
+	// ReadOnly marks an account that may look but not change anything
+	// (a Latchkey extension). The SDK's Admins config, when set, decides
+	// instead.
+	ReadOnly bool
 }
 
 // DashboardSession is a signed-in dashboard account.
@@ -409,6 +413,7 @@ type DashboardSession struct {
 	ID          string
 	UserID      string
 	Email       string // the account's email; filled in on reads
+	ReadOnly    bool   // the account's read-only flag; filled in on reads
 	TimeCreated time.Time
 	Expiry      time.Time
 }
@@ -425,8 +430,9 @@ type DashboardUsers interface {
 	DashboardUserByEmail(ctx context.Context, email string) (DashboardUser, error)
 	// ListDashboardUsers returns every account, oldest first.
 	ListDashboardUsers(ctx context.Context) ([]DashboardUser, error)
-	// UpdateDashboardUser changes an account's email or password hash and,
-	// in the same transaction, deletes all of its sessions. ErrNotFound when
+	// UpdateDashboardUser changes an account's email, password hash or
+	// read-only flag and, in the same transaction, deletes all of its
+	// sessions. ErrNotFound when
 	// unknown; ErrAlreadyExists when the new email is taken.
 	UpdateDashboardUser(ctx context.Context, userID string, update func(*DashboardUser) error) (DashboardUser, error)
 	// DeleteDashboardUser removes an account and its sessions and reports
@@ -436,7 +442,8 @@ type DashboardUsers interface {
 	// CreateDashboardSession stores a session. ErrNotFound when the account
 	// does not exist (it may have been deleted concurrently).
 	CreateDashboardSession(ctx context.Context, s DashboardSession) error
-	// DashboardSession returns a session with its account's email.
+	// DashboardSession returns a session with its account's email and
+	// read-only flag.
 	// ErrNotFound when unknown.
 	DashboardSession(ctx context.Context, sessionID string) (DashboardSession, error)
 	// DashboardSessions returns an account's sessions, oldest first.

@@ -30,6 +30,7 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 	password := fs.String("password", "", "the account's password (create)")
 	newEmail := fs.String("new-email", "", "a new email (update)")
 	newPassword := fs.String("new-password", "", "a new password (update)")
+	readOnly := fs.Bool("read-only", false, "the account may look but not change anything (create)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -64,7 +65,7 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 	out := map[string]any{"status": "OK"}
 	switch action {
 	case "create":
-		a, err := accounts.Create(ctx, *email, *password)
+		a, err := accounts.Create(ctx, *email, *password, *readOnly)
 		if err != nil {
 			return err
 		}
@@ -99,5 +100,5 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 
 // accountJSON is an account as the CDI shows it.
 func accountJSON(a core.DashboardAccount) map[string]any {
-	return map[string]any{"email": a.Email, "userId": a.UserID, "timeJoined": a.TimeJoined.UnixMilli()}
+	return map[string]any{"email": a.Email, "userId": a.UserID, "timeJoined": a.TimeJoined.UnixMilli(), "readOnly": a.ReadOnly}
 }

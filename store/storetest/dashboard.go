@@ -13,7 +13,7 @@ func dashUser(email string, joined time.Time) store.DashboardUser {
 
 func sameDash(t *testing.T, got, want store.DashboardUser, what string) {
 	t.Helper()
-	if got.ID != want.ID || got.Email != want.Email || got.PasswordHash != want.PasswordHash || !got.TimeJoined.Equal(want.TimeJoined) {
+	if got.ID != want.ID || got.Email != want.Email || got.PasswordHash != want.PasswordHash || got.ReadOnly != want.ReadOnly || !got.TimeJoined.Equal(want.TimeJoined) {
 		t.Fatalf("%s: got %+v, want %+v", what, got, want)
 	}
 }
@@ -25,6 +25,7 @@ func dashSession(userID string, created time.Time) store.DashboardSession {
 func testDashboardUsers(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
 	b := dashUser("b@example.com", at(2))
+	b.ReadOnly = true
 	a := dashUser("a@example.com", at(1))
 	for _, u := range []store.DashboardUser{b, a} {
 		ok(t, s.CreateDashboardUser(ctx, u), "CreateDashboardUser")
@@ -50,13 +51,14 @@ func testDashboardUsers(t *testing.T, open Opener) {
 	if len(list) != 2 || list[0].ID != a.ID || list[1].ID != b.ID {
 		t.Fatalf("ListDashboardUsers = %+v, want a then b (oldest first)", list)
 	}
+	sameDash(t, list[1], b, "ListDashboardUsers keeps the read-only flag")
 
 	// Update: new email and hash, sessions revoked.
 	ok(t, s.CreateDashboardSession(ctx, dashSession(a.ID, at(10))), "CreateDashboardSession")
 	want := a
-	want.Email, want.PasswordHash = "a2@example.com", "new-hash"
+	want.Email, want.PasswordHash, want.ReadOnly = "a2@example.com", "new-hash", true
 	got, err = s.UpdateDashboardUser(ctx, a.ID, func(u *store.DashboardUser) error {
-		u.Email, u.PasswordHash = want.Email, want.PasswordHash
+		u.Email, u.PasswordHash, u.ReadOnly = want.Email, want.PasswordHash, want.ReadOnly
 		u.ID, u.TimeJoined = "x", at(99) // ignored
 		return nil
 	})
@@ -103,6 +105,7 @@ func testDashboardUsers(t *testing.T, open Opener) {
 func testDashboardSessions(t *testing.T, open Opener) {
 	ctx, s := t.Context(), open(t)
 	u := dashUser("ops@example.com", at(0))
+	u.ReadOnly = true
 	ok(t, s.CreateDashboardUser(ctx, u), "CreateDashboardUser")
 	later, earlier := dashSession(u.ID, at(20)), dashSession(u.ID, at(10))
 	for _, ds := range []store.DashboardSession{later, earlier} {
@@ -113,7 +116,7 @@ func testDashboardSessions(t *testing.T, open Opener) {
 
 	got, err := s.DashboardSession(ctx, later.ID)
 	ok(t, err, "DashboardSession")
-	if got.ID != later.ID || got.UserID != u.ID || got.Email != u.Email || !got.TimeCreated.Equal(later.TimeCreated) || !got.Expiry.Equal(later.Expiry) {
+	if got.ID != later.ID || got.UserID != u.ID || got.Email != u.Email || !got.ReadOnly || !got.TimeCreated.Equal(later.TimeCreated) || !got.Expiry.Equal(later.Expiry) {
 		t.Fatalf("DashboardSession = %+v", got)
 	}
 	_, err = s.DashboardSession(ctx, newID())

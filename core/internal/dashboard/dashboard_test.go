@@ -266,3 +266,40 @@ func TestDashboardCurlCommand(t *testing.T) {
 		t.Errorf("sign-in with the new password: %s", r.Body)
 	}
 }
+
+// TestReadOnlyAccounts: the readOnly extension is stored on create and
+// update, listed, and answered by session verify, which is how the SDK
+// learns that an account may only look.
+func TestReadOnlyAccounts(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		if r := c.Post(t, "/recipe/dashboard/user", obj{"email": "viewer@example.com", "password": "abcd1234", "readOnly": true}); r.Status(t) != "OK" || r.JSON(t)["user"].(obj)["readOnly"] != true {
+			t.Fatalf("create read-only: %s", r.Body)
+		}
+		if r := c.Post(t, "/recipe/dashboard/user", obj{"email": "admin@example.com", "password": "abcd1234"}); r.JSON(t)["user"].(obj)["readOnly"] != false {
+			t.Fatalf("create: %s (want readOnly false by default)", r.Body)
+		}
+		if r := c.Post(t, "/recipe/dashboard/user", obj{"email": "x@example.com", "password": "abcd1234", "readOnly": "yes"}); r.Code != 400 {
+			t.Errorf("readOnly not a boolean: %d %s", r.Code, r.Body)
+		}
+		verify := func(want bool) {
+			t.Helper()
+			r := c.Post(t, "/recipe/dashboard/signin", obj{"email": "viewer@example.com", "password": "abcd1234"})
+			sid, _ := r.JSON(t)["sessionId"].(string)
+			v := c.Post(t, "/recipe/dashboard/session/verify", obj{"sessionId": sid}).JSON(t)
+			if v["status"] != "OK" || v["readOnly"] != want || v["userId"] == "" {
+				t.Fatalf("verify: %v, want readOnly %v", v, want)
+			}
+		}
+		verify(true)
+		if r := c.Put(t, "/recipe/dashboard/user", obj{"email": "viewer@example.com", "readOnly": false}); r.Status(t) != "OK" || r.JSON(t)["user"].(obj)["readOnly"] != false {
+			t.Fatalf("update: %s", r.Body)
+		}
+		verify(false)
+		users := c.Get(t, "/recipe/dashboard/users").JSON(t)["users"].([]any)
+		for _, u := range users {
+			if u.(obj)["readOnly"] != false {
+				t.Errorf("list: %v", u)
+			}
+		}
+	})
+}

@@ -22,10 +22,21 @@ type account struct {
 	Email      string `json:"email"`
 	UserID     string `json:"userId"`
 	TimeJoined int64  `json:"timeJoined"`
+	// ReadOnly is a Latchkey extension: the account may look but not
+	// change anything. Official SDKs ignore it.
+	ReadOnly bool `json:"readOnly"`
 }
 
 func toAccount(u store.DashboardUser) account {
-	return account{Email: u.Email, UserID: u.ID, TimeJoined: u.TimeJoined.UnixMilli()}
+	return account{Email: u.Email, UserID: u.ID, TimeJoined: u.TimeJoined.UnixMilli(), ReadOnly: u.ReadOnly}
+}
+
+// optReadOnly reads the optional readOnly field (a Latchkey extension).
+func optReadOnly(b *cdi.Body) *bool {
+	if v, ok := b.OptBool("readOnly"); ok {
+		return &v
+	}
+	return nil
 }
 
 // field reads a string field that is trimmed and must not be blank
@@ -61,10 +72,11 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	email, _ := field(b, "email", true)
 	pw, _ := field(b, "password", true)
+	readOnly := optReadOnly(b)
 	if err := b.Err(); err != nil {
 		return err
 	}
-	u, err := h.Service.CreateUser(r.Context(), email, pw)
+	u, err := h.Service.CreateUser(r.Context(), email, pw, readOnly != nil && *readOnly)
 	if err != nil {
 		return err
 	}
@@ -80,10 +92,11 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) error {
 	id, _ := field(b, "userId", false)
 	email, _ := field(b, "email", false)
 	newEmail, newPassword := optField(b, "newEmail"), optField(b, "newPassword")
+	readOnly := optReadOnly(b)
 	if err := b.Err(); err != nil {
 		return err
 	}
-	u, err := h.Service.UpdateUser(r.Context(), Account{UserID: id, Email: email}, newEmail, newPassword)
+	u, err := h.Service.UpdateUser(r.Context(), Account{UserID: id, Email: email}, newEmail, newPassword, readOnly)
 	if err != nil {
 		return err
 	}
@@ -145,7 +158,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 // verifySession answers OK with the account's email, or
-// INVALID_SESSION_ERROR.
+// INVALID_SESSION_ERROR. The account's userId and readOnly flag come too,
+// as Latchkey extensions that official SDKs ignore.
 func (h *Handler) verifySession(w http.ResponseWriter, r *http.Request) error {
 	b, err := cdi.ReadBody(r)
 	if err != nil {
@@ -159,7 +173,7 @@ func (h *Handler) verifySession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cdi.OK(w, map[string]any{"email": s.Email})
+	cdi.OK(w, map[string]any{"email": s.Email, "userId": s.UserID, "readOnly": s.ReadOnly})
 	return nil
 }
 

@@ -40,8 +40,9 @@ var errNoAccount = cdi.BadRequest("Either field 'email' or 'userId' must be pres
 
 func normaliseEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// CreateUser makes an account.
-func (s *Service) CreateUser(ctx context.Context, email, pw string) (store.DashboardUser, error) {
+// CreateUser makes an account; a readOnly one may look but not change
+// anything (a Latchkey extension).
+func (s *Service) CreateUser(ctx context.Context, email, pw string, readOnly bool) (store.DashboardUser, error) {
 	email, pw = normaliseEmail(email), strings.TrimSpace(pw)
 	if err := checkEmail(email); err != nil {
 		return store.DashboardUser{}, err
@@ -53,7 +54,7 @@ func (s *Service) CreateUser(ctx context.Context, email, pw string) (store.Dashb
 	if err != nil {
 		return store.DashboardUser{}, err
 	}
-	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: s.Now().Truncate(time.Millisecond)}
+	u := store.DashboardUser{ID: uuid.NewString(), Email: email, PasswordHash: hash, TimeJoined: s.Now().Truncate(time.Millisecond), ReadOnly: readOnly}
 	if err := s.Store.CreateDashboardUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return store.DashboardUser{}, cdi.ErrEmailAlreadyExists
@@ -63,9 +64,9 @@ func (s *Service) CreateUser(ctx context.Context, email, pw string) (store.Dashb
 	return u, nil
 }
 
-// UpdateUser changes an account's email and/or password (nil leaves one
-// as it is) and ends the account's sessions.
-func (s *Service) UpdateUser(ctx context.Context, a Account, newEmail, newPassword *string) (store.DashboardUser, error) {
+// UpdateUser changes an account's email, password and/or read-only flag
+// (nil leaves one as it is) and ends the account's sessions.
+func (s *Service) UpdateUser(ctx context.Context, a Account, newEmail, newPassword *string, readOnly *bool) (store.DashboardUser, error) {
 	id, email := strings.TrimSpace(a.UserID), normaliseEmail(a.Email)
 	if id == "" && email == "" {
 		return store.DashboardUser{}, errNoAccount
@@ -104,6 +105,9 @@ func (s *Service) UpdateUser(ctx context.Context, a Account, newEmail, newPasswo
 		}
 		if newPassword != nil {
 			u.PasswordHash = hash
+		}
+		if readOnly != nil {
+			u.ReadOnly = *readOnly
 		}
 		return nil
 	})

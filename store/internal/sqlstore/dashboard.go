@@ -8,14 +8,14 @@ import (
 	"github.com/latchkey-dev/latchkey/store"
 )
 
-const dashboardUserSelect = `SELECT user_id, email, password_hash, time_joined FROM dashboard_users`
+const dashboardUserSelect = `SELECT user_id, email, password_hash, time_joined, read_only FROM dashboard_users`
 
 func scanDashboardUser(row interface{ Scan(...any) error }) (store.DashboardUser, error) {
 	var (
 		u      store.DashboardUser
 		joined int64
 	)
-	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &joined); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &joined, &u.ReadOnly); err != nil {
 		return store.DashboardUser{}, err
 	}
 	u.TimeJoined = fromMS(joined)
@@ -25,8 +25,8 @@ func scanDashboardUser(row interface{ Scan(...any) error }) (store.DashboardUser
 // CreateDashboardUser stores an account; the email is a unique key.
 func (s *DB) CreateDashboardUser(ctx context.Context, u store.DashboardUser) error {
 	_, err := s.writer.ExecContext(ctx,
-		`INSERT INTO dashboard_users (user_id, email, password_hash, time_joined) VALUES ($1, $2, $3, $4)`,
-		u.ID, u.Email, u.PasswordHash, ms(u.TimeJoined))
+		`INSERT INTO dashboard_users (user_id, email, password_hash, time_joined, read_only) VALUES ($1, $2, $3, $4, $5)`,
+		u.ID, u.Email, u.PasswordHash, ms(u.TimeJoined), u.ReadOnly)
 	return s.wrap("create dashboard user", err)
 }
 
@@ -66,8 +66,8 @@ func (s *DB) ListDashboardUsers(ctx context.Context) ([]store.DashboardUser, err
 	return out, s.wrap("list dashboard users", rows.Err())
 }
 
-// UpdateDashboardUser changes an account's email or password hash and
-// deletes its sessions, in one transaction that holds the account's row.
+// UpdateDashboardUser changes an account's email, password hash or
+// read-only flag and deletes its sessions, in one transaction that holds the account's row.
 // A change update makes to ID or TimeJoined is ignored.
 func (s *DB) UpdateDashboardUser(ctx context.Context, userID string, update func(*store.DashboardUser) error) (store.DashboardUser, error) {
 	var out store.DashboardUser
@@ -85,8 +85,8 @@ func (s *DB) UpdateDashboardUser(ctx context.Context, userID string, update func
 			return err
 		}
 		u.ID, u.TimeJoined = old.ID, old.TimeJoined
-		if _, err := tx.ExecContext(ctx, `UPDATE dashboard_users SET email = $1, password_hash = $2 WHERE user_id = $3`,
-			u.Email, u.PasswordHash, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE dashboard_users SET email = $1, password_hash = $2, read_only = $3 WHERE user_id = $4`,
+			u.Email, u.PasswordHash, u.ReadOnly, u.ID); err != nil {
 			return s.wrap("update dashboard user", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM dashboard_sessions WHERE user_id = $1`, u.ID); err != nil {
@@ -117,7 +117,7 @@ func (s *DB) CreateDashboardSession(ctx context.Context, ds store.DashboardSessi
 	return s.wrap("create dashboard session", err)
 }
 
-const dashboardSessionSelect = `SELECT ds.session_id, ds.user_id, du.email, ds.time_created, ds.expiry
+const dashboardSessionSelect = `SELECT ds.session_id, ds.user_id, du.email, du.read_only, ds.time_created, ds.expiry
 FROM dashboard_sessions ds JOIN dashboard_users du ON du.user_id = ds.user_id`
 
 func scanDashboardSession(row interface{ Scan(...any) error }) (store.DashboardSession, error) {
@@ -125,14 +125,15 @@ func scanDashboardSession(row interface{ Scan(...any) error }) (store.DashboardS
 		ds              store.DashboardSession
 		created, expiry int64
 	)
-	if err := row.Scan(&ds.ID, &ds.UserID, &ds.Email, &created, &expiry); err != nil {
+	if err := row.Scan(&ds.ID, &ds.UserID, &ds.Email, &ds.ReadOnly, &created, &expiry); err != nil {
 		return store.DashboardSession{}, err
 	}
 	ds.TimeCreated, ds.Expiry = fromMS(created), fromMS(expiry)
 	return ds, nil
 }
 
-// DashboardSession returns a session with its account's email.
+// DashboardSession returns a session with its account's email and
+// read-only flag.
 func (s *DB) DashboardSession(ctx context.Context, sessionID string) (store.DashboardSession, error) {
 	ds, err := scanDashboardSession(s.reader.QueryRowContext(ctx, dashboardSessionSelect+` WHERE ds.session_id = $1`, sessionID))
 	if errNoRows(err) {

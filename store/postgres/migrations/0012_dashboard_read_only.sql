@@ -1,0 +1,5 @@
+-- Dashboard accounts that may look but not change (PostgreSQL): the team
+-- page's "read-only" role, a Latchkey extension. Existing accounts stay
+-- able to write, as they were. The SDK's Admins config, when set, decides
+-- instead of this column.
+ALTER TABLE dashboard_users ADD COLUMN read_only BOOLEAN NOT NULL DEFAULT FALSE;
