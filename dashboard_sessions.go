@@ -39,6 +39,10 @@ type dashboardAnswer struct {
 	SessionID string `json:"sessionId"`
 	Email     string `json:"email"`
 	Message   string `json:"message"`
+	// UserID and ReadOnly are Latchkey extensions of session verify; a
+	// SuperTokens core sends neither.
+	UserID   string `json:"userId"`
+	ReadOnly bool   `json:"readOnly"`
 }
 
 // DashboardSignIn signs a dashboard account in and returns its session
@@ -61,31 +65,33 @@ func (lk *Latchkey) DashboardSignIn(ctx context.Context, email, password string)
 	return "", fmt.Errorf("latchkey: unexpected dashboard sign-in answer from the core: %s", a.Status)
 }
 
-// VerifyDashboardSession returns the email of the dashboard account whose
-// session sessionID is. ErrDashboardSessionInvalid (also for a value the
-// core cannot read as a session id, or an answer other than the CDI's), or
-// a *DashboardUserSuspendedError.
+// VerifyDashboardSession returns the dashboard account whose session
+// sessionID is: its email and, from a Latchkey core, its id and read-only
+// flag (a SuperTokens core sends neither, so UserID is "" and ReadOnly
+// false). ErrDashboardSessionInvalid (also for a value the core cannot
+// read as a session id, or an answer other than the CDI's), or a
+// *DashboardUserSuspendedError.
 // CDI: POST /recipe/dashboard/session/verify.
-func (lk *Latchkey) VerifyDashboardSession(ctx context.Context, sessionID string) (email string, err error) {
+func (lk *Latchkey) VerifyDashboardSession(ctx context.Context, sessionID string) (DashboardAccount, error) {
 	var a dashboardAnswer
-	err = lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/recipe/dashboard/session/verify",
+	err := lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/recipe/dashboard/session/verify",
 		Body: map[string]string{"sessionId": sessionID}, RecipeID: dashboardRID}, &a)
 	var ce *CoreError
 	if errors.As(err, &ce) && ce.Code == http.StatusBadRequest {
-		return "", ErrDashboardSessionInvalid
+		return DashboardAccount{}, ErrDashboardSessionInvalid
 	}
 	if err != nil {
-		return "", err
+		return DashboardAccount{}, err
 	}
 	switch a.Status {
 	case "OK":
-		return a.Email, nil
+		return DashboardAccount{UserID: a.UserID, Email: a.Email, ReadOnly: a.ReadOnly}, nil
 	case "INVALID_SESSION_ERROR":
-		return "", ErrDashboardSessionInvalid
+		return DashboardAccount{}, ErrDashboardSessionInvalid
 	case "USER_SUSPENDED_ERROR":
-		return "", &DashboardUserSuspendedError{Message: a.Message}
+		return DashboardAccount{}, &DashboardUserSuspendedError{Message: a.Message}
 	}
-	return "", fmt.Errorf("%w: the core answered %s", ErrDashboardSessionInvalid, a.Status)
+	return DashboardAccount{}, fmt.Errorf("%w: the core answered %s", ErrDashboardSessionInvalid, a.Status)
 }
 
 // DashboardSignOut ends a dashboard session; ending an unknown one is not

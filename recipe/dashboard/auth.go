@@ -37,6 +37,9 @@ const maxTokenLen = 512
 type caller struct {
 	// email is the account's email; "" in API-key mode.
 	email string
+	// userID is the account's id; "" in API-key mode or from a core
+	// that does not send it (SuperTokens).
+	userID string
 	// canWrite reports whether the account may change things.
 	canWrite bool
 	// token is the bearer value: the dashboard session id, or the key.
@@ -108,7 +111,7 @@ func (rc *Recipe) authenticate(r *http.Request) (c caller, ok bool, err error) {
 	if rc.cfg.APIKey != "" {
 		return caller{canWrite: true, token: token}, rc.keyMatches(token), nil
 	}
-	email, err := rc.lk.VerifyDashboardSession(r.Context(), token)
+	acct, err := rc.lk.VerifyDashboardSession(r.Context(), token)
 	var suspended *latchkey.DashboardUserSuspendedError
 	if errors.Is(err, latchkey.ErrDashboardSessionInvalid) || errors.As(err, &suspended) {
 		return caller{}, false, nil
@@ -116,10 +119,21 @@ func (rc *Recipe) authenticate(r *http.Request) (c caller, ok bool, err error) {
 	if err != nil {
 		return caller{}, false, err
 	}
-	if email = normaliseEmail(email); email == "" {
+	email := normaliseEmail(acct.Email)
+	if email == "" {
 		return caller{}, false, nil // no way to check the admin list
 	}
-	return caller{email: email, canWrite: rc.admins == nil || rc.admins[email], token: token}, true, nil
+	return caller{email: email, userID: acct.UserID, canWrite: rc.canWrite(email, acct.ReadOnly), token: token}, true, nil
+}
+
+// canWrite decides whether an account may change things: Config.Admins
+// when it is set, else the account's own read-only flag (the team page's
+// role).
+func (rc *Recipe) canWrite(email string, readOnly bool) bool {
+	if rc.admins != nil {
+		return rc.admins[email]
+	}
+	return !readOnly
 }
 
 // signIn serves POST /dashboard/api/signin with the core's answer: the

@@ -50,8 +50,11 @@ type Config struct {
 	APIKey string
 	// Admins are the dashboard accounts (emails, compared
 	// case-insensitively after trimming) that may change anything; every
-	// other account is read-only. nil: every account may write; an empty,
-	// non-nil slice: every account is read-only. Not allowed together with
+	// other account is read-only. nil: each account's role decides, as the
+	// team page sets it (accounts made by the sign-in screen's curl
+	// command may write); an empty, non-nil slice: every account is
+	// read-only. When set, it wins over the roles the team page stores,
+	// and the team page cannot change roles. Not allowed together with
 	// APIKey, which has no accounts.
 	Admins []string
 	// ConnectionURI is the core URL that the sign-in screen's curl
@@ -88,8 +91,8 @@ type Recipe struct {
 	cfg Config
 	lk  *latchkey.Latchkey
 
-	// admins holds the normalised Config.Admins; nil lets every account
-	// write.
+	// admins holds the normalised Config.Admins; nil lets each
+	// account's stored role decide.
 	admins map[string]bool
 	// apiKeySum is the SHA-256 of Config.APIKey, compared in constant time
 	// against the sum of the bearer value (equal lengths, so the length

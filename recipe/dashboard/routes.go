@@ -51,6 +51,13 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"GET", "/userroles/user/roles", read, rc.userRoles},
 		{"PUT", "/userroles/user/roles", write, rc.addUserRole},
 		{"DELETE", "/userroles/user/roles", write, rc.removeUserRole},
+		// The team page (Latchkey extensions): admins manage accounts;
+		// every account changes its own password.
+		{"GET", "/team", write, rc.team},
+		{"POST", "/team", write, rc.createTeamAccount},
+		{"PUT", "/team/account", write, rc.setTeamRole},
+		{"DELETE", "/team/account", write, rc.removeTeamAccount},
+		{"PUT", "/team/password", read, rc.changeOwnPassword},
 	}
 	routes := make([]latchkey.Route, 0, len(api)+2)
 	for _, a := range api {
