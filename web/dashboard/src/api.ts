@@ -181,6 +181,17 @@ export interface Tenant {
 
 type Status<S extends string, X = object> = { status: S } & X;
 
+/** A dashboard account on the team page (a Latchkey extension). */
+export interface TeamAccount {
+  userId: string;
+  email: string;
+  timeJoined: number;
+  /** The effective role: from the backend's Admins list when set, else the stored one. */
+  readOnly: boolean;
+  /** The signed-in account. */
+  you: boolean;
+}
+
 // ---- Auth ----
 
 export const api = {
@@ -267,4 +278,15 @@ export const api = {
     request<{ status: string }>('PUT', '/userroles/user/roles', { tenant, body: { userId, role } }),
   removeRole: (tenant: string, userId: string, role: string) =>
     request<{ status: string }>('DELETE', '/userroles/user/roles', { tenant, query: { userId, role } }),
+
+  // ---- Team (Latchkey extensions) ----
+  team: () => request<Status<'OK', { accounts: TeamAccount[]; rolesFromConfig: boolean }>>('GET', '/team'),
+  addTeamAccount: (email: string, password: string, readOnly: boolean) =>
+    request<{ status: string; message?: string; account?: TeamAccount }>('POST', '/team', { body: { email, password, readOnly } }),
+  setTeamRole: (userId: string, readOnly: boolean) =>
+    request<{ status: string }>('PUT', '/team/account', { body: { userId, readOnly } }),
+  removeTeamAccount: (userId: string) =>
+    request<{ status: string; didUserExist?: boolean }>('DELETE', '/team/account', { query: { userId } }),
+  changeOwnPassword: (currentPassword: string, newPassword: string) =>
+    request<{ status: string; message?: string }>('PUT', '/team/password', { body: { currentPassword, newPassword } }),
 };

@@ -21,13 +21,14 @@ import { Users } from './pages/Users';
 import { UserPage } from './pages/user/UserPage';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
+import { Team } from './pages/Team';
 import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
 type Phase = 'checking' | 'signedOut' | 'signedIn' | 'error';
 
 /** Why the sign-in screen shows: "" when the operator is not signed in yet or signed out. */
-export type SignInNotice = '' | 'expired';
+export type SignInNotice = '' | 'expired' | 'password';
 
 /** Link is an <a> with a real href that navigates in-app on a plain click. */
 export function Link(props: { to: string; class?: string; children: ComponentChildren; 'aria-current'?: 'page'; 'aria-label'?: string }) {
@@ -49,7 +50,7 @@ export function Link(props: { to: string; class?: string; children: ComponentChi
 
 export function App({ cfg }: { cfg: Config }) {
   const [phase, setPhase] = useState<Phase>(storage.token() ? 'checking' : 'signedOut');
-  const [me, setMe] = useState({ email: storage.email() ?? '', canWrite: true });
+  const [me, setMe] = useState({ email: storage.email() ?? '', canWrite: true, authMode: '' });
   const [denied, setDenied] = useState<string | null>(null);
   const [errText, setErrText] = useState('');
   const [notice, setNotice] = useState<SignInNotice>('');
@@ -93,6 +94,7 @@ export function App({ cfg }: { cfg: Config }) {
         setMe({
           email: r.email ?? storage.email() ?? '',
           canWrite: r.canWrite !== false,
+          authMode: r.authMode ?? '',
         });
         setPhase('signedIn');
       } catch (e) {
@@ -103,7 +105,7 @@ export function App({ cfg }: { cfg: Config }) {
           setPhase('signedOut');
         } else if (e instanceof ApiError && e.status === 404) {
           // A backend without /api/me: assume full access; the server still enforces 403.
-          setMe({ email: storage.email() ?? '', canWrite: true });
+          setMe({ email: storage.email() ?? '', canWrite: true, authMode: '' });
           setPhase('signedIn');
         } else {
           setErrText(serverProblem(e) || (e instanceof Error ? e.message : 'Something went wrong.'));
@@ -116,17 +118,22 @@ export function App({ cfg }: { cfg: Config }) {
     };
   }, [phase]);
 
+  /** endSession forgets the session and shows the sign-in screen with the notice. */
+  const endSession = (n: SignInNotice) => {
+    storage.clearAuth();
+    dropDrafts();
+    toast.clear();
+    setNotice(n);
+    setPhase('signedOut');
+  };
+
   const signOut = async () => {
     try {
       await api.signOut();
     } catch {
       /* the token is dropped locally either way */
     }
-    storage.clearAuth();
-    dropDrafts();
-    toast.clear();
-    setNotice('');
-    setPhase('signedOut');
+    endSession('');
     announce('Signed out');
   };
 
@@ -153,7 +160,9 @@ export function App({ cfg }: { cfg: Config }) {
     );
   } else {
     const failed = phase === 'error';
-    const state: AppState = { config: cfg, canWrite: me.canWrite, email: me.email, urlTenant: loc.tenant };
+    const state: AppState = { config: cfg, canWrite: me.canWrite, email: me.email, urlTenant: loc.tenant, authMode: me.authMode, endSession };
+    // The team page needs accounts: API-key mode has none.
+    const hasTeam = me.authMode !== 'api-key';
     const r = loc.route;
     let page: ComponentChildren;
     if (failed) {
@@ -183,6 +192,9 @@ export function App({ cfg }: { cfg: Config }) {
         case 'tenants':
           page = <Tenants />;
           break;
+        case 'team':
+          page = hasTeam ? <Team /> : <NotFound />;
+          break;
         default:
           page = <NotFound />;
       }
@@ -191,6 +203,7 @@ export function App({ cfg }: { cfg: Config }) {
       { to: '/', label: 'Users', active: r.name === 'users' || r.name === 'user' },
       { to: '/roles', label: 'Roles', long: 'Roles and Permissions', active: r.name === 'roles' },
       { to: '/tenants', label: 'Tenants', active: r.name === 'tenants' },
+      ...(hasTeam ? [{ to: '/team', label: 'Team', active: r.name === 'team' }] : []),
     ];
     body = (
       <AppContext.Provider value={state}>

@@ -3,6 +3,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Config } from './config';
+import type { SignInNotice } from './app';
 
 export interface AppState {
   config: Config;
@@ -11,6 +12,10 @@ export interface AppState {
   email: string;
   /** Tenant taken from a tenant-prefixed entry URL, if any. */
   urlTenant?: string;
+  /** "email-password" or "api-key": the team page exists only with accounts. */
+  authMode: string;
+  /** endSession drops the token and shows the sign-in screen with the notice. */
+  endSession: (notice: SignInNotice) => void;
 }
 
 export const AppContext = createContext<AppState>(null as unknown as AppState);

@@ -88,6 +88,12 @@ function CurlView({ cfg, kind, onBack }: { cfg: Config; kind: 'signup' | 'reset'
 
 /** Notice says why the sign-in screen shows, when the session ended under the operator. */
 function Notice({ notice, drafts }: { notice: SignInNotice; drafts: boolean }) {
+  if (notice === 'password')
+    return (
+      <div class="alert alert-info" role="status">
+        Your password was changed and you were signed out everywhere. Sign in with the new password.
+      </div>
+    );
   if (notice !== 'expired') return null;
   return (
     <div class="alert alert-info" role="status">
