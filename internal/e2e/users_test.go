@@ -89,8 +89,8 @@ func TestUserCalls(t *testing.T) {
 		if err != nil || sid == "" {
 			t.Fatalf("dashboard sign-in: %q, %v", sid, err)
 		}
-		if email, err := a.lk.VerifyDashboardSession(ctx, sid); err != nil || email != "ops@example.com" {
-			t.Fatalf("verify: %q, %v", email, err)
+		if acct, err := a.lk.VerifyDashboardSession(ctx, sid); err != nil || acct.Email != "ops@example.com" || acct.UserID == "" || acct.ReadOnly {
+			t.Fatalf("verify: %+v, %v", acct, err)
 		}
 		if err := a.lk.DashboardSignOut(ctx, sid); err != nil {
 			t.Fatal(err)
