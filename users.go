@@ -53,15 +53,21 @@ type ListUsersOptions struct {
 	// RecipeIDs keeps only users with a login method of one of these
 	// recipes, such as "emailpassword". Default: every recipe.
 	RecipeIDs []string
-	// Search narrows the list; a search has no pages.
+	// Search narrows the list; a search has no pages unless PagedSearch.
 	Search UserSearch
+	// PagedSearch pages a search like the list, by Limit and
+	// PaginationToken, so that every match is reached (a Latchkey
+	// extension). A SuperTokens core ignores it and answers the CDI's one
+	// page of up to MaxSearchResults users, with no NextPaginationToken,
+	// which reads as the last page.
+	PagedSearch bool
 }
 
 // UsersPage is one page of users.
 type UsersPage struct {
 	Users []User
 	// NextPaginationToken fetches the next page; "" on the last page and
-	// for a search.
+	// for a search without PagedSearch.
 	NextPaginationToken string
 }
 
@@ -82,6 +88,9 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 	}
 	if len(opts.RecipeIDs) > 0 {
 		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
+	}
+	if opts.PagedSearch {
+		q.Set("pagedSearch", "true")
 	}
 	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
 		if terms != nil {

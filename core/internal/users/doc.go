@@ -2,6 +2,7 @@
 // (reference/cdi-core.md §2.2):
 //
 //	GET  /users                 list a tenant's users: keyset pages or a tag search
+//	                            (paged too with pagedSearch=true, a Latchkey extension)
 //	GET  /users/count           count users in a tenant or the app
 //	GET  /user/id               one user by id
 //	POST /user/remove           delete a user and everything kept for it

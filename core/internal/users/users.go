@@ -65,11 +65,18 @@ func New(s *Service) *Handler { return &Handler{Service: s} }
 
 // list answers GET /users. A search takes at most maxSearchTerms terms per
 // tag, each at most maxSearchTermBytes long: past that it is a 400.
+//
+// pagedSearch=true is a Latchkey extension: a search then pages like the
+// list (limit, paginationToken, nextPaginationToken) instead of answering
+// up to searchLimit users at once, so every match can be reached. A
+// SuperTokens core ignores the parameter and answers the CDI's one page,
+// without a token, which a client reads as the last page.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	limit := q.Int("limit", defaultLimit)
 	order, hasOrder := q.OptString("timeJoinedOrder")
 	token, hasToken := q.OptString("paginationToken")
+	paged := q.Bool("pagedSearch", false)
 	recipeIDs := recipeIDs(q)
 	search := store.UserSearch{
 		Emails:    terms(q, "email", strings.ToLower),
@@ -83,7 +90,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		return cdi.BadRequest("limit must a positive integer with min value 1")
 	}
 	searching := hasSearchTag(q)
-	if limit > maxLimit && !searching {
+	if limit > maxLimit && (!searching || paged) {
 		return cdi.BadRequest("max limit allowed is " + strconv.Itoa(maxLimit))
 	}
 	if hasOrder && order != "ASC" && order != "DESC" {
@@ -96,14 +103,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		RecipeIDs:  recipeIDs,
 		Search:     search,
 	}
-	if searching {
-		// A search has no pages: up to searchLimit results, whatever
-		// limit says (reference §2.2). A tag given with no usable term
-		// matches nobody.
-		if search.Empty() {
-			cdi.OK(w, map[string]any{"users": []userjson.User{}})
-			return nil
-		}
+	if searching && search.Empty() {
+		// A tag given with no usable term matches nobody.
+		cdi.OK(w, map[string]any{"users": []userjson.User{}})
+		return nil
+	}
+	if searching && !paged {
+		// A CDI search has no pages: up to searchLimit results, whatever
+		// limit says (reference §2.2).
 		query.Limit = searchLimit
 		found, err := h.Service.Store.ListUsers(r.Context(), query)
 		if err != nil {

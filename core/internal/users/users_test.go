@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -311,4 +312,55 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestPagedSearch: with pagedSearch=true (a Latchkey extension) a search
+// pages like the list, so that every match is reached however many there
+// are; without it the CDI's single page stays.
+func TestPagedSearch(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		var emails []string
+		for i := range 7 {
+			emails = append(emails, fmt.Sprintf("user%d@acme.com", i))
+		}
+		emails = append(emails, "other@globex.com")
+		seed(t, c, emails, func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Minute) })
+		for _, order := range []string{"ASC", "DESC"} {
+			var got []string
+			path := "/users?email=acme&pagedSearch=true&limit=3&timeJoinedOrder=" + order
+			for pages := 0; ; pages++ {
+				if pages > 5 {
+					t.Fatalf("%s: the pages do not end", order)
+				}
+				r := c.Get(t, path)
+				page := emailsOf(t, r)
+				if len(page) > 3 {
+					t.Fatalf("%s: a page of %d, over the limit", order, len(page))
+				}
+				got = append(got, page...)
+				next, _ := r.JSON(t)["nextPaginationToken"].(string)
+				if next == "" {
+					break
+				}
+				path = "/users?email=acme&pagedSearch=true&limit=3&timeJoinedOrder=" + order + "&paginationToken=" + url.QueryEscape(next)
+			}
+			want := emails[:7]
+			if order == "DESC" {
+				want = slices.Clone(want)
+				slices.Reverse(want)
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("%s: got %v, want %v", order, got, want)
+			}
+		}
+		// Without pagedSearch, the CDI's one page, whatever the limit.
+		if r := c.Get(t, "/users?email=acme&limit=3"); len(emailsOf(t, r)) != 7 {
+			t.Errorf("CDI search: %s", r.Body)
+		}
+		for _, bad := range []string{"/users?email=acme&pagedSearch=true&limit=501", "/users?email=acme&pagedSearch=true&paginationToken=nope"} {
+			if r := c.Get(t, bad); r.Code != 400 {
+				t.Errorf("%s: %d %s", bad, r.Code, r.Body)
+			}
+		}
+	})
 }
