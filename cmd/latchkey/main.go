@@ -4,6 +4,7 @@
 //	latchkey core            run the core (CDI 5.4) on SQLite or PostgreSQL
 //	latchkey demo            run core, demo backend and demo website together
 //	latchkey dashboard-user  create, update, delete or list dashboard accounts
+//	latchkey users export    export users as CSV or JSON
 //	latchkey migrate         apply database migrations and exit
 //	latchkey version         print the version
 package main
@@ -34,6 +35,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"core":           runCore,
 		"demo":           runDemo,
 		"dashboard-user": runDashboardUser,
+		"users":          runUsers,
 		"migrate":        runMigrate,
 		"version":        runVersion,
 	}
@@ -64,6 +66,7 @@ Commands:
   core            run the core auth server (CDI 5.4)
   demo            run the core, a demo backend and a demo website together
   dashboard-user  create, update, delete or list dashboard accounts
+  users export    export users as CSV or JSON
   migrate         apply database migrations and exit
   version         print the version
 

@@ -91,6 +91,9 @@ type Recipe struct {
 	cfg Config
 	lk  *latchkey.Latchkey
 
+	// exports holds a token for each export streaming now
+	// (maxConcurrentExports).
+	exports chan struct{}
 	// admins holds the normalised Config.Admins; nil lets each
 	// account's stored role decide.
 	admins map[string]bool
@@ -126,7 +129,9 @@ var (
 
 // New returns the recipe for cfg. Problems in cfg are reported by
 // latchkey.New.
-func New(cfg Config) *Recipe { return &Recipe{cfg: cfg} }
+func New(cfg Config) *Recipe {
+	return &Recipe{cfg: cfg, exports: make(chan struct{}, maxConcurrentExports)}
+}
 
 // ID implements latchkey.Recipe.
 func (rc *Recipe) ID() string { return RecipeID }

@@ -25,6 +25,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		// §6.2 Users.
 		{"GET", "/users", read, rc.users},
 		{"GET", "/users/count", read, rc.usersCount},
+		{"GET", "/users/export", read, rc.exportUsers}, // Latchkey: CSV or JSON download
 		// §6.3 Single user.
 		{"GET", "/user", read, rc.user},
 		{"PUT", "/user", write, rc.updateUser},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/latchkey-dev/latchkey"
 )
 
 // Caps on a search, the core's own (GET /users answers 400 past them):
@@ -34,16 +36,37 @@ func checkSearchTerms(tag, value string) error {
 	return nil
 }
 
-// searchQuery returns the query of GET /dashboard/api/users with its
-// search terms put in the form the core matches them in.
-func (rc *Recipe) searchQuery(q url.Values) url.Values {
+// searchQuery returns the query of GET /dashboard/api/users (or its
+// export) with its search terms put in the form the core matches them in,
+// after checking the caps, so that an oversized search costs no
+// normalising.
+func (rc *Recipe) searchQuery(q url.Values) (url.Values, error) {
+	for _, tag := range []string{"email", "phone", "provider"} {
+		if v, ok := q[tag]; ok && len(v) > 0 {
+			if err := checkSearchTerms(tag, v[0]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if v, ok := q["phone"]; ok && len(v) > 0 {
 		q.Set("phone", mapTerms(v[0], rc.phoneTerm))
 	}
 	if v, ok := q["email"]; ok && len(v) > 0 {
 		q.Set("email", mapTerms(v[0], emailTerm))
 	}
-	return q
+	return q, nil
+}
+
+// searchOf is the search of a query that searchQuery prepared: the core's
+// tags, passed through; a tag that is absent does not search.
+func searchOf(q url.Values) latchkey.UserSearch {
+	var s latchkey.UserSearch
+	for tag, field := range map[string]*[]string{"email": &s.Emails, "phone": &s.Phones, "provider": &s.Providers} {
+		if v, ok := q[tag]; ok && len(v) > 0 {
+			*field = []string{v[0]}
+		}
+	}
+	return s
 }
 
 // emailTerm drops the '@' that starts a search for a domain: the core
@@ -88,4 +111,9 @@ func (rc *Recipe) phoneTerm(t string) string {
 		return digits
 	}
 	return "+" + digits
+}
+
+// isSearch reports whether any tag was given, even one without terms.
+func isSearch(s latchkey.UserSearch) bool {
+	return s.Emails != nil || s.Phones != nil || s.Providers != nil
 }

@@ -96,16 +96,10 @@ func (rc *Recipe) availableFactors() []string {
 // email, phone or provider, with names from the user metadata.
 // CDI: GET /{tenantId}/users.
 func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	// The caps first, so that an oversized search costs no normalising.
-	for _, tag := range []string{"email", "phone", "provider"} {
-		if v, ok := q[tag]; ok && len(v) > 0 {
-			if err := checkSearchTerms(tag, v[0]); err != nil {
-				return err
-			}
-		}
+	q, err := rc.searchQuery(r.URL.Query())
+	if err != nil {
+		return err
 	}
-	q = rc.searchQuery(q)
 	if strings.TrimSpace(q.Get("limit")) == "" {
 		return badInput("Missing required parameter 'limit'")
 	}
@@ -122,12 +116,8 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
 	max := latchkey.MaxUsersPerPage
-	// The core's search parameters, passed through from the UI's query.
-	for tag, field := range map[string]*[]string{"email": &opts.Search.Emails, "phone": &opts.Search.Phones, "provider": &opts.Search.Providers} {
-		if v, ok := q[tag]; ok {
-			*field = []string{v[0]}
-			max = latchkey.MaxSearchResults
-		}
+	if opts.Search = searchOf(q); isSearch(opts.Search) {
+		max = latchkey.MaxSearchResults
 	}
 	// The UI's search asks for 1000; a larger number is capped rather than
 	// refused, since the core would answer 400 (supertokens-node#997).
