@@ -137,6 +137,47 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
   return data as T;
 }
 
+/**
+ * download GETs a file (an export) with the stored token. Failures are ApiErrors like request's,
+ * with the 401 and 403 handling; the file's name comes from Content-Disposition.
+ */
+async function download(path: string, o: Options): Promise<{ blob: Blob; filename: string }> {
+  const headers: Record<string, string> = {};
+  const bearer = storage.token();
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+  let res: Response;
+  try {
+    res = await fetch(buildURL(path, o), { method: 'GET', headers, cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    let message = '';
+    try {
+      const data = (await res.json()) as { message?: unknown };
+      if (typeof data.message === 'string') message = data.message;
+    } catch {
+      /* not JSON */
+    }
+    if (res.status === 401) {
+      storage.clearAuth();
+      unauthorisedListeners.forEach((fn) => fn());
+    } else if (res.status === 403) {
+      deniedListeners.forEach((fn) => fn(message || 'You do not have access to this page'));
+    }
+    throw new ApiError(res.status, message || `Request failed (HTTP ${res.status})`);
+  }
+  let blob: Blob;
+  try {
+    blob = await res.blob();
+  } catch {
+    // The server aborts an export that fails part way: no partial file.
+    throw new ApiError(0, 'The export stopped part way. Try again.');
+  }
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '');
+  return { blob, filename: m ? m[1] : 'users' };
+}
+
 // ---- Types (reference/dashboard.md §6.2 UserJSON) ----
 
 export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless' | 'webauthn';
@@ -213,6 +254,9 @@ export const api = {
   // ---- Users ----
   users: (tenant: string, query: Record<string, QueryValue>) =>
     request<Status<'OK', { users: User[]; nextPaginationToken?: string }>>('GET', '/users', { tenant, query }),
+  /** exportUsers downloads every user the search selects (a Latchkey extension), as CSV or JSON. */
+  exportUsers: (tenant: string, format: 'csv' | 'json', query: Record<string, QueryValue>) =>
+    download('/users/export', { tenant, query: { ...query, format } }),
   usersCount: (tenant: string) => request<Status<'OK', { count: number }>>('GET', '/users/count', { tenant }),
   user: (userId: string) =>
     request<Status<'OK', { user: User }> | Status<'NO_USER_FOUND_ERROR' | 'RECIPE_NOT_INITIALISED'>>('GET', '/user', {

@@ -14,6 +14,7 @@ import { PageHeading } from '../ui/PageHeading';
 import { PagerButtons } from '../ui/Pager';
 import { WriteButton } from '../ui/WriteButton';
 import { CreateUserDialog } from './CreateUser';
+import { ExportUsers } from './ExportUsers';
 
 const PAGE_SIZES = [10, 25, 50, 100];
 const TAG_LABELS: Record<string, string> = {
@@ -104,14 +105,19 @@ export function Users() {
     };
   }, [listKey, searching]);
 
-  // Search: every chip change re-queries with limit=1000 (values of one tag joined with ';').
+  // The search's tags, with the values of one tag joined with ';'.
+  const searchTerms = useMemo(() => {
+    const q: Record<string, string> = {};
+    for (const c of chips) q[c.tag] = q[c.tag] ? `${q[c.tag]};${c.value}` : c.value;
+    return q;
+  }, [chips]);
+
+  // Search: every chip change re-queries with limit=1000.
   useEffect(() => {
     if (!tenant || !searching) return;
     let live = true;
-    const q: Record<string, string | number> = { limit: 1000, timeJoinedOrder: 'DESC' };
-    for (const c of chips) q[c.tag] = q[c.tag] ? `${q[c.tag]};${c.value}` : c.value;
     api
-      .users(tenant, q)
+      .users(tenant, { ...searchTerms, limit: 1000, timeJoinedOrder: 'DESC' })
       .then((r) => live && setFound({ key: searchKey, users: r.users }))
       .catch((e) => live && setFailed(searchKey, e));
     return () => {
@@ -180,6 +186,7 @@ export function Users() {
             {tenants && tenants.length > 1 && <span class="muted"> in {tenant}</span>}
           </p>
         )}
+        <ExportUsers tenant={tenant} query={searchTerms} disabled={!tenant} />
       </div>
 
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={setChips} />}
