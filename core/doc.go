@@ -98,6 +98,7 @@
 //	GET    /recipe/user/roles                         userroles
 //	GET    /recipe/role/users                         userroles
 //	GET    /users                                     users
+//	GET    /recipe/latchkey/users/stats               users (Latchkey: the dashboard's overview)
 //	GET    /users/count                               users
 //	GET    /user/id                                   users
 //	POST   /user/remove                               users

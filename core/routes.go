@@ -59,7 +59,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
-		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
+		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
 		dashboard.New(c.dashboard),
 		ep,

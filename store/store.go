@@ -34,6 +34,7 @@ type Store interface {
 	DashboardUsers
 	Passwordless
 	ThirdParty
+	Stats
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -129,6 +130,35 @@ type ListUsersQuery struct {
 	RecipeIDs []string
 	// Search, when not empty, keeps only matching users.
 	Search UserSearch
+}
+
+// DayCount is how many users joined on one UTC day.
+type DayCount struct {
+	Day   time.Time // midnight UTC
+	Count int64
+}
+
+// UserCount is how many users a tenant has with one login method: a row
+// of the counters that CountUsers reads. TenantID "" counts the whole app
+// (each user once).
+type UserCount struct {
+	TenantID string
+	RecipeID string
+	N        int64
+}
+
+// MaxStatsDays is the longest range SignUpsPerDay answers for.
+const MaxStatsDays = 366
+
+// Stats answers the dashboard's overview from what the store keeps
+// anyway, so that it stays fast however many users there are.
+type Stats interface {
+	// SignUpsPerDay counts the users of tenantID that joined in [from,
+	// to), per UTC day, oldest first; days without sign-ups are left out.
+	// A range over MaxStatsDays is refused with an error.
+	SignUpsPerDay(ctx context.Context, tenantID string, from, to time.Time) ([]DayCount, error)
+	// UserCounts returns every counter, by tenant and login method.
+	UserCounts(ctx context.Context) ([]UserCount, error)
 }
 
 // AccountInfo is what /users/by-accountinfo looks up. Empty fields are not

@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessUsers", testPasswordlessUsers},
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 		{"ThirdPartyUsers", testThirdPartyUsers},
+		{"Stats", testStats},
 	})
 }
 

@@ -8,4 +8,5 @@
 //	POST /user/remove           delete a user and everything kept for it
 //	GET  /user/search/tags      the search tags /users accepts
 //	GET  /users/by-accountinfo  users with a given email, phone or provider id
+//	GET  /recipe/latchkey/users/stats  sign-ups per day and user counts (Latchkey only)
 package users

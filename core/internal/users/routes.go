@@ -10,4 +10,6 @@ func (h *Handler) Mount(rt *cdi.Router) {
 	rt.HandleFunc("POST /user/remove", h.remove)
 	rt.HandleFunc("GET /user/search/tags", h.searchTags)
 	rt.HandleFunc("GET /users/by-accountinfo", h.byAccountInfo)
+	// A Latchkey extension, not in the CDI: the dashboard's overview.
+	rt.HandleFunc("GET /recipe/latchkey/users/stats", h.stats)
 }

@@ -42,6 +42,10 @@ var knownRecipes = map[string]bool{
 // store, and the phone-number reading passwordless sign-in stores with.
 type Service struct {
 	Store store.Users
+	// Stats answers the overview; Now is the clock its days count from
+	// (default time.Now).
+	Stats store.Stats
+	Now   func() time.Time
 	// NormalisePhone turns a search or lookup phone number into the stored
 	// (E.164) form; the core sets the one passwordless sign-in stores with.
 	// Default: trims spaces.

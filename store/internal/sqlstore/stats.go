@@ -1,0 +1,57 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+const dayMS = int64(24 * time.Hour / time.Millisecond)
+
+// SignUpsPerDay counts a tenant's users per UTC day of joining, from the
+// listing index (tenant_id, time_joined, …): a range scan of the index,
+// no table rows.
+func (s *DB) SignUpsPerDay(ctx context.Context, tenantID string, from, to time.Time) ([]store.DayCount, error) {
+	if !to.After(from) {
+		return []store.DayCount{}, nil
+	}
+	if to.Sub(from) > store.MaxStatsDays*24*time.Hour {
+		return nil, fmt.Errorf("sign-ups per day: a range of %s is over %d days", to.Sub(from), store.MaxStatsDays)
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT time_joined / $1 AS day, COUNT(*) FROM tenant_users
+WHERE tenant_id = $2 AND time_joined >= $3 AND time_joined < $4
+GROUP BY time_joined / $1 ORDER BY day`, dayMS, tenantID, ms(from), ms(to))
+	if err != nil {
+		return nil, s.wrap("sign-ups per day", err)
+	}
+	defer rows.Close()
+	out := []store.DayCount{}
+	for rows.Next() {
+		var day, n int64
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, s.wrap("sign-ups per day", err)
+		}
+		out = append(out, store.DayCount{Day: time.UnixMilli(day * dayMS).UTC(), Count: n})
+	}
+	return out, s.wrap("sign-ups per day", rows.Err())
+}
+
+// UserCounts returns the rows of user_counts that are not zero.
+func (s *DB) UserCounts(ctx context.Context) ([]store.UserCount, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT tenant_id, recipe_id, n FROM user_counts WHERE n > 0 ORDER BY tenant_id, recipe_id`)
+	if err != nil {
+		return nil, s.wrap("user counts", err)
+	}
+	defer rows.Close()
+	out := []store.UserCount{}
+	for rows.Next() {
+		var c store.UserCount
+		if err := rows.Scan(&c.TenantID, &c.RecipeID, &c.N); err != nil {
+			return nil, s.wrap("user counts", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap("user counts", rows.Err())
+}
