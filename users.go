@@ -221,3 +221,42 @@ func (lk *Latchkey) DeleteUser(ctx context.Context, userID string, removeAllLink
 	return lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/user/remove",
 		Body: map[string]any{"userId": userID, "removeAllLinkedAccounts": removeAllLinkedAccounts}}, nil)
 }
+
+// DayCount is the number of users that joined on one UTC day.
+type DayCount struct {
+	Day   string `json:"day"` // YYYY-MM-DD
+	Count int64  `json:"count"`
+}
+
+// TenantCount is the number of users of one tenant.
+type TenantCount struct {
+	TenantID string `json:"tenantId"`
+	Count    int64  `json:"count"`
+}
+
+// UserStats is the dashboard overview's data: the tenant's sign-ups per
+// day (every day of the range, oldest first), its users by login method,
+// the app's users by tenant (most first), and the app's total.
+type UserStats struct {
+	Days               int              `json:"days"`
+	SignUpsPerDay      []DayCount       `json:"signUpsPerDay"`
+	UsersByLoginMethod map[string]int64 `json:"usersByLoginMethod"`
+	UsersByTenant      []TenantCount    `json:"usersByTenant"`
+	TotalUsers         int64            `json:"totalUsers"`
+}
+
+// MaxStatsDays is the longest range UserStats counts sign-ups over.
+const MaxStatsDays = 366
+
+// UserStats returns the overview of a tenant over the last days days
+// (1 to MaxStatsDays), today included. A Latchkey extension: a SuperTokens
+// core answers it with a *CoreError of Code 404.
+// Latchkey: GET /{tenantId}/recipe/latchkey/users/stats.
+func (lk *Latchkey) UserStats(ctx context.Context, tenantID string, days int) (*UserStats, error) {
+	var a UserStats
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/recipe/latchkey/users/stats", TenantID: TenantOrDefault(tenantID),
+		Query: url.Values{"days": {strconv.Itoa(days)}}}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

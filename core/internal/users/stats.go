@@ -41,7 +41,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		now = h.Service.Now
 	}
 	today := now().UTC().Truncate(24 * time.Hour)
-	from, to := today.AddDate(0, 0, -(days - 1)), today.AddDate(0, 0, 1)
+	from, to := today.AddDate(0, 0, -(days-1)), today.AddDate(0, 0, 1)
 	counts, err := h.Service.Stats.SignUpsPerDay(r.Context(), tenant, from, to)
 	if err != nil {
 		return err
