@@ -222,6 +222,15 @@ export interface Tenant {
 
 type Status<S extends string, X = object> = { status: S } & X;
 
+/** The overview's data (a Latchkey extension). */
+export interface UserStats {
+  days: number;
+  signUpsPerDay: { day: string; count: number }[];
+  usersByLoginMethod: Record<string, number>;
+  usersByTenant: { tenantId: string; count: number }[];
+  totalUsers: number;
+}
+
 /** A dashboard account on the team page (a Latchkey extension). */
 export interface TeamAccount {
   userId: string;
@@ -257,6 +266,8 @@ export const api = {
   /** exportUsers downloads every user the search selects (a Latchkey extension), as CSV or JSON. */
   exportUsers: (tenant: string, format: 'csv' | 'json', query: Record<string, QueryValue>) =>
     download('/users/export', { tenant, query: { ...query, format } }),
+  overview: (tenant: string, days: number) =>
+    request<Status<'OK', { stats: UserStats }> | Status<'FEATURE_NOT_ENABLED_ERROR'>>('GET', '/overview', { tenant, query: { days } }),
   usersCount: (tenant: string) => request<Status<'OK', { count: number }>>('GET', '/users/count', { tenant }),
   user: (userId: string) =>
     request<Status<'OK', { user: User }> | Status<'NO_USER_FOUND_ERROR' | 'RECIPE_NOT_INITIALISED'>>('GET', '/user', {

@@ -22,6 +22,7 @@ import { UserPage } from './pages/user/UserPage';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
 import { Team } from './pages/Team';
+import { Overview } from './pages/Overview';
 import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
@@ -192,6 +193,9 @@ export function App({ cfg }: { cfg: Config }) {
         case 'tenants':
           page = <Tenants />;
           break;
+        case 'overview':
+          page = <Overview />;
+          break;
         case 'team':
           page = hasTeam ? <Team /> : <NotFound />;
           break;
@@ -201,6 +205,7 @@ export function App({ cfg }: { cfg: Config }) {
     }
     const nav = [
       { to: '/', label: 'Users', active: r.name === 'users' || r.name === 'user' },
+      { to: '/overview', label: 'Overview', active: r.name === 'overview' },
       { to: '/roles', label: 'Roles', long: 'Roles and Permissions', active: r.name === 'roles' },
       { to: '/tenants', label: 'Tenants', active: r.name === 'tenants' },
       ...(hasTeam ? [{ to: '/team', label: 'Team', active: r.name === 'team' }] : []),

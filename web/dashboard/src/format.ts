@@ -89,6 +89,13 @@ export function initials(u: User): string {
   return 'U';
 }
 
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** fmtNumber writes a count with thousands separators: 1,234,567. */
+export function fmtNumber(n: number): string {
+  return numberFormat.format(n);
+}
+
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'roles' }
   | { name: 'tenants' }
   | { name: 'team' }
+  | { name: 'overview' }
   | { name: 'notfound' };
 
 export interface Location {
@@ -64,6 +65,7 @@ export function parse(pathname: string, search: string): Location {
   if (rest === '/roles') return { route: { name: 'roles' }, tenant };
   if (rest === '/tenants') return { route: { name: 'tenants' }, tenant };
   if (rest === '/team') return { route: { name: 'team' }, tenant };
+  if (rest === '/overview') return { route: { name: 'overview' }, tenant };
   return { route: { name: 'notfound' }, tenant };
 }
 
