@@ -153,9 +153,11 @@ const MaxStatsDays = 366
 // Stats answers the dashboard's overview from what the store keeps
 // anyway, so that it stays fast however many users there are.
 type Stats interface {
-	// SignUpsPerDay counts the users of tenantID that joined in [from,
-	// to), per UTC day, oldest first; days without sign-ups are left out.
-	// A range over MaxStatsDays is refused with an error.
+	// SignUpsPerDay counts the sign-ups in tenantID on each UTC day that
+	// [from, to) touches (a day it covers in part counts whole), oldest
+	// first; days without sign-ups are left out. Sign-ups count as they
+	// happened: a user deleted since still counts on the day it joined. A
+	// range over MaxStatsDays is refused with an error.
 	SignUpsPerDay(ctx context.Context, tenantID string, from, to time.Time) ([]DayCount, error)
 	// UserCounts returns every counter, by tenant and login method.
 	UserCounts(ctx context.Context) ([]UserCount, error)

@@ -16,11 +16,16 @@ func testStats(t *testing.T, open Opener) {
 	for i, j := range joins {
 		ok(t, s.CreateEmailPasswordUser(ctx, epUser(string(rune('a'+i))+"@example.com", j)), "CreateEmailPasswordUser")
 	}
+	// Sign-ups count as they happened: deleting a user keeps its day.
+	ok(t, s.CreateEmailPasswordUser(ctx, epUser("gone@example.com", day(2))), "CreateEmailPasswordUser")
+	gone, err := s.EmailPasswordUserByEmail(ctx, store.DefaultTenant, "gone@example.com")
+	ok(t, err, "EmailPasswordUserByEmail")
+	ok(t, s.DeleteUser(ctx, gone.ID), "DeleteUser")
 	ok(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "pat@example.com", "", day(2))), "CreatePasswordlessUser")
 
 	got, err := s.SignUpsPerDay(ctx, store.DefaultTenant, day(0), day(5))
 	ok(t, err, "SignUpsPerDay")
-	want := []store.DayCount{{Day: day(0), Count: 2}, {Day: day(2), Count: 2}}
+	want := []store.DayCount{{Day: day(0), Count: 2}, {Day: day(2), Count: 3}}
 	if len(got) != len(want) {
 		t.Fatalf("SignUpsPerDay = %+v, want %+v", got, want)
 	}

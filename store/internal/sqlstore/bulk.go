@@ -46,7 +46,7 @@ var bulkTables = []bulkTable{
 // store.ErrAlreadyExists.
 func (s *DB) BulkLoadEmailPasswordUsers(ctx context.Context, users []store.EmailPasswordUser) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		counts := userCounts{}
+		counts, days := userCounts{}, signUps{}
 		stmts := map[int][]*sql.Stmt{} // by batch size, one per table
 		defer func() {
 			for _, ss := range stmts {
@@ -80,9 +80,13 @@ func (s *DB) BulkLoadEmailPasswordUsers(ctx context.Context, users []store.Email
 			}
 			for _, u := range batch {
 				counts.add(store.RecipeEmailPassword, 1, u.TenantID)
+				days.add(u.TenantID, u.TimeJoined)
 			}
 		}
-		return s.adjustCounts(ctx, tx, counts)
+		if err := s.adjustCounts(ctx, tx, counts); err != nil {
+			return err
+		}
+		return s.countSignUps(ctx, tx, days)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 )
 
 // countKey names one row of user_counts: a tenant ("" for every tenant)
@@ -46,6 +47,55 @@ func (s *DB) adjustCounts(ctx context.Context, tx *sql.Tx, c userCounts) error {
 ON CONFLICT (tenant_id, recipe_id) DO UPDATE SET n = user_counts.n + excluded.n`,
 			k.tenant, k.recipe, c[k]); err != nil {
 			return s.wrap("count users", err)
+		}
+	}
+	return nil
+}
+
+// countNewUser counts a user of recipe created in tenant at joined: in
+// user_counts and in signup_days, last in its transaction.
+func (s *DB) countNewUser(ctx context.Context, tx *sql.Tx, recipe, tenant string, joined time.Time) error {
+	counts, days := userCounts{}, signUps{}
+	counts.add(recipe, 1, tenant)
+	days.add(tenant, joined)
+	if err := s.adjustCounts(ctx, tx, counts); err != nil {
+		return err
+	}
+	return s.countSignUps(ctx, tx, days)
+}
+
+// signUps accumulates sign-ups by tenant and UTC day within one
+// transaction, for signup_days.
+type signUps map[dayKey]int64
+
+type dayKey struct {
+	tenant string
+	day    int64 // Unix ms / dayMS
+}
+
+// add counts one sign-up in tenant at joined.
+func (c signUps) add(tenant string, joined time.Time) {
+	c[dayKey{tenant, joined.UnixMilli() / dayMS}]++
+}
+
+// countSignUps writes the accumulated sign-ups, in key order (see
+// adjustCounts). It runs after adjustCounts, last in its transaction.
+func (s *DB) countSignUps(ctx context.Context, tx *sql.Tx, c signUps) error {
+	keys := make([]dayKey, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b dayKey) int {
+		if r := strings.Compare(a.tenant, b.tenant); r != 0 {
+			return r
+		}
+		return int(a.day - b.day)
+	})
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signup_days (tenant_id, day, n) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id, day) DO UPDATE SET n = signup_days.n + excluded.n`,
+			k.tenant, k.day, c[k]); err != nil {
+			return s.wrap("count sign-ups", err)
 		}
 	}
 	return nil

@@ -62,9 +62,7 @@ VALUES ($1, 'email', $2, 'emailpassword', '', $3, $4, $5)`,
 			return s.wrap("create email-password user", err)
 		}
 	}
-	counts := userCounts{}
-	counts.add(store.RecipeEmailPassword, 1, u.TenantID)
-	return s.adjustCounts(ctx, tx, counts)
+	return s.countNewUser(ctx, tx, store.RecipeEmailPassword, u.TenantID, u.TimeJoined)
 }
 
 // EmailPasswordUser returns an email-password user by id.

@@ -590,9 +590,7 @@ func (s *DB) insertPasswordlessUser(ctx context.Context, tx *sql.Tx, u store.Pas
 		u.ID, u.TenantID, nullIfEmpty(u.Email), nullIfEmpty(u.PhoneNumber)); err != nil {
 		return s.wrap("create passwordless user", err)
 	}
-	counts := userCounts{}
-	counts.add(store.RecipePasswordless, 1, u.TenantID)
-	return s.adjustCounts(ctx, tx, counts)
+	return s.countNewUser(ctx, tx, store.RecipePasswordless, u.TenantID, u.TimeJoined)
 }
 
 // insertPwlInfo adds one identifier of a passwordless user to

@@ -121,9 +121,7 @@ VALUES ($1, 'email', $2, 'thirdparty', $3, $4, $5, $6)`, u.TenantID, u.Email, ke
 		}
 		return s.wrap("create third-party user", err)
 	}
-	counts := userCounts{}
-	counts.add(store.RecipeThirdParty, 1, u.TenantID)
-	return s.adjustCounts(ctx, tx, counts)
+	return s.countNewUser(ctx, tx, store.RecipeThirdParty, u.TenantID, u.TimeJoined)
 }
 
 // setTPEmail gives a third-party user a new email, in its row and in
