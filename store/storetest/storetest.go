@@ -57,6 +57,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessUsers", testPasswordlessUsers},
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 		{"ThirdPartyUsers", testThirdPartyUsers},
+		{"AccountLinking", testAccountLinking},
+		{"DeleteLinkedUser", testDeleteLinkedUser},
 	})
 }
 
@@ -82,6 +84,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
 		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
+		{"LinkOneRecipeUser", testRaceLink},
 	})
 }
 
