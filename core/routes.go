@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/latchkey-dev/latchkey/core/internal/accountlinking"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
@@ -60,6 +61,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
+		accountlinking.New(&accountlinking.Service{Store: c.store}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
 		dashboard.New(c.dashboard),
 		ep,
