@@ -747,4 +747,12 @@ type AccountLinking interface {
 	// being primary; the primary user's own login method, while others
 	// remain, is deleted (see UnlinkResult). ErrNotFound when unknown.
 	UnlinkAccount(ctx context.Context, recipeUserID string) (UnlinkResult, error)
+	// PrimaryUserID returns the primary user id of userID: its primary
+	// user when it is linked or primary, userID itself otherwise (also for
+	// an id that is no user).
+	PrimaryUserID(ctx context.Context, userID string) (string, error)
+	// LinkedUserIDs returns the recipe user ids of the person userID
+	// belongs to (by its primary id or any of its login methods), userID
+	// itself included, in id order; just userID when it is not linked.
+	LinkedUserIDs(ctx context.Context, userID string) ([]string, error)
 }

@@ -116,6 +116,23 @@ func testAccountLinking(t *testing.T, open Opener) {
 		t.Fatalf("LinkAccounts to a linked login method: already %v, %v", already, err)
 	}
 
+	for _, id := range []string{ep.ID, tp.ID} {
+		if p, err := s.PrimaryUserID(ctx, id); err != nil || p != ep.ID {
+			t.Fatalf("PrimaryUserID(%s) = %q, %v", id, p, err)
+		}
+		got, err := s.LinkedUserIDs(ctx, id)
+		ok(t, err, "LinkedUserIDs")
+		if len(got) != 2 {
+			t.Fatalf("LinkedUserIDs(%s) = %q", id, got)
+		}
+	}
+	if p, err := s.PrimaryUserID(ctx, other.ID); err != nil || p != other.ID {
+		t.Fatalf("PrimaryUserID of an unlinked user = %q, %v", p, err)
+	}
+	if p, err := s.PrimaryUserID(ctx, "no-such-user"); err != nil || p != "no-such-user" {
+		t.Fatalf("PrimaryUserID of an unknown id = %q, %v", p, err)
+	}
+
 	// Every lookup finds the person.
 	for _, id := range []string{ep.ID, tp.ID} {
 		got, err := s.User(ctx, id)

@@ -222,3 +222,43 @@ func TestRaceLink(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionOfLinkedUser: a session made for a linked login method has
+// the primary user as sub and the login method as rsub, and revoking the
+// person's sessions covers it.
+func TestSessionOfLinkedUser(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		ada := signUp(t, c, "ada@example.com")
+		tp := signInTP(t, c, "oidc", "o-1", "ada@example.com")
+		c.Post(t, "/recipe/accountlinking/user/primary", obj{"recipeUserId": ada}, al)
+		c.Post(t, "/recipe/accountlinking/user/link", obj{"recipeUserId": tp, "primaryUserId": ada}, al)
+		r := c.Post(t, "/public/recipe/session", obj{"userId": tp, "enableAntiCsrf": false,
+			"userDataInJWT": obj{}, "userDataInDatabase": obj{}})
+		if r.Status(t) != "OK" {
+			t.Fatalf("create session: %s", r.Body)
+		}
+		sess := r.JSON(t)["session"].(obj)
+		if sess["userId"] != ada || sess["recipeUserId"] != tp {
+			t.Fatalf("session: %v", sess)
+		}
+		handle := sess["handle"].(string)
+		got := c.Get(t, "/recipe/session?sessionHandle="+handle).JSON(t)
+		if got["userId"] != ada || got["recipeUserId"] != tp {
+			t.Fatalf("GET /recipe/session: %v", got)
+		}
+		// The person's sessions, by its primary id, include it...
+		hs := c.Get(t, "/public/recipe/session/user?userId="+ada).JSON(t)["sessionHandles"].([]any)
+		if len(hs) != 1 {
+			t.Fatalf("sessions of the person: %v", hs)
+		}
+		// ...but not when asked for the primary login method alone.
+		hs = c.Get(t, "/public/recipe/session/user?userId="+ada+"&fetchSessionsForAllLinkedAccounts=false").JSON(t)["sessionHandles"].([]any)
+		if len(hs) != 0 {
+			t.Fatalf("sessions of the primary login method alone: %v", hs)
+		}
+		r = c.Post(t, "/public/recipe/session/remove", obj{"userId": ada})
+		if revoked := r.JSON(t)["sessionHandlesRevoked"].([]any); len(revoked) != 1 {
+			t.Fatalf("revoke the person's sessions: %s", r.Body)
+		}
+	})
+}

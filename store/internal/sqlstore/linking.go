@@ -478,3 +478,27 @@ func (s *DB) deleteKeyedRows(ctx context.Context, tx *sql.Tx, userID string) err
 	}
 	return nil
 }
+
+// PrimaryUserID returns the primary user id of a user id; see
+// [store.AccountLinking].
+func (s *DB) PrimaryUserID(ctx context.Context, userID string) (string, error) {
+	p, err := s.primaryOf(ctx, s.reader, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return userID, nil
+	}
+	return p, err
+}
+
+// LinkedUserIDs returns the recipe user ids of a person; see
+// [store.AccountLinking].
+func (s *DB) LinkedUserIDs(ctx context.Context, userID string) ([]string, error) {
+	p, err := s.PrimaryUserID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := scanStrings(s.reader.QueryContext(ctx, `SELECT user_id FROM users WHERE primary_user_id = $1 ORDER BY user_id`, p))
+	if err != nil {
+		return nil, s.wrap("linked user ids", err)
+	}
+	return dedupe(append(ids, userID)), nil
+}
