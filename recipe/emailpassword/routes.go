@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -165,10 +167,15 @@ func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
 	if latchkey.Written(w) {
 		return err
 	}
-	var fe *FormError
+	var (
+		fe *FormError
+		na *accountlinking.NotAllowedError
+	)
 	switch {
 	case errors.As(err, &fe):
 		latchkey.WriteStatus(w, StatusFieldError, map[string]any{"formFields": fe.Fields})
+	case errors.As(err, &na):
+		latchkey.WriteStatus(w, na.Status, map[string]any{"reason": na.Reason})
 	case errors.Is(err, ErrWrongCredentials):
 		latchkey.WriteStatus(w, StatusWrongCredentials, nil)
 	case errors.Is(err, ErrInvalidResetToken):
@@ -187,18 +194,49 @@ type defaultAPIs struct{ rc *Recipe }
 
 func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
 	ctx := r.Context()
-	res, err := a.rc.svc.SignUp(ctx, tenantID, value(fields, "email"), value(fields, "password"))
+	email := value(fields, "email")
+	emailExists := &FormError{Fields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}
+	al := accountlinking.Find(a.rc.lk)
+	ok, err := al.IsSignUpAllowed(ctx, tenantID, accountlinking.AccountInfo{RecipeID: RecipeID, Email: strings.ToLower(strings.TrimSpace(email))}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// A taken email says so, as without linking; anything else is
+		// the takeover risk.
+		if u, _, err := a.rc.emailPasswordUser(ctx, tenantID, email); err != nil {
+			return nil, err
+		} else if u != nil {
+			return nil, emailExists
+		}
+		return nil, &accountlinking.NotAllowedError{Status: accountlinking.StatusSignUpNotAllowed, Reason: accountlinking.ReasonEmailPasswordSignUp}
+	}
+	res, err := a.rc.svc.SignUp(ctx, tenantID, email, value(fields, "password"))
 	if errors.Is(err, ErrEmailAlreadyExists) {
-		return nil, &FormError{Fields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}
+		return nil, emailExists
 	}
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	return a.rc.signedIn(w, r, tenantID, res)
+}
+
+// signedIn links the login method that just signed up or in as account
+// linking decides, then makes the session.
+func (rc *Recipe) signedIn(w http.ResponseWriter, r *http.Request, tenantID string, res *SignInUp) (*SignedIn, error) {
+	user, err := accountlinking.Find(rc.lk).LinkOrCreatePrimary(r.Context(), tenantID, res.User, res.RecipeUserID, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, Session: s}, nil
+	userID := res.RecipeUserID
+	if user != nil {
+		userID = user.ID
+	}
+	s, err := rc.sess.CreateNewSessionForLoginMethod(w, r, tenantID, userID, res.RecipeUserID, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &SignedIn{User: user, Session: s}, nil
 }
 
 func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
@@ -207,11 +245,14 @@ func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID str
 	if err != nil {
 		return nil, err // ErrWrongCredentials
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	ok, err := accountlinking.Find(a.rc.lk).IsSignInAllowed(ctx, tenantID, res.User, res.RecipeUserID, false, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, Session: s}, nil
+	if !ok {
+		return nil, &accountlinking.NotAllowedError{Status: accountlinking.StatusSignInNotAllowed, Reason: accountlinking.ReasonEmailPasswordSignIn}
+	}
+	return a.rc.signedIn(w, r, tenantID, res)
 }
 
 func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {
