@@ -128,3 +128,40 @@ func TestLinkingRefusesTakeover(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkToSessionUser: with shouldTryLinkingWithSessionUser, a provider
+// account joins the signed-in user whatever its email, once that user is
+// verified; before, the answer is SIGN_IN_UP_NOT_ALLOWED with the
+// reference's reason.
+func TestLinkToSessionUser(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a, _ := newLinkingApp(t, m)
+		b := a.browser(false)
+		up := b.post("/auth/signup", fields("email", "ada@example.com", "password", "linking-pass-1"), "rid", "emailpassword")
+		up.want(t, 200, "OK")
+		ada := up.body["user"].(map[string]any)["id"].(string)
+
+		body := a.start(b, "local", localoidc.Login{Email: "ada.work@example.com"})
+		body["shouldTryLinkingWithSessionUser"] = true
+		r := b.post("/auth/signinup", body, "rid", "thirdparty")
+		r.want(t, 200, "SIGN_IN_UP_NOT_ALLOWED")
+		if r.body["reason"] != accountlinking.ReasonsThirdParty[accountlinking.FailEmailVerificationRequired] {
+			t.Fatalf("reason: %s", r.raw)
+		}
+
+		a.verifyEmail(b, "ada@example.com")
+		body = a.start(b, "local", localoidc.Login{Email: "ada.work@example.com"})
+		body["shouldTryLinkingWithSessionUser"] = true
+		r = b.post("/auth/signinup", body, "rid", "thirdparty")
+		r.want(t, 200, "OK")
+		user := r.body["user"].(map[string]any)
+		if user["id"] != ada || len(loginMethodIDs(user)) != 2 {
+			t.Fatalf("linking to the session user: %s", r.raw)
+		}
+		me := b.get("/api/me")
+		me.want(t, 200, "")
+		if me.body["userId"] != ada {
+			t.Fatalf("the session after linking: %s", me.raw)
+		}
+	})
+}

@@ -82,11 +82,13 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		return answer(w, err, func() map[string]any { return map[string]any{"exists": exists} })
 	}
 	return []latchkey.Route{
-		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) error {
+			r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 			in, err := rc.apis.SignUp(w, r, t, f)
 			return answer(w, err, signedIn(r, in))
 		})},
-		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) error {
+			r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 			in, err := rc.apis.SignIn(w, r, t, f)
 			return answer(w, err, signedIn(r, in))
 		})},
@@ -218,21 +220,13 @@ func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID str
 	if err != nil {
 		return nil, err
 	}
-	return a.rc.signedIn(w, r, tenantID, res)
+	return a.rc.signedIn(w, r, tenantID, res, accountlinking.StatusSignUpNotAllowed, accountlinking.ReasonsEmailPasswordSignUp)
 }
 
 // signedIn links the login method that just signed up or in as account
 // linking decides, then makes the session.
-func (rc *Recipe) signedIn(w http.ResponseWriter, r *http.Request, tenantID string, res *SignInUp) (*SignedIn, error) {
-	user, err := accountlinking.Find(rc.lk).LinkOrCreatePrimary(r.Context(), tenantID, res.User, res.RecipeUserID, nil)
-	if err != nil {
-		return nil, err
-	}
-	userID := res.RecipeUserID
-	if user != nil {
-		userID = user.ID
-	}
-	s, err := rc.sess.CreateNewSessionForLoginMethod(w, r, tenantID, userID, res.RecipeUserID, nil, nil)
+func (rc *Recipe) signedIn(w http.ResponseWriter, r *http.Request, tenantID string, res *SignInUp, status string, reasons map[string]string) (*SignedIn, error) {
+	user, s, err := accountlinking.Find(rc.lk).SignedIn(w, r, rc.sess, tenantID, res.User, res.RecipeUserID, status, reasons)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +246,7 @@ func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID str
 	if !ok {
 		return nil, &accountlinking.NotAllowedError{Status: accountlinking.StatusSignInNotAllowed, Reason: accountlinking.ReasonEmailPasswordSignIn}
 	}
-	return a.rc.signedIn(w, r, tenantID, res)
+	return a.rc.signedIn(w, r, tenantID, res, accountlinking.StatusSignInNotAllowed, accountlinking.ReasonsEmailPasswordSignIn)
 }
 
 func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {

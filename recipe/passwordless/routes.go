@@ -230,6 +230,7 @@ func (rc *Recipe) consumeCode(w http.ResponseWriter, r *http.Request) error {
 	case !hasDevice && !hasLink:
 		return &latchkey.BadInputError{Message: "Please provide one of (linkCode) or (deviceId+userInputCode) and not both"}
 	}
+	r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 	in, err := rc.apis.ConsumeCode(w, r, latchkey.TenantID(r.Context()), cred)
 	return answer(w, err, func() map[string]any {
 		switch {
@@ -336,15 +337,8 @@ func (a defaultAPIs) ConsumeCode(w http.ResponseWriter, r *http.Request, tenantI
 	if err != nil {
 		return nil, err // ErrRestartFlow, *CodeError
 	}
-	user, err := accountlinking.Find(a.rc.lk).LinkOrCreatePrimary(ctx, tenantID, res.User, res.RecipeUserID, nil)
-	if err != nil {
-		return nil, err
-	}
-	userID := res.RecipeUserID
-	if user != nil {
-		userID = user.ID
-	}
-	s, err := a.rc.sess.CreateNewSessionForLoginMethod(w, r, tenantID, userID, res.RecipeUserID, nil, nil)
+	user, s, err := accountlinking.Find(a.rc.lk).SignedIn(w, r, a.rc.sess, tenantID, res.User, res.RecipeUserID,
+		accountlinking.StatusSignInUpNotAllowed, accountlinking.ReasonsPasswordless)
 	if err != nil {
 		return nil, err
 	}

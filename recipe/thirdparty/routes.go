@@ -122,6 +122,8 @@ type signInUpBody struct {
 	ClientType      json.RawMessage `json:"clientType"`
 	RedirectURIInfo json.RawMessage `json:"redirectURIInfo"`
 	OAuthTokens     json.RawMessage `json:"oAuthTokens"`
+	// ShouldTryLinking is shouldTryLinkingWithSessionUser (account linking).
+	ShouldTryLinking json.RawMessage `json:"shouldTryLinkingWithSessionUser"`
 }
 
 func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
@@ -193,6 +195,7 @@ func (rc *Recipe) signInUp(w http.ResponseWriter, r *http.Request) error {
 			return &latchkey.BadInputError{Message: "Please provide the pkceCodeVerifier that /authorisationurl returned in redirectURIInfo"}
 		}
 	}
+	r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(body.ShouldTryLinking))
 	res, err := rc.apis.SignInUp(w, r, latchkey.TenantID(r.Context()), p, in)
 	return rc.answer(w, r, p, err, func() map[string]any {
 		switch {
@@ -351,15 +354,12 @@ func (a defaultAPIs) SignInUp(w http.ResponseWriter, r *http.Request, tenantID s
 	if err != nil {
 		return nil, err
 	}
-	user, err := accountlinking.Find(a.rc.lk).LinkOrCreatePrimary(ctx, tenantID, res.User, res.RecipeUserID, nil)
-	if err != nil {
-		return nil, err
+	user, s, err := accountlinking.Find(a.rc.lk).SignedIn(w, r, a.rc.sess, tenantID, res.User, res.RecipeUserID,
+		accountlinking.StatusSignInUpNotAllowed, accountlinking.ReasonsThirdParty)
+	var na *accountlinking.NotAllowedError
+	if errors.As(err, &na) {
+		return nil, &SignInUpNotAllowedError{Reason: na.Reason}
 	}
-	userID := res.RecipeUserID
-	if user != nil {
-		userID = user.ID
-	}
-	s, err := a.rc.sess.CreateNewSessionForLoginMethod(w, r, tenantID, userID, res.RecipeUserID, nil, nil)
 	if err != nil {
 		return nil, err
 	}
