@@ -10,6 +10,7 @@ import (
 	"github.com/latchkey-dev/latchkey/internal/localoidc"
 	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
+	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -162,6 +163,44 @@ func TestLinkToSessionUser(t *testing.T) {
 		me.want(t, 200, "")
 		if me.body["userId"] != ada {
 			t.Fatalf("the session after linking: %s", me.raw)
+		}
+	})
+}
+
+// TestLinkPasswordless: a passwordless sign-up with the email of a primary
+// user joins it; with verification required, an unverified email-password
+// user with the email blocks the sign-up (SIGN_IN_UP_NOT_ALLOWED).
+func TestLinkPasswordless(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		for _, verify := range []bool{false, true} {
+			al := accountlinking.New(accountlinking.Config{
+				ShouldDoAutomaticAccountLinking: func(context.Context, accountlinking.AccountInfo, *latchkey.User, *session.Session, string) (accountlinking.ShouldLink, error) {
+					return accountlinking.ShouldLink{ShouldAutomaticallyLink: true, ShouldRequireVerification: verify}, nil
+				},
+			})
+			a := newPwlAppWith(t, m, passwordless.Config{ContactMethod: passwordless.ContactEmail, FlowType: passwordless.FlowUserInputCode},
+				[]latchkey.Recipe{al})
+			b := a.browser(false)
+			up := b.post("/auth/signup", fields("email", "ann@example.com", "password", "linking-pass-1"), "rid", "emailpassword")
+			up.want(t, 200, "OK")
+			ann := up.body["user"].(map[string]any)["id"].(string)
+
+			b2 := a.browser(false)
+			r := b2.post("/auth/signinup/code", map[string]any{"email": "ann@example.com"}, "rid", pwlRID)
+			r.want(t, 200, "OK")
+			in := b2.post("/auth/signinup/code/consume", consumeBody(r, a.lastEmail("ann@example.com").UserInputCode), "rid", pwlRID)
+			if verify {
+				in.want(t, 200, "SIGN_IN_UP_NOT_ALLOWED")
+				if in.body["reason"] != accountlinking.ReasonPasswordlessSignUp {
+					t.Fatalf("reason: %s", in.raw)
+				}
+				continue
+			}
+			in.want(t, 200, "OK")
+			user := in.body["user"].(map[string]any)
+			if user["id"] != ann || len(loginMethodIDs(user)) != 2 {
+				t.Fatalf("passwordless sign-up with a primary user's email: %s", in.raw)
+			}
 		}
 	})
 }
