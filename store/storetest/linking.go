@@ -220,6 +220,23 @@ func testAccountLinking(t *testing.T, open Opener) {
 	if got, _ := s.User(ctx, other.ID); got.IsPrimary {
 		t.Fatal("a lone primary stayed primary after unlink")
 	}
+
+	// A passwordless login with a phone number joins Ada; the number finds
+	// her, and no other primary user may claim it.
+	pwl := store.PasswordlessUser{ID: newID(), TenantID: store.DefaultTenant, PhoneNumber: "+4915112345678", TimeJoined: at(50)}
+	ok(t, s.CreatePasswordlessUser(ctx, pwl), "CreatePasswordlessUser")
+	_, _, err = s.LinkAccounts(ctx, pwl.ID, ep.ID, false)
+	ok(t, err, "LinkAccounts passwordless")
+	byPhone, err := s.UsersByAccountInfo(ctx, store.DefaultTenant, store.AccountInfo{PhoneNumber: "+4915112345678"}, false)
+	ok(t, err, "UsersByAccountInfo by phone")
+	wantStrings(t, ids(byPhone), []string{ep.ID}, "by phone")
+	_, _, err = s.CreatePrimaryUser(ctx, other.ID, false)
+	ok(t, err, "CreatePrimaryUser bob again")
+	_, err = s.UpdatePasswordlessUser(ctx, pwl.ID, func(u *store.PasswordlessUser) error { u.Email = "bob@example.com"; return nil })
+	linkErr(t, err, store.LinkAccountInfoConflict, other.ID, "UpdatePasswordlessUser to another primary's email")
+	if u, _ := s.PasswordlessUser(ctx, pwl.ID); u.Email != "" {
+		t.Fatalf("a refused email change was stored: %+v", u)
+	}
 }
 
 func testDeleteLinkedUser(t *testing.T, open Opener) {
