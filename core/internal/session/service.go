@@ -61,9 +61,9 @@ const (
 
 func unauthorised(msg string) error { return ErrUnauthorised.With("message", msg) }
 func tryRefresh(msg string) error   { return ErrTryRefreshToken.With("message", msg) }
-func tokenTheft(s store.Session) error {
+func tokenTheft(s store.Session, primary string) error {
 	return ErrTokenTheftDetected.With("session", map[string]string{
-		"handle": s.Handle, "userId": s.UserID, "recipeUserId": s.UserID, // the primary is not read on this path
+		"handle": s.Handle, "userId": primary, "recipeUserId": s.UserID,
 	})
 }
 
@@ -414,7 +414,11 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 	case err != nil && !errors.Is(err, errNoChange):
 		return Tokens{}, err
 	case theft:
-		return Tokens{}, tokenTheft(row)
+		primary, err := s.primary(ctx, row.UserID)
+		if err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, tokenTheft(row, primary)
 	}
 
 	var csrf string
