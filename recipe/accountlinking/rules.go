@@ -100,6 +100,9 @@ func (rc *Recipe) IsSignInAllowed(ctx context.Context, tenantID string, user *la
 
 // allowed is the rule both checks share (user is nil for a sign-up).
 func (rc *Recipe) allowed(ctx context.Context, tenantID string, info AccountInfo, user *latchkey.User, sess *session.Session) (bool, error) {
+	if rc.cfg.ShouldDoAutomaticAccountLinking == nil {
+		return true, nil // nothing links automatically: nothing to protect
+	}
 	// Only the email or phone number decide: a third-party identity is the
 	// method's own.
 	lookup := info
@@ -153,7 +156,7 @@ func (rc *Recipe) allowed(ctx context.Context, tenantID string, info AccountInfo
 // afterwards (user itself when nothing was linked). Without this recipe it
 // returns user.
 func (rc *Recipe) LinkOrCreatePrimary(ctx context.Context, tenantID string, user *latchkey.User, recipeUserID string, sess *session.Session) (*latchkey.User, error) {
-	if rc == nil || user == nil {
+	if rc == nil || user == nil || rc.cfg.ShouldDoAutomaticAccountLinking == nil {
 		return user, nil
 	}
 	for range linkAttempts {
