@@ -47,9 +47,9 @@ func TestUnlinkAPI(t *testing.T) {
 	}
 }
 
-// TestBrowserLinkedUser: the user page of a linked person lists both login
-// methods, marks the primary one, and unlinks the other; the list shows the
-// person once before and two users after.
+// TestBrowserLinkedUser: the user page of a linked person lists every login
+// method, marks the primary one, deletes one method alone and unlinks
+// another; the list shows the person once, and two users after unlinking.
 func TestBrowserLinkedUser(t *testing.T) {
 	requireChromium(t)
 	dir := shotDir(t, "dashboard-linking")
@@ -57,6 +57,10 @@ func TestBrowserLinkedUser(t *testing.T) {
 	ada := e.signUp("ada@example.com", "ada-pass-1")
 	tp := e.tpSignUp("google", "g-1", "ada@example.com")
 	e.link(tp, ada)
+	gh := e.tpSignUp("github", "gh-1", "ada@example.com")
+	if r := e.core.Post(t, "/recipe/accountlinking/user/link", map[string]any{"recipeUserId": gh, "primaryUserId": ada}, "rid", "accountlinking"); r.Status(t) != "OK" {
+		t.Fatalf("link: %s", r.Body)
+	}
 	w := newWalker(t, e, dir)
 	w.navigate(e.URL + "/auth/dashboard")
 	w.signIn(adminEmail)
@@ -65,7 +69,7 @@ func TestBrowserLinkedUser(t *testing.T) {
 
 	w.click("Ada", `L.role('link', 'ada@example.com')`)
 	ep := `L.role('article', /Email password/)`
-	third := `L.role('article', /Third party/)`
+	third := `L.role('article', /Third party - google/)`
 	w.waitFor("the email-password login", ep)
 	w.waitFor("the third-party login", third)
 	w.waitFor("the primary mark", `L.text('Primary', `+ep+`)`)
@@ -73,9 +77,24 @@ func TestBrowserLinkedUser(t *testing.T) {
 	w.waitFor("its own delete", `L.role('button', 'Delete Third party - google login')`)
 	w.shot("user")
 
+	// Deleting one login method keeps the person and its other methods.
+	github := `L.role('article', /Third party - github/)`
+	w.click("Delete", `L.role('button', 'Delete Third party - github login')`)
+	del := `L.role('alertdialog', 'Delete login method?')`
+	w.waitFor("the confirmation", del)
+	w.fill("the confirmation text", `L.label('Type ada@example.com to confirm', `+del+`)`, "ada@example.com")
+	w.click("Delete", `L.role('button', 'Delete', `+del+`)`)
+	w.gone("the confirmation", del)
+	w.gone("the github login", github)
+	w.waitFor("the google login", third)
+	if n := e.userCount(); n != 1 {
+		t.Fatalf("users after deleting one login method = %v, want 1", n)
+	}
+
 	w.click("Unlink", `L.role('button', 'Unlink Third party - google login')`)
 	confirm := `L.role('alertdialog', 'Unlink login method?')`
 	w.waitFor("the confirmation", confirm)
+	w.fill("the confirmation text", `L.label('Type ada@example.com to confirm', `+confirm+`)`, "ada@example.com")
 	w.click("Unlink", `L.role('button', 'Unlink', `+confirm+`)`)
 	w.gone("the confirmation", confirm)
 	w.gone("the third-party login", third)

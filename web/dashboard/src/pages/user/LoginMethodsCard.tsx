@@ -10,11 +10,11 @@ import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate, methodLabel } from '../../format';
 import { navigate, userPath } from '../../router';
 import { Card, Pills } from '../../ui/Card';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { CopyButton } from '../../ui/Copy';
 import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 import { EditMethodDialog } from './EditMethodDialog';
+import { MethodActionDialog } from './MethodActionDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { VerifyControl } from './VerifyControl';
 
@@ -137,44 +137,42 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
         )}
       </div>
       {dialog === 'unlink' && (
-        <ConfirmDialog
+        <MethodActionDialog
           title="Unlink login method?"
-          confirm="Unlink"
+          m={m}
+          text={
+            m.recipeUserId === user.id && linked
+              ? `The ${title} login is the primary user’s own: unlinking it deletes it, and the user keeps the other login methods.`
+              : `The ${title} login becomes a user of its own.`
+          }
+          label="Unlink"
           busyLabel="Unlinking…"
           onClose={() => setDialog('')}
-          onConfirm={async () => {
+          run={async () => {
             const r = await api.unlink(m.recipeUserId);
             if (r.status !== 'OK') return 'The login method is not unlinked';
             toast.success('User unlinked successfully');
             setDialog('');
             after();
           }}
-        >
-          <p>
-            The {title} login <strong class="break">{m.email || m.phoneNumber || m.recipeUserId}</strong> becomes a user of
-            its own{m.recipeUserId === user.id && linked ? ' (as the primary user’s own login, it is deleted instead)' : ''}.
-          </p>
-        </ConfirmDialog>
+        />
       )}
       {dialog === 'delete' && (
-        <ConfirmDialog
+        <MethodActionDialog
           title="Delete login method?"
-          confirm="Delete"
+          m={m}
+          text={`This deletes only the ${title} login; the user keeps the other login methods.`}
+          label="Delete"
           busyLabel="Deleting…"
           onClose={() => setDialog('')}
-          onConfirm={async () => {
+          run={async () => {
             const r = await api.deleteLoginMethod(m.recipeUserId);
             if (r.status !== 'OK') return 'The login method is not deleted';
             toast.success('Login method deleted');
             setDialog('');
             after();
           }}
-        >
-          <p>
-            This deletes only the {title} login <strong class="break">{m.email || m.phoneNumber || m.recipeUserId}</strong>;
-            the user keeps the other login methods.
-          </p>
-        </ConfirmDialog>
+        />
       )}
       {dialog === 'edit' && (
         <EditMethodDialog
