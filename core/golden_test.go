@@ -174,14 +174,15 @@ func newNormaliser() *normaliser {
 }
 
 var (
-	reUUID  = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
-	reJWT   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
-	reToken = regexp.MustCompile(`"([A-Za-z0-9_=+/-]{40,})"`)
-	reKid   = regexp.MustCompile(`"(d-[0-9]{13}|s-[0-9a-f-]{36})"`)
-	reMS    = regexp.MustCompile(`\b1[0-9]{12}\b`)
-	reS     = regexp.MustCompile(`\b1[0-9]{9}\b`)
-	reCode  = regexp.MustCompile(`"userInputCode": "([0-9]{6})"`)
-	reName  = regexp.MustCompile(`<(id|jwt|token|kid|code)-[0-9]+>`)
+	reUUID   = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	reJWT    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+	reToken  = regexp.MustCompile(`"([A-Za-z0-9_=+/-]{40,})"`)
+	reStatus = regexp.MustCompile(`^"[A-Z_]+"$`)
+	reKid    = regexp.MustCompile(`"(d-[0-9]{13}|s-[0-9a-f-]{36})"`)
+	reMS     = regexp.MustCompile(`\b1[0-9]{12}\b`)
+	reS      = regexp.MustCompile(`\b1[0-9]{9}\b`)
+	reCode   = regexp.MustCompile(`"userInputCode": "([0-9]{6})"`)
+	reName   = regexp.MustCompile(`<(id|jwt|token|kid|code)-[0-9]+>`)
 )
 
 func (n *normaliser) name(kind, v string) string {
@@ -201,7 +202,12 @@ func (n *normaliser) normalise(s string) string {
 	})
 	s = reKid.ReplaceAllStringFunc(s, func(v string) string { return `"` + n.name("kid", strings.Trim(v, `"`)) + `"` })
 	s = reUUID.ReplaceAllStringFunc(s, func(v string) string { return n.name("id", v) })
-	s = reToken.ReplaceAllStringFunc(s, func(v string) string { return `"` + n.name("token", strings.Trim(v, `"`)) + `"` })
+	s = reToken.ReplaceAllStringFunc(s, func(v string) string {
+		if reStatus.MatchString(v) {
+			return v // a long status string, such as account linking's, is the contract
+		}
+		return `"` + n.name("token", strings.Trim(v, `"`)) + `"`
+	})
 	s = reMS.ReplaceAllString(s, "<ms>")
 	s = reS.ReplaceAllString(s, "<s>")
 	return s

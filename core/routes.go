@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/latchkey-dev/latchkey/core/internal/accountlinking"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
@@ -47,7 +48,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	}
 	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
-		RefreshTokenValidity: c.cfg.RefreshTokenValidity})
+		RefreshTokenValidity: c.cfg.RefreshTokenValidity,
+		PrimaryUserID:        c.store.PrimaryUserID, LinkedUserIDs: c.store.LinkedUserIDs})
 	if err != nil {
 		return err
 	}
@@ -60,6 +62,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
+		accountlinking.New(&accountlinking.Service{Store: c.store}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
 		dashboard.New(c.dashboard),
 		ep,

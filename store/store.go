@@ -35,6 +35,7 @@ type Store interface {
 	Passwordless
 	ThirdParty
 	Stats
+	AccountLinking
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -64,10 +65,13 @@ type Tenants interface {
 // Users
 
 // User is an application user with every login method it has (CDI 4.0+
-// User object). Without account linking a user has exactly one login
-// method and ID equals that method's RecipeUserID.
+// User object). A user that is not linked has exactly one login method
+// and ID equals that method's RecipeUserID. A primary user (IsPrimary)
+// has its own login method and those of every recipe user linked to it;
+// its TimeJoined is the earliest of theirs and its TenantIDs their union.
 type User struct {
 	ID           string
+	IsPrimary    bool
 	TimeJoined   time.Time
 	TenantIDs    []string
 	LoginMethods []LoginMethod
@@ -190,7 +194,14 @@ type Users interface {
 	// verification tokens and verified emails, metadata and roles. Deleting
 	// an unknown id is not an error; it still removes rows keyed by the id
 	// (metadata, roles, ...), which need not belong to a user.
-	DeleteUser(ctx context.Context, userID string) error
+	//
+	// With removeAllLinked, a userID that belongs to a primary user (as its
+	// id or as one of its login methods) removes the whole person: every
+	// linked recipe user. Without it, only the recipe user userID goes;
+	// when that is the primary user's own login method and others remain,
+	// the oldest remaining login method becomes the primary user and takes
+	// over its metadata and roles.
+	DeleteUser(ctx context.Context, userID string, removeAllLinked bool) error
 }
 
 // ---------------------------------------------------------------------------
@@ -689,4 +700,98 @@ type ThirdParty interface {
 	// ThirdPartyUserByAccount returns the user with the provider account
 	// in tenantID. ErrNotFound when there is none.
 	ThirdPartyUserByAccount(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string) (ThirdPartyUser, error)
+}
+
+// ---------------------------------------------------------------------------
+// Account linking
+
+// LinkReason says why an account-linking write was refused.
+type LinkReason int
+
+const (
+	// LinkAlreadyLinked: the recipe user is already a primary user or
+	// linked to one (PrimaryUserID), other than the one asked for.
+	LinkAlreadyLinked LinkReason = iota + 1
+	// LinkAccountInfoConflict: another primary user (PrimaryUserID) has an
+	// email, phone number or third-party identity of the recipe user in
+	// one of its tenants.
+	LinkAccountInfoConflict
+	// LinkNotPrimary: the user to link to is not a primary user.
+	LinkNotPrimary
+)
+
+// LinkError is an account-linking write the rules refuse. Nothing was
+// changed. Match it with errors.As.
+type LinkError struct {
+	Reason LinkReason
+	// PrimaryUserID is the primary user in the way (not set for
+	// LinkNotPrimary).
+	PrimaryUserID string
+	// InfoType is, for LinkAccountInfoConflict, which identifier is
+	// shared: InfoEmail, InfoPhoneNumber or InfoThirdParty.
+	InfoType string
+}
+
+// Identifier kinds of a LinkError.
+const (
+	InfoEmail       = "email"
+	InfoPhoneNumber = "phoneNumber"
+	InfoThirdParty  = "thirdParty"
+)
+
+func (e *LinkError) Error() string {
+	switch e.Reason {
+	case LinkAlreadyLinked:
+		return "store: recipe user already linked with primary user " + e.PrimaryUserID
+	case LinkAccountInfoConflict:
+		return "store: account info already associated with primary user " + e.PrimaryUserID
+	default:
+		return "store: input user is not a primary user"
+	}
+}
+
+// UnlinkResult is what UnlinkAccount did.
+type UnlinkResult struct {
+	// WasLinked reports whether the recipe user was a primary user or
+	// linked to one.
+	WasLinked bool
+	// WasRecipeUserDeleted reports whether the recipe user was deleted:
+	// it was the primary user's own login method while others remained
+	// (as the reference does), and, as in DeleteUser, the oldest remaining
+	// login method became the primary user.
+	WasRecipeUserDeleted bool
+}
+
+// AccountLinking groups recipe users into primary users (one person,
+// several login methods). Every write is one transaction; the rule that no
+// two primary users share an email, phone number or third-party identity
+// in a tenant is a unique key, so racing writes cannot break it. Each
+// write has a check-only form (dryRun) that decides the same way and
+// changes nothing.
+type AccountLinking interface {
+	// CreatePrimaryUser makes the recipe user recipeUserID a primary user
+	// and returns it, with whether it already was one. ErrNotFound when
+	// there is no such recipe user; *LinkError (LinkAlreadyLinked,
+	// LinkAccountInfoConflict) when the rules refuse.
+	CreatePrimaryUser(ctx context.Context, recipeUserID string, dryRun bool) (User, bool, error)
+	// LinkAccounts links the recipe user recipeUserID to the primary user
+	// of primaryUserID (a primary user id, or the id of one of its login
+	// methods) and returns the primary user, with whether the two were
+	// already linked. ErrNotFound when either is unknown; *LinkError when
+	// the rules refuse (linking a user to itself is "already linked" when
+	// it is primary, LinkNotPrimary when it is not).
+	LinkAccounts(ctx context.Context, recipeUserID, primaryUserID string, dryRun bool) (User, bool, error)
+	// UnlinkAccount takes the recipe user out of its primary user: a linked
+	// login method becomes a user of its own; a primary user alone stops
+	// being primary; the primary user's own login method, while others
+	// remain, is deleted (see UnlinkResult). ErrNotFound when unknown.
+	UnlinkAccount(ctx context.Context, recipeUserID string) (UnlinkResult, error)
+	// PrimaryUserID returns the primary user id of userID: its primary
+	// user when it is linked or primary, userID itself otherwise (also for
+	// an id that is no user).
+	PrimaryUserID(ctx context.Context, userID string) (string, error)
+	// LinkedUserIDs returns the recipe user ids of the person userID
+	// belongs to (by its primary id or any of its login methods), userID
+	// itself included, in id order; just userID when it is not linked.
+	LinkedUserIDs(ctx context.Context, userID string) ([]string, error)
 }

@@ -33,6 +33,12 @@ type pwlApp struct {
 
 func newPwlApp(t *testing.T, m coretest.Mode, cfg passwordless.Config, coreCfg ...func(*core.Config)) *pwlApp {
 	t.Helper()
+	return newPwlAppWith(t, m, cfg, nil, coreCfg...)
+}
+
+// newPwlAppWith is newPwlApp with more recipes (account linking).
+func newPwlAppWith(t *testing.T, m coretest.Mode, cfg passwordless.Config, extra []latchkey.Recipe, coreCfg ...func(*core.Config)) *pwlApp {
+	t.Helper()
 	clk := &clock{}
 	c := coretest.Start(t, m, append([]func(*core.Config){func(cc *core.Config) { cc.Now = clk.Now }}, coreCfg...)...)
 	srv := httptest.NewUnstartedServer(nil)
@@ -48,7 +54,7 @@ func newPwlApp(t *testing.T, m coretest.Mode, cfg passwordless.Config, coreCfg .
 	lk, err := latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: "E2E", APIDomain: "http://" + srv.Listener.Addr().String(), WebsiteDomain: "http://localhost:3000"},
 		Core:    connect,
-		Recipes: []latchkey.Recipe{a.sess, a.ep, a.pwl},
+		Recipes: append([]latchkey.Recipe{a.sess, a.ep, a.pwl}, extra...),
 		Logger:  slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Now:     clk.Now,
 	})

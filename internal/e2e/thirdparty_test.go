@@ -38,7 +38,9 @@ type tpApp struct {
 	idpTime *clock
 }
 
-func newTPApp(t *testing.T, m coretest.Mode) *tpApp {
+// newTPApp starts the app; extra recipes (email-password, account
+// linking) join the session, email-verification and third-party ones.
+func newTPApp(t *testing.T, m coretest.Mode, extra ...latchkey.Recipe) *tpApp {
 	t.Helper()
 	clk := &clock{}
 	c := coretest.Start(t, m, func(cc *core.Config) { cc.Now = clk.Now })
@@ -83,7 +85,7 @@ func newTPApp(t *testing.T, m coretest.Mode) *tpApp {
 	lk, err := latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: "E2E", APIDomain: "http://" + a.srv.Listener.Addr().String(), WebsiteDomain: "http://localhost:3000"},
 		Core:    connect,
-		Recipes: []latchkey.Recipe{a.sess, a.ev, a.tp},
+		Recipes: append([]latchkey.Recipe{a.sess, a.ev, a.tp}, extra...),
 		Logger:  slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Now:     clk.Now,
 	})

@@ -377,17 +377,33 @@ func (rc *Recipe) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// unlink serves GET /dashboard/api/user/unlink. Latchkey has no account
-// linking, so every login method is already its own user: for a known
-// recipe user there is nothing to do. It is still a write, refused to
-// read-only accounts.
+// unlink serves GET /dashboard/api/user/unlink: the login method leaves
+// its primary user (CDI POST /recipe/accountlinking/user/unlink), and the
+// sessions it made are revoked, since their user changed. It is a GET
+// that changes things, so it is a write, refused to read-only accounts.
 func (rc *Recipe) unlink(w http.ResponseWriter, r *http.Request) error {
 	id, err := query(r, "recipeUserId")
 	if err != nil {
 		return err
 	}
-	if _, _, err := rc.loginMethod(r.Context(), id); err != nil {
+	ctx := r.Context()
+	if _, _, err := rc.loginMethod(ctx, id); err != nil {
 		return err
+	}
+	var res struct {
+		Status               string `json:"status"`
+		WasLinked            bool   `json:"wasLinked"`
+		WasRecipeUserDeleted bool   `json:"wasRecipeUserDeleted"`
+	}
+	if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/accountlinking/user/unlink",
+		Body: map[string]string{"recipeUserId": id}, RecipeID: "accountlinking"}, &res); err != nil {
+		return err
+	}
+	if res.WasLinked && !res.WasRecipeUserDeleted {
+		if err := rc.lk.Core().Do(ctx, latchkey.CoreRequest{Method: "POST", Path: "/recipe/session/remove",
+			Body: map[string]any{"userId": id, "revokeAcrossAllTenants": true, "revokeSessionsForLinkedAccounts": false}}, nil); err != nil {
+			return err
+		}
 	}
 	writeStatus(w, "OK", nil)
 	return nil

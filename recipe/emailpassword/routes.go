@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -80,11 +82,13 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		return answer(w, err, func() map[string]any { return map[string]any{"exists": exists} })
 	}
 	return []latchkey.Route{
-		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+		{Method: "POST", Path: "/signup", Handler: rc.formHandler(rc.fields, func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) error {
+			r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 			in, err := rc.apis.SignUp(w, r, t, f)
 			return answer(w, err, signedIn(r, in))
 		})},
-		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, _ map[string]json.RawMessage) error {
+		{Method: "POST", Path: "/signin", Handler: rc.formHandler(rc.signInFields(), func(w http.ResponseWriter, r *http.Request, t string, f []FormField, raw map[string]json.RawMessage) error {
+			r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 			in, err := rc.apis.SignIn(w, r, t, f)
 			return answer(w, err, signedIn(r, in))
 		})},
@@ -165,10 +169,15 @@ func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
 	if latchkey.Written(w) {
 		return err
 	}
-	var fe *FormError
+	var (
+		fe *FormError
+		na *accountlinking.NotAllowedError
+	)
 	switch {
 	case errors.As(err, &fe):
 		latchkey.WriteStatus(w, StatusFieldError, map[string]any{"formFields": fe.Fields})
+	case errors.As(err, &na):
+		latchkey.WriteStatus(w, na.Status, map[string]any{"reason": na.Reason})
 	case errors.Is(err, ErrWrongCredentials):
 		latchkey.WriteStatus(w, StatusWrongCredentials, nil)
 	case errors.Is(err, ErrInvalidResetToken):
@@ -187,18 +196,41 @@ type defaultAPIs struct{ rc *Recipe }
 
 func (a defaultAPIs) SignUp(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
 	ctx := r.Context()
-	res, err := a.rc.svc.SignUp(ctx, tenantID, value(fields, "email"), value(fields, "password"))
+	email := value(fields, "email")
+	emailExists := &FormError{Fields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}
+	al := accountlinking.Find(a.rc.lk)
+	ok, err := al.IsSignUpAllowed(ctx, tenantID, accountlinking.AccountInfo{RecipeID: RecipeID, Email: strings.ToLower(strings.TrimSpace(email))}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// A taken email says so, as without linking; anything else is
+		// the takeover risk.
+		if u, _, err := a.rc.emailPasswordUser(ctx, tenantID, email); err != nil {
+			return nil, err
+		} else if u != nil {
+			return nil, emailExists
+		}
+		return nil, &accountlinking.NotAllowedError{Status: accountlinking.StatusSignUpNotAllowed, Reason: accountlinking.ReasonEmailPasswordSignUp}
+	}
+	res, err := a.rc.svc.SignUp(ctx, tenantID, email, value(fields, "password"))
 	if errors.Is(err, ErrEmailAlreadyExists) {
-		return nil, &FormError{Fields: []FieldError{{ID: "email", Error: "This email already exists. Please sign in instead."}}}
+		return nil, emailExists
 	}
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	return a.rc.signedIn(w, r, tenantID, res, accountlinking.StatusSignUpNotAllowed, accountlinking.ReasonsEmailPasswordSignUp)
+}
+
+// signedIn links the login method that just signed up or in as account
+// linking decides, then makes the session.
+func (rc *Recipe) signedIn(w http.ResponseWriter, r *http.Request, tenantID string, res *SignInUp, status string, reasons map[string]string) (*SignedIn, error) {
+	user, s, err := accountlinking.Find(rc.lk).SignedIn(w, r, rc.sess, tenantID, res.User, res.RecipeUserID, status, reasons)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, Session: s}, nil
+	return &SignedIn{User: user, Session: s}, nil
 }
 
 func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) (*SignedIn, error) {
@@ -207,11 +239,14 @@ func (a defaultAPIs) SignIn(w http.ResponseWriter, r *http.Request, tenantID str
 	if err != nil {
 		return nil, err // ErrWrongCredentials
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	ok, err := accountlinking.Find(a.rc.lk).IsSignInAllowed(ctx, tenantID, res.User, res.RecipeUserID, false, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, Session: s}, nil
+	if !ok {
+		return nil, &accountlinking.NotAllowedError{Status: accountlinking.StatusSignInNotAllowed, Reason: accountlinking.ReasonEmailPasswordSignIn}
+	}
+	return a.rc.signedIn(w, r, tenantID, res, accountlinking.StatusSignInNotAllowed, accountlinking.ReasonsEmailPasswordSignIn)
 }
 
 func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {

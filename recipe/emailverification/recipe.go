@@ -10,6 +10,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
+	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -239,7 +240,22 @@ func (rc *Recipe) VerifyEmailUsingToken(ctx context.Context, tenantID, token str
 		return "", "", err
 	}
 	tenantID = latchkey.TenantOrDefault(tenantID)
-	return svc.VerifyEmailUsingToken(ctx, tenantID, token)
+	userID, email, err = svc.VerifyEmailUsingToken(ctx, tenantID, token)
+	if err != nil {
+		return "", "", err
+	}
+	// A verified email is what account linking may have waited for: link
+	// the login method now, as the configuration decides.
+	if al := accountlinking.Find(rc.lk); al != nil {
+		u, err := rc.lk.User(ctx, userID)
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := al.LinkOrCreatePrimary(ctx, tenantID, u, userID, nil); err != nil {
+			return "", "", err
+		}
+	}
+	return userID, email, nil
 }
 
 // VerifyEmail marks a user's email verified without a link (an admin

@@ -1,12 +1,14 @@
 package passwordless
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -228,6 +230,7 @@ func (rc *Recipe) consumeCode(w http.ResponseWriter, r *http.Request) error {
 	case !hasDevice && !hasLink:
 		return &latchkey.BadInputError{Message: "Please provide one of (linkCode) or (deviceId+userInputCode) and not both"}
 	}
+	r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(raw["shouldTryLinkingWithSessionUser"]))
 	in, err := rc.apis.ConsumeCode(w, r, latchkey.TenantID(r.Context()), cred)
 	return answer(w, err, func() map[string]any {
 		switch {
@@ -252,8 +255,13 @@ func answer(w http.ResponseWriter, err error, ok func() map[string]any) error {
 	if latchkey.Written(w) {
 		return err
 	}
-	var ce *CodeError
+	var (
+		ce *CodeError
+		na *accountlinking.NotAllowedError
+	)
 	switch {
+	case errors.As(err, &na):
+		latchkey.WriteStatus(w, na.Status, map[string]any{"reason": na.Reason})
 	case errors.Is(err, ErrRestartFlow):
 		latchkey.WriteStatus(w, StatusRestartFlow, nil)
 	case errors.As(err, &ce):
@@ -321,15 +329,20 @@ func (a defaultAPIs) ResendCode(w http.ResponseWriter, r *http.Request, tenantID
 }
 
 func (a defaultAPIs) ConsumeCode(w http.ResponseWriter, r *http.Request, tenantID string, cred Credentials) (*SignedIn, error) {
-	res, err := a.rc.svc.ConsumeCode(r.Context(), tenantID, cred)
+	ctx := r.Context()
+	if err := a.rc.linkingAllowsSignUp(ctx, tenantID, cred.PreAuthSessionID); err != nil {
+		return nil, err
+	}
+	res, err := a.rc.svc.ConsumeCode(ctx, tenantID, cred)
 	if err != nil {
 		return nil, err // ErrRestartFlow, *CodeError
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	user, s, err := accountlinking.Find(a.rc.lk).SignedIn(w, r, a.rc.sess, tenantID, res.User, res.RecipeUserID,
+		accountlinking.StatusSignInUpNotAllowed, accountlinking.ReasonsPasswordless)
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, CreatedNewUser: res.CreatedNewUser, Session: s}, nil
+	return &SignedIn{User: user, CreatedNewUser: res.CreatedNewUser, Session: s}, nil
 }
 
 func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantID, email string) (bool, error) {
@@ -340,4 +353,34 @@ func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantI
 func (a defaultAPIs) PhoneNumberExists(w http.ResponseWriter, r *http.Request, tenantID, phoneNumber string) (bool, error) {
 	u, _, err := a.rc.UserByPhoneNumber(r.Context(), tenantID, phoneNumber)
 	return u != nil, err
+}
+
+// linkingAllowsSignUp applies account linking's sign-up check before a
+// code that would create a user is consumed. A sign-in needs none: the
+// code proves the email or phone number.
+func (rc *Recipe) linkingAllowsSignUp(ctx context.Context, tenantID, preAuthSessionID string) error {
+	al := accountlinking.Find(rc.lk)
+	if al == nil || preAuthSessionID == "" {
+		return nil
+	}
+	devices, err := rc.svc.ListCodes(ctx, tenantID, ListCodesQuery{PreAuthSessionID: preAuthSessionID})
+	if err != nil || len(devices) == 0 {
+		return err // no device: consuming answers RESTART_FLOW_ERROR
+	}
+	d := devices[0]
+	var existing *latchkey.User
+	if d.Email != "" {
+		existing, _, err = rc.UserByEmail(ctx, tenantID, d.Email)
+	} else {
+		existing, _, err = rc.UserByPhoneNumber(ctx, tenantID, d.PhoneNumber)
+	}
+	if err != nil || existing != nil {
+		return err
+	}
+	ok, err := al.IsSignUpAllowed(ctx, tenantID, accountlinking.AccountInfo{RecipeID: RecipeID, Email: d.Email,
+		PhoneNumber: d.PhoneNumber, Verified: true}, nil)
+	if err != nil || ok {
+		return err
+	}
+	return &accountlinking.NotAllowedError{Status: accountlinking.StatusSignInUpNotAllowed, Reason: accountlinking.ReasonPasswordlessSignUp}
 }

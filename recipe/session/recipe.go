@@ -327,6 +327,18 @@ func (rc *Recipe) CreateNewSession(w http.ResponseWriter, r *http.Request, tenan
 	return rc.createNewSession(w, r, tenantID, userID, userID, payload, dataInDatabase)
 }
 
+// CreateNewSessionForLoginMethod is CreateNewSession for a user with
+// several login methods (account linking): userID is the user (the
+// primary user id), recipeUserID the login method that signed in. The
+// session is made for recipeUserID, and its user id is the primary user
+// the core finds for it, which is userID unless a link changed since.
+func (rc *Recipe) CreateNewSessionForLoginMethod(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
+	if rc.lk == nil {
+		return nil, errNotInitialised
+	}
+	return rc.createNewSession(w, r, tenantID, userID, recipeUserID, payload, dataInDatabase)
+}
+
 func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenantID, userID, recipeUserID string, payload, dataInDatabase map[string]any) (*Session, error) {
 	ctx := r.Context()
 	if err := checkCustomClaims(payload); err != nil {
@@ -361,7 +373,7 @@ func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenan
 			return nil, err
 		}
 	}
-	cs, err := rc.Service().CreateNewSession(ctx, CreateInput{TenantID: tenantID, UserID: userID, Payload: p, DataInDatabase: dataInDatabase, DisableAntiCSRF: m == TransferHeader})
+	cs, err := rc.Service().CreateNewSession(ctx, CreateInput{TenantID: tenantID, UserID: recipeUserID, Payload: p, DataInDatabase: dataInDatabase, DisableAntiCSRF: m == TransferHeader})
 	if err != nil {
 		return nil, err
 	}

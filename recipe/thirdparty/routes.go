@@ -1,6 +1,7 @@
 package thirdparty
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -120,6 +122,8 @@ type signInUpBody struct {
 	ClientType      json.RawMessage `json:"clientType"`
 	RedirectURIInfo json.RawMessage `json:"redirectURIInfo"`
 	OAuthTokens     json.RawMessage `json:"oAuthTokens"`
+	// ShouldTryLinking is shouldTryLinkingWithSessionUser (account linking).
+	ShouldTryLinking json.RawMessage `json:"shouldTryLinkingWithSessionUser"`
 }
 
 func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
@@ -191,6 +195,7 @@ func (rc *Recipe) signInUp(w http.ResponseWriter, r *http.Request) error {
 			return &latchkey.BadInputError{Message: "Please provide the pkceCodeVerifier that /authorisationurl returned in redirectURIInfo"}
 		}
 	}
+	r = accountlinking.WantsSessionUserLinking(r, accountlinking.SessionLinkingFlag(body.ShouldTryLinking))
 	res, err := rc.apis.SignInUp(w, r, latchkey.TenantID(r.Context()), p, in)
 	return rc.answer(w, r, p, err, func() map[string]any {
 		switch {
@@ -337,6 +342,9 @@ func (a defaultAPIs) SignInUp(w http.ResponseWriter, r *http.Request, tenantID s
 		}
 		email = &Email{ID: fake, IsVerified: true}
 	}
+	if err := a.rc.linkingAllows(ctx, tenantID, p.ID(), info.ThirdPartyUserID, email); err != nil {
+		return nil, err
+	}
 	res, err := a.rc.svc.SignInUp(ctx, tenantID, Account{ThirdPartyID: p.ID(), ThirdPartyUserID: info.ThirdPartyUserID,
 		Email: strings.TrimSpace(email.ID), EmailVerified: email.IsVerified}, tokens, info.Raw)
 	var ec *EmailChangeNotAllowedError
@@ -346,11 +354,16 @@ func (a defaultAPIs) SignInUp(w http.ResponseWriter, r *http.Request, tenantID s
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.rc.sess.CreateNewSession(w, r, tenantID, res.RecipeUserID, nil, nil)
+	user, s, err := accountlinking.Find(a.rc.lk).SignedIn(w, r, a.rc.sess, tenantID, res.User, res.RecipeUserID,
+		accountlinking.StatusSignInUpNotAllowed, accountlinking.ReasonsThirdParty)
+	var na *accountlinking.NotAllowedError
+	if errors.As(err, &na) {
+		return nil, &SignInUpNotAllowedError{Reason: na.Reason}
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &SignedIn{User: res.User, CreatedNewUser: res.CreatedNewUser, Session: s, OAuthTokens: tokens, RawUserInfo: info.Raw}, nil
+	return &SignedIn{User: user, CreatedNewUser: res.CreatedNewUser, Session: s, OAuthTokens: tokens, RawUserInfo: info.Raw}, nil
 }
 
 // AppleRedirect decodes the state (base64 JSON, as the SuperTokens
@@ -404,4 +417,36 @@ func (rc *Recipe) appleTarget(r *http.Request, state string) (*url.URL, error) {
 		return nil, &latchkey.BadInputError{Message: "the state's frontendRedirectURI is not on the website's origin"}
 	}
 	return u, nil
+}
+
+// linkingAllows applies account linking's sign-up and sign-in checks to a
+// provider account before it signs in: a sign-in with a verified email,
+// like any sign-in of a primary or verified user, is always allowed.
+func (rc *Recipe) linkingAllows(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string, email *Email) error {
+	al := accountlinking.Find(rc.lk)
+	if al == nil {
+		return nil
+	}
+	tp := &latchkey.ThirdParty{ID: thirdPartyID, UserID: thirdPartyUserID}
+	users, err := rc.lk.UsersByAccountInfo(ctx, tenantID, latchkey.AccountInfo{ThirdParty: tp})
+	if err != nil {
+		return err
+	}
+	for i := range users {
+		for _, m := range users[i].LoginMethods {
+			if m.RecipeID == RecipeID && m.ThirdParty != nil && *m.ThirdParty == *tp {
+				ok, err := al.IsSignInAllowed(ctx, tenantID, &users[i], m.RecipeUserID, email.IsVerified, nil)
+				if err != nil || ok {
+					return err
+				}
+				return &SignInUpNotAllowedError{Reason: accountlinking.ReasonThirdPartySignIn}
+			}
+		}
+	}
+	ok, err := al.IsSignUpAllowed(ctx, tenantID, accountlinking.AccountInfo{RecipeID: RecipeID, ThirdParty: tp,
+		Email: strings.ToLower(strings.TrimSpace(email.ID)), Verified: email.IsVerified}, nil)
+	if err != nil || ok {
+		return err
+	}
+	return &SignInUpNotAllowedError{Reason: accountlinking.ReasonThirdPartySignUp}
 }

@@ -415,7 +415,7 @@ func testPasswordlessUsers(t *testing.T, open Opener) {
 	}
 
 	// Deleting removes the user and frees its contacts.
-	ok(t, s.DeleteUser(ctx, ph.ID), "DeleteUser")
+	ok(t, s.DeleteUser(ctx, ph.ID, true), "DeleteUser")
 	_, err = s.PasswordlessUser(ctx, ph.ID)
 	is(t, err, store.ErrNotFound, "PasswordlessUser after delete")
 	_, err = s.PasswordlessUserByPhoneNumber(ctx, store.DefaultTenant, ph.PhoneNumber)

@@ -20,7 +20,7 @@ func testStats(t *testing.T, open Opener) {
 	ok(t, s.CreateEmailPasswordUser(ctx, epUser("gone@example.com", day(2))), "CreateEmailPasswordUser")
 	gone, err := s.EmailPasswordUserByEmail(ctx, store.DefaultTenant, "gone@example.com")
 	ok(t, err, "EmailPasswordUserByEmail")
-	ok(t, s.DeleteUser(ctx, gone.ID), "DeleteUser")
+	ok(t, s.DeleteUser(ctx, gone.ID, true), "DeleteUser")
 	ok(t, s.CreatePasswordlessUser(ctx, pwlUser(store.DefaultTenant, "pat@example.com", "", day(2))), "CreatePasswordlessUser")
 
 	got, err := s.SignUpsPerDay(ctx, store.DefaultTenant, day(0), day(5))

@@ -58,6 +58,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 		{"ThirdPartyUsers", testThirdPartyUsers},
 		{"Stats", testStats},
+		{"AccountLinking", testAccountLinking},
+		{"DeleteLinkedUser", testDeleteLinkedUser},
 	})
 }
 
@@ -83,6 +85,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
 		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
+		{"LinkOneRecipeUser", testRaceLink},
 	})
 }
 

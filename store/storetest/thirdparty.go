@@ -115,7 +115,7 @@ func testThirdPartyUsers(t *testing.T, open Opener) {
 	}
 
 	// Delete takes the user, its account and its email away.
-	ok(t, s.DeleteUser(ctx, gh.ID), "DeleteUser")
+	ok(t, s.DeleteUser(ctx, gh.ID, true), "DeleteUser")
 	_, err = s.ThirdPartyUser(ctx, gh.ID)
 	is(t, err, store.ErrNotFound, "ThirdPartyUser after delete")
 	_, err = s.ThirdPartyUserByAccount(ctx, store.DefaultTenant, "github", "123")

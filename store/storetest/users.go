@@ -505,7 +505,7 @@ func testDeleteUser(t *testing.T, open Opener) {
 			TokenHash: "pr-" + w.ID, Expiry: now.Add(time.Hour)}), "CreatePasswordResetToken")
 	}
 
-	ok(t, s.DeleteUser(ctx, u.ID), "DeleteUser")
+	ok(t, s.DeleteUser(ctx, u.ID, true), "DeleteUser")
 	_, err := s.User(ctx, u.ID)
 	is(t, err, store.ErrNotFound, "User after delete")
 	_, err = s.EmailPasswordUser(ctx, u.ID)
@@ -536,11 +536,11 @@ func testDeleteUser(t *testing.T, open Opener) {
 
 	// The email is free again, and deleting twice is fine.
 	createEP(t, ctx, s, epUser(u.Email, at(3)))
-	ok(t, s.DeleteUser(ctx, u.ID), "DeleteUser again")
+	ok(t, s.DeleteUser(ctx, u.ID, true), "DeleteUser again")
 
 	// An id that is no user still loses the rows keyed by it.
 	ghost := newID()
 	userRows(t, ctx, s, ghost, "ghost@example.com")
-	ok(t, s.DeleteUser(ctx, ghost), "DeleteUser of a non-user id")
+	ok(t, s.DeleteUser(ctx, ghost, true), "DeleteUser of a non-user id")
 	checkUserRows(t, ctx, s, ghost, "ghost@example.com", false)
 }

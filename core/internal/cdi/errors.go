@@ -59,6 +59,10 @@ var (
 	ErrEmailChangeNotAllowed     = Status("EMAIL_CHANGE_NOT_ALLOWED_ERROR")
 	ErrUserSuspended             = Status("USER_SUSPENDED_ERROR")
 
+	// An email or phone number change that would give two primary users
+	// one identifier (account linking).
+	ErrPhoneNumberChangeNotAllowed = Status("PHONE_NUMBER_CHANGE_NOT_ALLOWED_ERROR")
+
 	// Passwordless (reference §2.9).
 	ErrRestartFlow              = Status("RESTART_FLOW_ERROR")
 	ErrUserInputCodeAlreadyUsed = Status("USER_INPUT_CODE_ALREADY_USED_ERROR")

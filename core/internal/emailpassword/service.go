@@ -175,6 +175,8 @@ func (s *Service) Update(ctx context.Context, userID string, email, pw *string) 
 		return cdi.ErrUnknownUserID
 	case errors.Is(err, store.ErrAlreadyExists):
 		return cdi.ErrEmailAlreadyExists
+	case errors.As(err, new(*store.LinkError)):
+		return cdi.ErrEmailChangeNotAllowed.With("reason", "New email is associated with another primary user ID")
 	}
 	return err
 }

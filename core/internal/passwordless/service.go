@@ -421,5 +421,11 @@ func (s *Service) Update(ctx context.Context, userID string, email, phone Field)
 	case errors.Is(err, store.ErrPhoneNumberTaken):
 		return cdi.ErrPhoneNumberAlreadyExists
 	}
+	if le := (*store.LinkError)(nil); errors.As(err, &le) {
+		if le.InfoType == store.InfoPhoneNumber {
+			return cdi.ErrPhoneNumberChangeNotAllowed.With("reason", "New phone number is associated with another primary user ID")
+		}
+		return cdi.ErrEmailChangeNotAllowed.With("reason", "New email is associated with another primary user ID")
+	}
 	return err
 }

@@ -115,7 +115,7 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) error {
 	userID, hasUser := b.OptString("userId")
 	handles, hasHandles := b.StringArray("sessionHandles")
 	acrossTenants, hasAcross := b.OptBool("revokeAcrossAllTenants")
-	_, hasLinked := b.OptBool("revokeSessionsForLinkedAccounts")
+	linked, hasLinked := b.OptBool("revokeSessionsForLinkedAccounts")
 	if err := b.Err(); err != nil {
 		return err
 	}
@@ -129,12 +129,16 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) error {
 	}
 	var revoked []string
 	if hasUser {
-		// Without account linking, "linked accounts" is the user alone.
+		// revokeSessionsForLinkedAccounts defaults to true, as in the
+		// reference core.
+		if !hasLinked {
+			linked = true
+		}
 		tenant := ""
 		if hasAcross && !acrossTenants {
 			tenant = cdi.Tenant(r.Context())
 		}
-		revoked, err = h.Service.RevokeUser(r.Context(), userID, tenant)
+		revoked, err = h.Service.RevokeUser(r.Context(), userID, tenant, linked)
 	} else {
 		revoked, err = h.Service.RevokeHandles(r.Context(), handles)
 	}
@@ -149,6 +153,7 @@ func (h *Handler) userHandles(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	userID := q.String("userId")
 	across := q.Bool("fetchAcrossAllTenants", true)
+	linked := q.Bool("fetchSessionsForAllLinkedAccounts", true)
 	if err := q.Err(); err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func (h *Handler) userHandles(w http.ResponseWriter, r *http.Request) error {
 	if !across {
 		tenant = cdi.Tenant(r.Context())
 	}
-	handles, err := h.Service.UserHandles(r.Context(), userID, tenant)
+	handles, err := h.Service.UserHandles(r.Context(), userID, tenant, linked)
 	if err != nil {
 		return err
 	}
@@ -180,6 +185,10 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	primary, err := h.Service.PrimaryUserID(r.Context(), row.UserID)
+	if err != nil {
+		return err
+	}
 	cdi.WriteJSON(w, struct {
 		Status             string          `json:"status"`
 		SessionHandle      string          `json:"sessionHandle"`
@@ -191,7 +200,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) error {
 		TimeCreated        int64           `json:"timeCreated"`
 		TenantID           string          `json:"tenantId"`
 	}{
-		"OK", row.Handle, row.UserID, row.UserID, orEmptyObject(row.SessionData),
+		"OK", row.Handle, primary, row.UserID, orEmptyObject(row.SessionData),
 		row.ExpiresAt.UnixMilli(), orEmptyObject(row.JWTPayload), row.CreatedAt.UnixMilli(), row.TenantID,
 	})
 	return nil

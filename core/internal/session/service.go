@@ -61,9 +61,9 @@ const (
 
 func unauthorised(msg string) error { return ErrUnauthorised.With("message", msg) }
 func tryRefresh(msg string) error   { return ErrTryRefreshToken.With("message", msg) }
-func tokenTheft(s store.Session) error {
+func tokenTheft(s store.Session, primary string) error {
 	return ErrTokenTheftDetected.With("session", map[string]string{
-		"handle": s.Handle, "userId": s.UserID, "recipeUserId": s.UserID,
+		"handle": s.Handle, "userId": primary, "recipeUserId": s.UserID,
 	})
 }
 
@@ -82,6 +82,16 @@ type Config struct {
 	AccessTokenValidityJitter float64
 	// RefreshTokenValidity is how long a session lives unused. Required.
 	RefreshTokenValidity time.Duration
+	// PrimaryUserID returns the primary user of a recipe user id (the id
+	// itself when it is not linked). A session is stored for the recipe
+	// user it was made for; its tokens' sub is that user's primary user,
+	// read when they are minted, and rsub the recipe user (account
+	// linking). Default: every id is its own primary user.
+	PrimaryUserID func(ctx context.Context, recipeUserID string) (string, error)
+	// LinkedUserIDs returns the recipe user ids of the person userID
+	// belongs to (userID included), for the calls that act on "the
+	// sessions of linked accounts too". Default: userID alone.
+	LinkedUserIDs func(ctx context.Context, userID string) ([]string, error)
 }
 
 // Service is the session logic. Its errors are the outcomes above, cdi
@@ -93,6 +103,8 @@ type Service struct {
 	validity time.Duration
 	jitter   float64
 	rtLife   time.Duration
+	primary  func(ctx context.Context, recipeUserID string) (string, error)
+	linked   func(ctx context.Context, userID string) ([]string, error)
 
 	rtKeyMu sync.Mutex
 	rtKey   atomic.Pointer[[]byte] // HMAC key for refresh tokens, derived once
@@ -123,6 +135,12 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.LinkedUserIDs == nil {
+		cfg.LinkedUserIDs = func(_ context.Context, id string) ([]string, error) { return []string{id}, nil }
+	}
+	if cfg.PrimaryUserID == nil {
+		cfg.PrimaryUserID = func(_ context.Context, id string) (string, error) { return id, nil }
+	}
 	return &Service{
 		store:    cfg.Store,
 		keys:     cfg.Keys,
@@ -130,6 +148,8 @@ func NewService(cfg Config) (*Service, error) {
 		validity: cfg.AccessTokenValidity,
 		jitter:   cfg.AccessTokenValidityJitter,
 		rtLife:   cfg.RefreshTokenValidity,
+		primary:  cfg.PrimaryUserID,
+		linked:   cfg.LinkedUserIDs,
 	}, nil
 }
 
@@ -219,8 +239,12 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 	if err := s.store.CreateSession(ctx, row); err != nil {
 		return Tokens{}, err
 	}
+	inf, err := s.info(ctx, row)
+	if err != nil {
+		return Tokens{}, err
+	}
 	return Tokens{
-		Session:       info(row),
+		Session:       inf,
 		AccessToken:   at,
 		RefreshToken:  &Token{Token: rt, Expiry: row.ExpiresAt, CreatedTime: now.Truncate(time.Millisecond)},
 		AntiCSRFToken: csrf,
@@ -311,7 +335,11 @@ func (s *Service) Verify(ctx context.Context, in VerifyInput) (Tokens, error) {
 	if err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{Session: info(row), AccessToken: at}, nil
+	inf, err := s.info(ctx, row)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{Session: inf, AccessToken: at}, nil
 }
 
 // errNoChange aborts an UpdateSession whose callback decided not to write.
@@ -386,7 +414,11 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 	case err != nil && !errors.Is(err, errNoChange):
 		return Tokens{}, err
 	case theft:
-		return Tokens{}, tokenTheft(row)
+		primary, err := s.primary(ctx, row.UserID)
+		if err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, tokenTheft(row, primary)
 	}
 
 	var csrf string
@@ -402,8 +434,12 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 		return Tokens{}, err
 	}
 	created := now.Truncate(time.Millisecond)
+	inf, err := s.info(ctx, row)
+	if err != nil {
+		return Tokens{}, err
+	}
 	return Tokens{
-		Session:     info(row),
+		Session:     inf,
 		AccessToken: at,
 		// As the Java core does, the new token's cookie lives a full
 		// refresh validity; the row's expiry moves when the child is
@@ -453,12 +489,16 @@ func (s *Service) Regenerate(ctx context.Context, accessTokenText string, payloa
 	case err != nil && !errors.Is(err, errNoChange):
 		return Tokens{}, err
 	}
-	out := Tokens{Session: info(row)}
+	inf, err := s.info(ctx, row)
+	if err != nil {
+		return Tokens{}, err
+	}
+	out := Tokens{Session: inf}
 	if t.Expiry*1000 < now.UnixMilli() {
 		return out, nil
 	}
 	t.Payload = row.JWTPayload
-	t.UserID, t.RecipeUserID, t.TenantID = row.UserID, row.UserID, row.TenantID
+	t.UserID, t.RecipeUserID, t.TenantID = inf.UserID, row.UserID, row.TenantID
 	t.IssuedAt = now.Unix()
 	key, err := s.keys.SigningKey(ctx, !row.UseStaticKey)
 	if err != nil {
@@ -527,14 +567,31 @@ func (s *Service) RevokeHandles(ctx context.Context, handles []string) ([]string
 
 // RevokeUser removes a user's sessions in tenantID, or in every tenant when
 // tenantID is "" (CDI: POST /recipe/session/remove with userId).
-func (s *Service) RevokeUser(ctx context.Context, userID, tenantID string) ([]string, error) {
-	return s.store.DeleteUserSessions(ctx, []string{userID}, tenantID)
+func (s *Service) RevokeUser(ctx context.Context, userID, tenantID string, linked bool) ([]string, error) {
+	ids, err := s.userIDs(ctx, userID, linked)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.DeleteUserSessions(ctx, ids, tenantID)
+}
+
+// userIDs is the recipe user ids whose sessions a call on userID covers:
+// with linked, every login method of its person.
+func (s *Service) userIDs(ctx context.Context, userID string, linked bool) ([]string, error) {
+	if !linked {
+		return []string{userID}, nil
+	}
+	return s.linked(ctx, userID)
 }
 
 // UserHandles returns a user's live session handles in tenantID, or in
 // every tenant when tenantID is "" (CDI: GET /recipe/session/user).
-func (s *Service) UserHandles(ctx context.Context, userID, tenantID string) ([]string, error) {
-	return s.store.UserSessionHandles(ctx, []string{userID}, tenantID, s.now())
+func (s *Service) UserHandles(ctx context.Context, userID, tenantID string, linked bool) ([]string, error) {
+	ids, err := s.userIDs(ctx, userID, linked)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.UserSessionHandles(ctx, ids, tenantID, s.now())
 }
 
 // verifyAccessToken parses and checks an access token: signature, key,
@@ -574,7 +631,11 @@ func (s *Service) mint(ctx context.Context, row store.Session, t accessToken, no
 		validity -= int64(rand.Float64() * s.jitter * float64(validity))
 	}
 	nowMS := now.UnixMilli()
-	t.UserID, t.RecipeUserID, t.TenantID = row.UserID, row.UserID, row.TenantID
+	primary, err := s.primary(ctx, row.UserID)
+	if err != nil {
+		return nil, err
+	}
+	t.UserID, t.RecipeUserID, t.TenantID = primary, row.UserID, row.TenantID
 	t.SessionHandle = row.Handle
 	t.Payload = row.JWTPayload
 	t.IssuedAt = nowMS / 1000
@@ -627,13 +688,22 @@ func (s *Service) refreshKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
-// info is the session summary of a row. Without account linking the
-// primary and the recipe user id are the id the session was made for.
-func info(row store.Session) Info {
-	return Info{
-		Handle: row.Handle, UserID: row.UserID, RecipeUserID: row.UserID,
-		UserDataInJWT: orEmptyObject(row.JWTPayload), TenantID: row.TenantID,
+// info is the session summary of a row: the recipe user the session was
+// made for and, read now, its primary user.
+func (s *Service) info(ctx context.Context, row store.Session) (Info, error) {
+	primary, err := s.primary(ctx, row.UserID)
+	if err != nil {
+		return Info{}, err
 	}
+	return Info{
+		Handle: row.Handle, UserID: primary, RecipeUserID: row.UserID,
+		UserDataInJWT: orEmptyObject(row.JWTPayload), TenantID: row.TenantID,
+	}, nil
+}
+
+// PrimaryUserID returns the primary user of a recipe user id.
+func (s *Service) PrimaryUserID(ctx context.Context, recipeUserID string) (string, error) {
+	return s.primary(ctx, recipeUserID)
 }
 
 // equal compares secrets in constant time.

@@ -66,6 +66,10 @@ func (s *Service) SignInUp(ctx context.Context, tenantID string, a Account) (Sig
 		TimeJoined:       s.now(),
 	}
 	got, created, err := s.Store.ThirdPartySignInUp(ctx, u, a.EmailVerified)
+	if errors.As(err, new(*store.LinkError)) {
+		// The account's new email belongs to another primary user.
+		return SignedIn{}, cdi.ErrEmailChangeNotAllowed.With("reason", "Email already associated with another primary user.")
+	}
 	if err != nil {
 		return SignedIn{}, err
 	}

@@ -53,9 +53,7 @@ func From(u store.User) User {
 		}
 		out.LoginMethods = append(out.LoginMethods, lm)
 	}
-	// A user is "primary" only through account linking, which Latchkey
-	// does not do yet.
-	out.IsPrimaryUser = false
+	out.IsPrimaryUser = u.IsPrimary
 	return out
 }
 

@@ -270,13 +270,16 @@ func (h *Handler) remove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := b.String("userId")
-	// Without account linking every user is its own group, so
-	// removeAllLinkedAccounts changes nothing; it is still type-checked.
-	b.OptBool("removeAllLinkedAccounts")
+	// removeAllLinkedAccounts defaults to true, as in the reference core:
+	// deleting a person by any of its ids removes every login method.
+	all, hasAll := b.OptBool("removeAllLinkedAccounts")
 	if err := b.Err(); err != nil {
 		return err
 	}
-	if err := h.Service.Store.DeleteUser(r.Context(), strings.TrimSpace(id)); err != nil {
+	if !hasAll {
+		all = true
+	}
+	if err := h.Service.Store.DeleteUser(r.Context(), strings.TrimSpace(id), all); err != nil {
 		return err
 	}
 	cdi.OK(w, nil)

@@ -319,6 +319,7 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi-claims"},
 		{name: "emailpassword"},
 		{name: "thirdparty"},
+		{name: "accountlinking"},
 		{name: "session"},
 		{name: "session-options"},
 		// The SDK sends each call to the other core than the one before.

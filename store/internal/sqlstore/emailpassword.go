@@ -108,6 +108,9 @@ WHERE user_id = $3 AND info_type = 'email' AND recipe_id = 'emailpassword' AND t
 				u.Email, emailDomain(u.Email), u.ID); err != nil {
 				return s.wrap("update email-password user", err)
 			}
+			if err := s.reclaimFor(ctx, tx, u.ID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE emailpassword_users SET email = $1, password_hash = $2 WHERE user_id = $3`,
 			u.Email, u.PasswordHash, u.ID); err != nil {

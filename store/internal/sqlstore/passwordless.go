@@ -676,6 +676,9 @@ func (s *DB) UpdatePasswordlessUser(ctx context.Context, userID string, update f
 		if err := s.setPwlInfo(ctx, tx, u, infoPhone, old.PhoneNumber, u.PhoneNumber); err != nil {
 			return err
 		}
+		if err := s.reclaimFor(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE passwordless_users SET email = $1, phone_number = $2 WHERE user_id = $3`,
 			nullIfEmpty(u.Email), nullIfEmpty(u.PhoneNumber), u.ID); err != nil {
 			return s.wrap("update passwordless user", err)

@@ -134,7 +134,7 @@ func (s *DB) setTPEmail(ctx context.Context, tx *sql.Tx, userID, email string) e
 WHERE user_id = $3 AND info_type = 'email' AND recipe_id = 'thirdparty'`, email, emailDomain(email), userID); err != nil {
 		return s.wrap("third-party sign-in", err)
 	}
-	return nil
+	return s.reclaimFor(ctx, tx, userID)
 }
 
 // ThirdPartyUser returns a third-party user by id.

@@ -171,12 +171,15 @@ func (s *DB) UsersByAccountInfo(ctx context.Context, tenantID string, info store
 		return []store.User{}, nil
 	}
 
-	// hits counts, per user, how many of the wanted fields matched.
+	// hits counts, per user, how many of the wanted fields matched. A
+	// linked login method counts for its primary user, which may match one
+	// field by one login method and another by another.
 	hits := map[string]int{}
 	var order []string
 	for _, w := range wanted {
 		ids, err := scanStrings(s.reader.QueryContext(ctx,
-			`SELECT DISTINCT user_id FROM account_infos WHERE tenant_id = $1 AND info_type = $2 AND info_value = $3`,
+			`SELECT DISTINCT COALESCE(u.primary_user_id, u.user_id) FROM account_infos a JOIN users u ON u.user_id = a.user_id
+WHERE a.tenant_id = $1 AND a.info_type = $2 AND a.info_value = $3`,
 			tenantID, w.infoType, w.value))
 		if err != nil {
 			return nil, s.wrap("users by account info", err)
@@ -219,52 +222,6 @@ func emailDomain(email string) any {
 		return nil
 	}
 	return email[i+1:]
-}
-
-// DeleteUser removes the user and every row keyed by its id, in one
-// transaction. Login methods, listing rows and reset tokens go with the
-// users row (ON DELETE CASCADE); the listing rows are deleted first, to
-// learn which counters to decrement; the rest is keyed by an id that need
-// not be a user, so it is deleted explicitly.
-func (s *DB) DeleteUser(ctx context.Context, userID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		counts := userCounts{}
-		rows, err := tx.QueryContext(ctx, `DELETE FROM tenant_users WHERE user_id = $1 RETURNING tenant_id, recipe_id`, userID)
-		if err != nil {
-			return s.wrap("delete user", err)
-		}
-		for rows.Next() {
-			var tenant, recipe string
-			if err := rows.Scan(&tenant, &recipe); err != nil {
-				rows.Close()
-				return s.wrap("delete user", err)
-			}
-			counts[countKey{tenant, recipe}]--
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return s.wrap("delete user", err)
-		}
-		var recipe string
-		switch err := tx.QueryRowContext(ctx, `DELETE FROM users WHERE user_id = $1 RETURNING recipe_id`, userID).Scan(&recipe); {
-		case err == nil:
-			counts.add(recipe, -1)
-		case !errNoRows(err):
-			return s.wrap("delete user", err)
-		}
-		for _, q := range []string{
-			`DELETE FROM sessions WHERE user_id = $1`,
-			`DELETE FROM email_verification_tokens WHERE user_id = $1`,
-			`DELETE FROM verified_emails WHERE user_id = $1`,
-			`DELETE FROM user_metadata WHERE user_id = $1`,
-			`DELETE FROM user_roles WHERE user_id = $1`,
-		} {
-			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
-				return s.wrap("delete user", err)
-			}
-		}
-		return s.adjustCounts(ctx, tx, counts)
-	})
 }
 
 // errNoRows reports whether err is sql.ErrNoRows.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,12 +32,40 @@ func (s *DB) loadUsers(ctx context.Context, q querier, ids []string) ([]store.Us
 }
 
 func (s *DB) loadChunk(ctx context.Context, q querier, ids []string) ([]store.User, error) {
-	userIn, idsArg := s.dialect.InStrings("u.user_id", "$1", ids)
-	infoIn, _ := s.dialect.InStrings("a.user_id", "$1", ids)
+	// First the person of each id: a linked or primary recipe user stands
+	// for its primary user, any other for itself.
+	idIn, idsArg := s.dialect.InStrings("user_id", "$1", ids)
+	rows, err := q.QueryContext(ctx, `SELECT user_id, COALESCE(primary_user_id, user_id) FROM users WHERE `+idIn, idsArg)
+	if err != nil {
+		return nil, s.wrap("load users", err)
+	}
+	personOf := make(map[string]string, len(ids))
+	for rows.Next() {
+		var id, person string
+		if err := rows.Scan(&id, &person); err != nil {
+			rows.Close()
+			return nil, s.wrap("load users", err)
+		}
+		personOf[id] = person
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("load users", err)
+	}
+	if len(personOf) == 0 {
+		return nil, nil
+	}
+	persons := make([]string, 0, len(personOf))
+	for _, id := range ids {
+		if p, ok := personOf[id]; ok {
+			persons = append(persons, p)
+		}
+	}
+	persons = dedupe(persons)
 
-	// Each user is its own only login method until account linking exists;
-	// with linking, this query would group recipe users by primary user.
 	type method struct {
+		person     string
+		linked     bool // primary or linked to a primary
 		recipeID   string
 		timeJoined int64
 		tenants    []string
@@ -45,27 +74,35 @@ func (s *DB) loadChunk(ctx context.Context, q querier, ids []string) ([]store.Us
 		tparty     *store.ThirdPartyInfo
 		verified   bool
 	}
-	byID := make(map[string]*method, len(ids))
-	rows, err := q.QueryContext(ctx, `SELECT u.user_id, u.recipe_id, u.time_joined, t.tenant_id
-FROM users u LEFT JOIN tenant_users t ON t.user_id = u.user_id
-WHERE `+userIn, idsArg)
+	byID := map[string]*method{}
+	var memberOrder []string
+	userIn, personsArg := s.dialect.InStrings("u.user_id", "$1", persons)
+	primaryIn, _ := s.dialect.InStrings("u.primary_user_id", "$1", persons)
+	// A member's tenants are its listing rows, or, while it is linked, the
+	// rows kept aside in linked_user_tenants.
+	rows, err = q.QueryContext(ctx, `SELECT u.user_id, COALESCE(u.primary_user_id, u.user_id), u.primary_user_id IS NOT NULL, u.recipe_id, u.time_joined, t.tenant_id
+FROM users u LEFT JOIN (SELECT tenant_id, user_id FROM tenant_users UNION ALL SELECT tenant_id, user_id FROM linked_user_tenants) t
+ON t.user_id = u.user_id
+WHERE `+userIn+` OR `+primaryIn, personsArg)
 	if err != nil {
 		return nil, s.wrap("load users", err)
 	}
 	for rows.Next() {
 		var (
-			id, recipe string
-			joined     int64
-			tenant     *string
+			id, person, recipe string
+			linked             bool
+			joined             int64
+			tenant             *string
 		)
-		if err := rows.Scan(&id, &recipe, &joined, &tenant); err != nil {
+		if err := rows.Scan(&id, &person, &linked, &recipe, &joined, &tenant); err != nil {
 			rows.Close()
 			return nil, s.wrap("load users", err)
 		}
 		m := byID[id]
 		if m == nil {
-			m = &method{recipeID: recipe, timeJoined: joined, tenants: []string{}}
+			m = &method{person: person, linked: linked, recipeID: recipe, timeJoined: joined, tenants: []string{}}
 			byID[id] = m
+			memberOrder = append(memberOrder, id)
 		}
 		if tenant != nil {
 			m.tenants = append(m.tenants, *tenant)
@@ -75,16 +112,14 @@ WHERE `+userIn, idsArg)
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap("load users", err)
 	}
-	if len(byID) == 0 {
-		return nil, nil
-	}
 
 	// An identifier appears once per tenant; DISTINCT folds them. An email
-	// is verified when (user id, email) has a verified_emails row.
+	// is verified when (recipe user id, email) has a verified_emails row.
+	infoIn, membersArg := s.dialect.InStrings("a.user_id", "$1", memberOrder)
 	rows, err = q.QueryContext(ctx, `SELECT DISTINCT a.user_id, a.info_type, a.info_value, v.user_id IS NOT NULL
 FROM account_infos a
 LEFT JOIN verified_emails v ON a.info_type = 'email' AND v.user_id = a.user_id AND v.email = a.info_value
-WHERE `+infoIn, idsArg)
+WHERE `+infoIn, membersArg)
 	if err != nil {
 		return nil, s.wrap("load users", err)
 	}
@@ -99,7 +134,7 @@ WHERE `+infoIn, idsArg)
 		}
 		m := byID[id]
 		if m == nil {
-			continue // deleted between the two queries
+			continue // deleted between the queries
 		}
 		switch infoType {
 		case infoEmail:
@@ -117,13 +152,9 @@ WHERE `+infoIn, idsArg)
 		return nil, s.wrap("load users", err)
 	}
 
-	out := make([]store.User, 0, len(byID))
-	for _, id := range ids {
+	users := make(map[string]*store.User, len(persons))
+	for _, id := range memberOrder {
 		m := byID[id]
-		if m == nil {
-			continue
-		}
-		delete(byID, id) // an id given twice is returned once
 		sort.Strings(m.tenants)
 		if m.recipeID == store.RecipePasswordless && m.email == "" {
 			// A passwordless login by phone alone counts as verified
@@ -131,21 +162,46 @@ WHERE `+infoIn, idsArg)
 			m.verified = true
 		}
 		joined := fromMS(m.timeJoined)
-		out = append(out, store.User{
-			ID:         id,
-			TimeJoined: joined,
-			TenantIDs:  m.tenants,
-			LoginMethods: []store.LoginMethod{{
-				RecipeID:     m.recipeID,
-				RecipeUserID: id,
-				TenantIDs:    append([]string(nil), m.tenants...),
-				TimeJoined:   joined,
-				Email:        m.email,
-				PhoneNumber:  m.phone,
-				ThirdParty:   m.tparty,
-				Verified:     m.verified,
-			}},
+		u := users[m.person]
+		if u == nil {
+			u = &store.User{ID: m.person, TimeJoined: joined, TenantIDs: []string{}}
+			users[m.person] = u
+		}
+		u.IsPrimary = u.IsPrimary || m.linked
+		if joined.Before(u.TimeJoined) {
+			u.TimeJoined = joined
+		}
+		for _, t := range m.tenants {
+			if !slices.Contains(u.TenantIDs, t) {
+				u.TenantIDs = append(u.TenantIDs, t)
+			}
+		}
+		u.LoginMethods = append(u.LoginMethods, store.LoginMethod{
+			RecipeID:     m.recipeID,
+			RecipeUserID: id,
+			TenantIDs:    append([]string(nil), m.tenants...),
+			TimeJoined:   joined,
+			Email:        m.email,
+			PhoneNumber:  m.phone,
+			ThirdParty:   m.tparty,
+			Verified:     m.verified,
 		})
+	}
+	out := make([]store.User, 0, len(persons))
+	for _, p := range persons {
+		u := users[p]
+		if u == nil {
+			continue // deleted between the queries
+		}
+		sort.Strings(u.TenantIDs)
+		sort.SliceStable(u.LoginMethods, func(i, j int) bool {
+			a, b := u.LoginMethods[i], u.LoginMethods[j]
+			if !a.TimeJoined.Equal(b.TimeJoined) {
+				return a.TimeJoined.Before(b.TimeJoined)
+			}
+			return a.RecipeUserID < b.RecipeUserID
+		})
+		out = append(out, *u)
 	}
 	return out, nil
 }

@@ -287,6 +287,11 @@ export const api = {
   ) => request<{ status: string; error?: string }>('PUT', '/user', { tenant, body }),
   deleteUser: (userId: string) =>
     request<{ status: string }>('DELETE', '/user', { query: { userId, removeAllLinkedAccounts: 'true' } }),
+  /** Deletes one login method of a user, keeping the others. */
+  deleteLoginMethod: (recipeUserId: string) =>
+    request<{ status: string }>('DELETE', '/user', { query: { userId: recipeUserId, removeAllLinkedAccounts: 'false' } }),
+  /** Takes a login method out of its primary user: it becomes a user of its own. */
+  unlink: (recipeUserId: string) => request<{ status: string }>('GET', '/user/unlink', { query: { recipeUserId } }),
 
   // ---- Email verification, password, metadata, sessions ----
   setVerified: (tenant: string, recipeUserId: string, verified: boolean) =>

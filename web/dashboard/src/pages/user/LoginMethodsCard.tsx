@@ -1,16 +1,20 @@
 // The "Login methods" card: one article per login method with its ids, contact, provider,
-// tenants, and the actions it allows (edit, change password, email verification).
+// tenants, and the actions it allows (edit, change password, email verification, and, for a
+// user with linked login methods, unlink or delete only that one). The primary user's own
+// login method is marked.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { LoginMethod, User } from '../../api';
+import { api, type LoginMethod, type User } from '../../api';
 import { useApp } from '../../context';
 import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate, methodLabel } from '../../format';
+import { navigate, userPath } from '../../router';
 import { Card, Pills } from '../../ui/Card';
 import { CopyButton } from '../../ui/Copy';
 import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 import { EditMethodDialog } from './EditMethodDialog';
+import { MethodActionDialog } from './MethodActionDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { VerifyControl } from './VerifyControl';
 
@@ -34,7 +38,7 @@ export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: (
 
 function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChanged: () => void }) {
   const { config } = useApp();
-  const [dialog, setDialog] = useState<'' | 'edit' | 'password'>('');
+  const [dialog, setDialog] = useState<'' | 'edit' | 'password' | 'unlink' | 'delete'>('');
   // An edit cut short by an expired session comes back after signing in again.
   const [draft, setDraft] = useState<Record<string, string> | null>(null);
   useEffect(() => {
@@ -49,10 +53,23 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
   const editable = m.recipeId === 'emailpassword' || m.recipeId === 'passwordless';
   const title = methodLabel(m);
   const headId = `m-${m.recipeId}-${m.recipeUserId}`;
+  const primary = user.isPrimaryUser && m.recipeUserId === user.id;
+  const linked = user.loginMethods.length > 1;
+  // When the primary user's own login method goes, the person lives on under another
+  // login method's id (the oldest remaining one): show that one.
+  const after = () => {
+    const rest = user.loginMethods.filter((o) => o.recipeUserId !== m.recipeUserId);
+    if (m.recipeUserId === user.id && rest.length > 0) {
+      navigate(userPath(rest[0].recipeUserId));
+      return;
+    }
+    onChanged();
+  };
   return (
     <article class="method" aria-labelledby={headId}>
       <h3 id={headId}>
         <span class="pill pill-strong">{title}</span>
+        {primary && <span class="pill pill-ok">Primary</span>}
       </h3>
       <dl class="props">
         <dt>User ID</dt>
@@ -108,7 +125,55 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
           </WriteButton>
         )}
         {ev && <VerifyControl user={user} m={m} onChanged={onChanged} />}
+        {(linked || user.isPrimaryUser) && (
+          <WriteButton class="btn btn-small" onClick={() => setDialog('unlink')} aria-label={`Unlink ${title} login`}>
+            Unlink
+          </WriteButton>
+        )}
+        {linked && (
+          <WriteButton class="btn btn-small btn-danger" onClick={() => setDialog('delete')} aria-label={`Delete ${title} login`}>
+            Delete
+          </WriteButton>
+        )}
       </div>
+      {dialog === 'unlink' && (
+        <MethodActionDialog
+          title="Unlink login method?"
+          m={m}
+          text={
+            m.recipeUserId === user.id && linked
+              ? `The ${title} login is the primary user’s own: unlinking it deletes it, and the user keeps the other login methods.`
+              : `The ${title} login becomes a user of its own.`
+          }
+          label="Unlink"
+          busyLabel="Unlinking…"
+          onClose={() => setDialog('')}
+          run={async () => {
+            const r = await api.unlink(m.recipeUserId);
+            if (r.status !== 'OK') return 'The login method is not unlinked';
+            toast.success('User unlinked successfully');
+            setDialog('');
+            after();
+          }}
+        />
+      )}
+      {dialog === 'delete' && (
+        <MethodActionDialog
+          title="Delete login method?"
+          m={m}
+          text={`This deletes only the ${title} login; the user keeps the other login methods.`}
+          label="Delete"
+          busyLabel="Deleting…"
+          onClose={() => setDialog('')}
+          run={async () => {
+            const r = await api.deleteLoginMethod(m.recipeUserId);
+            if (r.status !== 'OK') return 'The login method is not deleted';
+            toast.success('Login method deleted');
+            setDialog('');
+            after();
+          }}
+        />
+      )}
       {dialog === 'edit' && (
         <EditMethodDialog
           user={user}
