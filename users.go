@@ -2,6 +2,7 @@ package latchkey
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -139,6 +140,51 @@ func (lk *Latchkey) CountUsers(ctx context.Context, opts CountUsersOptions) (int
 		return 0, err
 	}
 	return a.Count, nil
+}
+
+// SearchCount is how many users a search matches: N, or more than N
+// when Capped (a Latchkey core stops counting at 1,000).
+type SearchCount struct {
+	N      int64
+	Capped bool
+}
+
+// ErrSearchCountUnsupported: the core cannot count a search's matches (a
+// SuperTokens core counts every user instead).
+var ErrSearchCountUnsupported = errors.New("latchkey: the core cannot count a search's matches")
+
+// CountSearchResults returns how many of a tenant's users opts' search
+// (and recipe filter) matches; opts' paging fields are ignored. A Latchkey
+// extension of GET /{tenantId}/users/count: ErrSearchCountUnsupported from
+// another core.
+func (lk *Latchkey) CountSearchResults(ctx context.Context, opts ListUsersOptions) (SearchCount, error) {
+	q := url.Values{}
+	if len(opts.RecipeIDs) > 0 {
+		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
+	}
+	searching := false
+	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
+		if terms != nil {
+			q.Set(tag, strings.Join(terms, ";"))
+			searching = true
+		}
+	}
+	if !searching {
+		n, err := lk.CountUsers(ctx, CountUsersOptions{TenantID: opts.TenantID, RecipeIDs: opts.RecipeIDs})
+		return SearchCount{N: n}, err
+	}
+	var a struct {
+		Count         int64 `json:"count"`
+		Searched      bool  `json:"searched"`
+		CountIsCapped bool  `json:"countIsCapped"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/count", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
+		return SearchCount{}, err
+	}
+	if !a.Searched {
+		return SearchCount{}, ErrSearchCountUnsupported
+	}
+	return SearchCount{N: a.Count, Capped: a.CountIsCapped}, nil
 }
 
 // SearchTags returns the fields the core can search users by, such as

@@ -116,7 +116,10 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
 	max := latchkey.MaxUsersPerPage
-	if opts.Search = searchOf(q); isSearch(opts.Search) {
+	// pagedSearch=true (a Latchkey extension) pages a search like the
+	// list; without it a search answers up to MaxSearchResults at once.
+	opts.PagedSearch = q.Get("pagedSearch") == "true"
+	if opts.Search = searchOf(q); isSearch(opts.Search) && !opts.PagedSearch {
 		max = latchkey.MaxSearchResults
 	}
 	// The UI's search asks for 1000; a larger number is capped rather than
@@ -171,8 +174,29 @@ func names(md map[string]any) (first, last string) {
 
 // usersCount serves GET /dashboard/api/users/count: the tenant's users.
 // CDI: GET /{tenantId}/users/count.
+//
+// With the list's search tags (a Latchkey extension) it counts the
+// search's matches instead, up to the core's cap ("countIsCapped": more
+// match); a core that cannot count a search leaves "count" out.
 func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
-	n, err := rc.lk.CountUsers(r.Context(), latchkey.CountUsersOptions{TenantID: latchkey.TenantID(r.Context())})
+	q, err := rc.searchQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	tenant := latchkey.TenantID(r.Context())
+	if search := searchOf(q); isSearch(search) {
+		c, err := rc.lk.CountSearchResults(r.Context(), latchkey.ListUsersOptions{TenantID: tenant, Search: search})
+		if errors.Is(err, latchkey.ErrSearchCountUnsupported) {
+			writeStatus(w, "OK", nil)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		writeStatus(w, "OK", map[string]any{"count": c.N, "countIsCapped": c.Capped})
+		return nil
+	}
+	n, err := rc.lk.CountUsers(r.Context(), latchkey.CountUsersOptions{TenantID: tenant})
 	if err != nil {
 		return err
 	}

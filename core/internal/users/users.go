@@ -225,15 +225,45 @@ func decodeToken(token string) (store.UserCursor, error) {
 	return store.UserCursor{UserID: parts[0], TimeJoined: time.UnixMilli(ms)}, nil
 }
 
-// count answers GET /users/count.
+// searchCountCap is the most matches a search count counts: past it the
+// answer says "more than searchCountCap", which is as much as an operator
+// needs to know, and costs what one broad search page does.
+const searchCountCap = 1000
+
+// count answers GET /users/count. With search tags (a Latchkey
+// extension) it counts the tenant's users that the search matches, up to
+// searchCountCap, and says so with "searched": true (a SuperTokens core
+// ignores the tags and counts every user, without that field) and
+// "countIsCapped" when more match.
 func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	recipes := recipeIDs(q)
 	all := q.Bool("includeAllTenants", false)
+	search := store.UserSearch{
+		Emails:    terms(q, "email", strings.ToLower),
+		Phones:    terms(q, "phone", h.Service.normalisePhone),
+		Providers: terms(q, "provider", strings.ToLower),
+	}
 	if err := q.Err(); err != nil {
 		return err
 	}
 	tenant := cdi.Tenant(r.Context())
+	if hasSearchTag(q) {
+		if all {
+			return cdi.BadRequest("a search counts the users of one tenant: drop includeAllTenants")
+		}
+		n := 0
+		if !search.Empty() {
+			found, err := h.Service.Store.ListUsers(r.Context(), store.ListUsersQuery{TenantID: tenant,
+				Limit: searchCountCap + 1, RecipeIDs: recipes, Search: search})
+			if err != nil {
+				return err
+			}
+			n = len(found)
+		}
+		cdi.OK(w, map[string]any{"count": min(n, searchCountCap), "searched": true, "countIsCapped": n > searchCountCap})
+		return nil
+	}
 	if all {
 		tenant = ""
 	}

@@ -364,3 +364,38 @@ func TestPagedSearch(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchCount: /users/count with search tags (a Latchkey extension)
+// counts the matches, up to a cap it reports.
+func TestSearchCount(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		emails := []string{"ann@acme.com", "bob@acme.com", "cy@globex.com"}
+		for i := range 1001 {
+			emails = append(emails, fmt.Sprintf("many%04d@bulk.example", i))
+		}
+		seed(t, c, emails, func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Second) })
+		for _, tc := range []struct {
+			query  string
+			count  float64
+			capped bool
+		}{
+			{"email=acme", 2, false},
+			{"email=acme;globex", 3, false},
+			{"email=nobody", 0, false},
+			{"email=%20", 0, false},
+			{"email=acme&includeRecipeIds=passwordless", 0, false},
+			{"email=bulk.example", 1000, true},
+		} {
+			m := c.Get(t, "/users/count?"+tc.query).JSON(t)
+			if m["status"] != "OK" || m["count"] != tc.count || m["searched"] != true || m["countIsCapped"] != tc.capped {
+				t.Errorf("%s: %v, want %v (capped %v)", tc.query, m, tc.count, tc.capped)
+			}
+		}
+		if m := c.Get(t, "/users/count").JSON(t); m["count"] != float64(1004) || m["searched"] != nil {
+			t.Errorf("plain count: %v", m)
+		}
+		if r := c.Get(t, "/users/count?email=acme&includeAllTenants=true"); r.Code != 400 {
+			t.Errorf("a search across tenants: %d %s", r.Code, r.Body)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"net/url"
 	"testing"
 )
@@ -72,5 +73,49 @@ func TestSearchEmailDomainWithAt(t *testing.T) {
 		if got := search(term); len(got) != 0 {
 			t.Errorf("email %q: found %v, want nobody", term, got)
 		}
+	}
+}
+
+// TestPagedSearchAndCount: with pagedSearch=true the list's search pages
+// like the list, and /users/count with the same tags counts the matches.
+func TestPagedSearchAndCount(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	for i := range 7 {
+		e.signUp(fmt.Sprintf("user%d@acme.com", i), "pass-word-1")
+	}
+	e.signUp("other@globex.com", "pass-word-1")
+	admin := e.signIn(adminEmail)
+	var got []string
+	path := "/dashboard/api/users?limit=3&pagedSearch=true&email=acme"
+	for pages := 0; ; pages++ {
+		if pages > 4 {
+			t.Fatal("the pages do not end")
+		}
+		m := e.ok(admin, "GET", path, nil)
+		users := m["users"].([]any)
+		if len(users) > 3 {
+			t.Fatalf("a page of %d", len(users))
+		}
+		for _, u := range users {
+			got = append(got, u.(map[string]any)["emails"].([]any)[0].(string))
+		}
+		next, _ := m["nextPaginationToken"].(string)
+		if next == "" {
+			break
+		}
+		path = "/dashboard/api/users?limit=3&pagedSearch=true&email=acme&paginationToken=" + url.QueryEscape(next)
+	}
+	if len(got) != 7 || got[0] != "user6@acme.com" {
+		t.Errorf("paged search, newest first: %v", got)
+	}
+	if m := e.ok(admin, "GET", "/dashboard/api/users/count?email=acme", nil); m["count"] != float64(7) || m["countIsCapped"] != false {
+		t.Errorf("search count: %v", m)
+	}
+	if m := e.ok(admin, "GET", "/dashboard/api/users/count?email=@globex.com", nil); m["count"] != float64(1) {
+		t.Errorf("search count of a domain: %v", m)
+	}
+	if m := e.ok(admin, "GET", "/dashboard/api/users/count", nil); m["count"] != float64(8) {
+		t.Errorf("count: %v", m)
 	}
 }

@@ -268,7 +268,9 @@ export const api = {
     download('/users/export', { tenant, query: { ...query, format } }),
   overview: (tenant: string, days: number) =>
     request<Status<'OK', { stats: UserStats }> | Status<'FEATURE_NOT_ENABLED_ERROR'>>('GET', '/overview', { tenant, query: { days } }),
-  usersCount: (tenant: string) => request<Status<'OK', { count: number }>>('GET', '/users/count', { tenant }),
+  /** usersCount counts the tenant's users, or with search tags (a Latchkey extension) the matches, up to a cap. */
+  usersCount: (tenant: string, search: Record<string, string> = {}) =>
+    request<Status<'OK', { count?: number; countIsCapped?: boolean }>>('GET', '/users/count', { tenant, query: search }),
   user: (userId: string) =>
     request<Status<'OK', { user: User }> | Status<'NO_USER_FOUND_ERROR' | 'RECIPE_NOT_INITIALISED'>>('GET', '/user', {
       query: { userId },

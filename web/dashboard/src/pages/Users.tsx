@@ -1,12 +1,12 @@
 // The user list (reference/dashboard.md §5.5–§5.6): count, pages with a selectable size,
 // newest first, search chips by tag, empty/loading/error states, and "Add user".
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, storage, type Tenant, type User } from '../api';
 import { Link } from '../app';
 import { useApp } from '../context';
 import { serverProblem } from '../errors';
-import { authMethodLabel, fmtDateTime, fullName, isoDate, plural, primaryEmail, primaryPhone } from '../format';
+import { authMethodLabel, fmtDateTime, fmtNumber, fullName, isoDate, primaryEmail, primaryPhone } from '../format';
 import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
 import { PlusIcon } from '../ui/icons';
@@ -40,17 +40,66 @@ interface Page {
   next?: string;
 }
 
+/** The list's place, kept in the URL so that Back from a user returns to it. */
+interface Place {
+  size: number;
+  order: 'DESC' | 'ASC';
+  chips: Chip[];
+  /** index is the page shown, from 0; tokens[i] fetches page i ('' for the first). */
+  index: number;
+  tokens: string[];
+}
+
+/** readPlace reads the list's place from the URL (and the token chain from history.state). */
+function readPlace(): Place {
+  const q = new URLSearchParams(location.search);
+  const size = PAGE_SIZES.includes(Number(q.get('size'))) ? Number(q.get('size')) : 10;
+  const order = q.get('order') === 'asc' ? 'ASC' : 'DESC';
+  const chips: Chip[] = q.getAll('s').flatMap((v) => {
+    const i = v.indexOf(':');
+    return i > 0 && v.slice(i + 1) ? [{ tag: v.slice(0, i), value: v.slice(i + 1) }] : [];
+  });
+  const page = Math.max(1, Math.floor(Number(q.get('page')) || 1));
+  const at = q.get('at') ?? '';
+  const saved = (history.state as { tokens?: unknown } | null)?.tokens;
+  let tokens: string[] = [''];
+  if (Array.isArray(saved) && saved.length >= page && saved[page - 1] === at && saved.every((t) => typeof t === 'string')) {
+    tokens = saved as string[];
+  } else if (page > 1 && at) {
+    // Reached from a link: this page is known, the ones before it are not (First page goes back).
+    tokens = Array.from({ length: page }, (_, i) => (i === page - 1 ? at : i === 0 ? '' : '?'));
+  }
+  return { size, order, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
+}
+
+/** writePlace puts the place in the URL, replacing the current history entry. */
+function writePlace(p: Place): void {
+  const q = new URLSearchParams();
+  if (p.size !== 10) q.set('size', String(p.size));
+  if (p.order === 'ASC') q.set('order', 'asc');
+  for (const c of p.chips) q.append('s', `${c.tag}:${c.value}`);
+  if (p.index > 0) {
+    q.set('page', String(p.index + 1));
+    q.set('at', p.tokens[p.index]);
+  }
+  const qs = q.toString();
+  const url = location.pathname + (qs ? '?' + qs : '');
+  if (url !== location.pathname + location.search || JSON.stringify(history.state?.tokens) !== JSON.stringify(p.tokens)) {
+    history.replaceState({ ...(history.state ?? {}), tokens: p.tokens }, '', url);
+  }
+}
+
 export function Users() {
   const { config, urlTenant } = useApp();
   const [tenants, setTenants] = useState<Tenant[] | null>(null);
   const [tenant, setTenant] = useState('');
-  const [pageSize, setPageSize] = useState(10);
-  const [index, setIndex] = useState(0);
-  const [count, setCount] = useState<number | null>(null);
+  const [place, setPlace] = useState<Place>(readPlace);
+  const [count, setCount] = useState<{ key: string; n: number | null; capped: boolean } | null>(null);
   const [reload, setReload] = useState(0);
-  const [chips, setChips] = useState<Chip[]>([]);
   const [tags, setTags] = useState<string[]>(['email', 'phone', 'provider']);
   const [creating, setCreating] = useState(false);
+  const { size: pageSize, order, chips, index } = place;
+  useEffect(() => writePlace(place), [place]);
 
   // Tenants first: the list and count are per tenant.
   useEffect(() => {
@@ -75,84 +124,98 @@ export function Users() {
     };
   }, []);
 
-  // First page + count whenever the tenant, page size or a reload changes. Results are stored
-  // with the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${reload}`;
-  const searchKey = `${tenant}|${reload}|${JSON.stringify(chips)}`;
-  const [listed, setListed] = useState<{ key: string; pages: Page[] } | null>(null);
-  const [found, setFound] = useState<{ key: string; users: User[] } | null>(null);
-  const [failed, setFailedKey] = useState('');
-  const [failure, setFailure] = useState<unknown>(null);
-  const setFailed = (key: string, e: unknown) => {
-    setFailure(e);
-    setFailedKey(key);
-  };
-  const searching = chips.length > 0;
-
-  useEffect(() => {
-    if (!tenant || searching) return;
-    let live = true;
-    setIndex(0);
-    Promise.all([api.usersCount(tenant), api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC' })])
-      .then(([c, u]) => {
-        if (!live) return;
-        setCount(c.count);
-        setListed({ key: listKey, pages: [{ users: u.users, next: u.nextPaginationToken }] });
-      })
-      .catch((e) => live && setFailed(listKey, e));
-    return () => {
-      live = false;
-    };
-  }, [listKey, searching]);
-
   // The search's tags, with the values of one tag joined with ';'.
   const searchTerms = useMemo(() => {
     const q: Record<string, string> = {};
     for (const c of chips) q[c.tag] = q[c.tag] ? `${q[c.tag]};${c.value}` : c.value;
     return q;
   }, [chips]);
+  const searching = chips.length > 0;
 
-  // Search: every chip change re-queries with limit=1000.
+  // What is listed: the tenant, the search, the order and the page size. Answers are stored with
+  // the key they answer, so a stale answer is never shown as the current one.
+  const listKey = `${tenant}|${pageSize}|${order}|${reload}|${JSON.stringify(chips)}`;
+  const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}`;
+  const [shown, setShown] = useState<{ key: string; page: Page } | null>(null);
+  const [failed, setFailedKey] = useState('');
+  const [failure, setFailure] = useState<unknown>(null);
+  const setFailed = (key: string, e: unknown) => {
+    setFailure(e);
+    setFailedKey(key);
+  };
+
+  // The count, once per tenant and search.
   useEffect(() => {
-    if (!tenant || !searching) return;
+    if (!tenant) return;
     let live = true;
+    const key = `${tenant}|${reload}|${JSON.stringify(chips)}`;
     api
-      .users(tenant, { ...searchTerms, limit: 1000, timeJoinedOrder: 'DESC' })
-      .then((r) => live && setFound({ key: searchKey, users: r.users }))
-      .catch((e) => live && setFailed(searchKey, e));
+      .usersCount(tenant, searchTerms)
+      .then((c) => live && setCount({ key, n: c.count ?? null, capped: !!c.countIsCapped }))
+      .catch(() => live && setCount({ key, n: null, capped: false }));
     return () => {
       live = false;
     };
-  }, [searchKey]);
+  }, [tenant, reload, searchTerms]);
 
-  const pages = listed?.key === listKey ? listed.pages : [];
-  const [paging, setPaging] = useState(false);
-  const goNext = async () => {
-    const cur = pages[index];
-    if (pages[index + 1]) return setIndex(index + 1);
-    if (!cur?.next || !listed) return;
-    setPaging(true);
-    try {
-      const u = await api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC', paginationToken: cur.next });
-      setListed({ key: listed.key, pages: [...pages, { users: u.users, next: u.nextPaginationToken }] });
-      setIndex(index + 1);
-    } catch (e) {
-      setFailed(listKey, e);
-    } finally {
-      setPaging(false);
+  // Pages already fetched for this list, so that Previous shows at once.
+  const cache = useRef({ listKey: '', pages: new Map<string, Page>() });
+  if (cache.current.listKey !== listKey) cache.current = { listKey, pages: new Map() };
+
+  // The page shown. A search pages like the list (pagedSearch, a Latchkey extension; another
+  // core answers its one page of up to 1,000, without a token).
+  useEffect(() => {
+    if (!tenant) return;
+    const cached = cache.current.pages.get(pageKey);
+    if (cached) {
+      setShown({ key: pageKey, page: cached });
+      return;
     }
-  };
+    let live = true;
+    const token = place.tokens[index] ?? '';
+    api
+      .users(tenant, {
+        ...searchTerms,
+        limit: pageSize,
+        timeJoinedOrder: order,
+        paginationToken: token || undefined,
+        pagedSearch: searching ? 'true' : undefined,
+      })
+      .then((u) => {
+        if (!live) return;
+        const p = { users: u.users, next: u.nextPaginationToken };
+        if (cache.current.listKey === listKey) cache.current.pages.set(pageKey, p);
+        setShown({ key: pageKey, page: p });
+      })
+      .catch((e) => live && setFailed(pageKey, e));
+    return () => {
+      live = false;
+    };
+  }, [pageKey]);
 
-  const key = searching ? searchKey : listKey;
-  const status: 'loading' | 'ok' | 'error' =
-    failed === key ? 'error' : paging || !(searching ? found?.key === searchKey : listed?.key === listKey) ? 'loading' : 'ok';
-  const list = searching ? (found?.key === searchKey ? found.users : []) : pages[index]?.users ?? [];
+  const page = shown?.key === pageKey ? shown.page : null;
+  const status: 'loading' | 'ok' | 'error' = failed === pageKey ? 'error' : page ? 'ok' : 'loading';
+  const list = page?.users ?? [];
   const from = index * pageSize + 1;
-  const hasNext = !!pages[index]?.next || !!pages[index + 1];
+  // While the next page loads, the buttons stay as they were (the one pressed keeps the focus).
+  const sameList = shown?.key.startsWith(listKey + '|');
+  const hasNext = !!(page ?? (sameList ? shown?.page : null))?.next;
+  const hasPrev = index > 0 && place.tokens[index - 1] !== '?';
+  const total = count && count.key === `${tenant}|${reload}|${JSON.stringify(chips)}` ? count : null;
+  const pages = total?.n != null && !total.capped ? Math.max(1, Math.ceil(total.n / pageSize)) : null;
 
+  /** move changes the place from the first page: a new search, order or page size. */
+  const restart = (p: Partial<Place>) => setPlace({ ...place, ...p, index: 0, tokens: [''] });
+  const goNext = () => {
+    if (!page?.next) return;
+    const tokens = [...place.tokens.slice(0, index + 1), page.next];
+    setPlace({ ...place, index: index + 1, tokens });
+  };
+  const goPrev = () => hasPrev && setPlace({ ...place, index: index - 1 });
   const chooseTenant = (t: string) => {
     storage.setTenant(t);
     setTenant(t);
+    restart({});
   };
 
   return (
@@ -180,51 +243,70 @@ export function Users() {
             </select>
           </div>
         )}
-        {count !== null && (
+        {total?.n != null && (
           <p class="total" aria-live="polite">
-            Total users: <strong>{count}</strong>
+            {searching ? (
+              <>{`${total.capped ? 'more than ' : ''}${fmtNumber(total.n)} ${total.n === 1 && !total.capped ? 'result' : 'results'}`}</>
+            ) : (
+              <>
+                Total users: <strong>{fmtNumber(total.n)}</strong>
+              </>
+            )}
             {tenants && tenants.length > 1 && <span class="muted"> in {tenant}</span>}
           </p>
         )}
+        <div class="field-inline">
+          <label for="order-select">Sort</label>
+          <select id="order-select" value={order} onChange={(e) => restart({ order: e.currentTarget.value === 'ASC' ? 'ASC' : 'DESC' })}>
+            <option value="DESC">Newest first</option>
+            <option value="ASC">Oldest first</option>
+          </select>
+        </div>
         <ExportUsers tenant={tenant} query={searchTerms} disabled={!tenant} />
       </div>
 
-      {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={setChips} />}
+      {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={(c) => restart({ chips: c })} />}
 
-      <UserTable users={list} status={status} failure={failure} searching={searching} onRetry={() => setReload(reload + 1)} />
+      <UserTable
+        users={list}
+        status={status}
+        failure={failure}
+        searching={searching}
+        order={order}
+        onRetry={() => setReload(reload + 1)}
+      />
 
       {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
         <div class="pager">
-          {searching ? (
-            <p aria-live="polite">{status === 'ok' ? plural(list.length, 'result', 'results') : ''}</p>
-          ) : (
-            <>
-              <div class="field-inline">
-                <label for="page-size">Rows per page</label>
-                <select
-                  id="page-size"
-                  value={String(pageSize)}
-                  onChange={(e) => setPageSize(Number(e.currentTarget.value))}
-                >
-                  {PAGE_SIZES.map((n) => (
-                    <option key={n} value={String(n)}>
-                      {n}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <p aria-live="polite" class="pager-range">
-                {list.length > 0 && count !== null ? `${from} - ${from + list.length - 1} of ${count}` : ''}
-              </p>
-              <PagerButtons
-                hasPrev={index > 0}
-                hasNext={hasNext}
-                busy={status === 'loading'}
-                onPrev={() => setIndex(index - 1)}
-                onNext={goNext}
-              />
-            </>
+          <div class="field-inline">
+            <label for="page-size">Rows per page</label>
+            <select id="page-size" value={String(pageSize)} onChange={(e) => restart({ size: Number(e.currentTarget.value) })}>
+              {PAGE_SIZES.map((n) => (
+                <option key={n} value={String(n)}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p aria-live="polite" class="pager-range">
+            {list.length > 0
+              ? `${fmtNumber(from)} - ${fmtNumber(from + list.length - 1)}` +
+                (total?.n != null ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
+              : ''}
+          </p>
+          {pages && pages > 1 && list.length > 0 && (
+            <p class="muted small pager-page">{`Page ${fmtNumber(index + 1)} of ${fmtNumber(pages)}`}</p>
           )}
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={index === 0}
+            aria-label="First page"
+            onClick={() => setPlace({ ...place, index: 0 })}
+          >
+            First
+          </button>
+          <PagerButtons hasPrev={hasPrev} hasNext={hasNext} busy={status === 'loading'} onPrev={goPrev} onNext={goNext} />
         </div>
       )}
 
@@ -286,6 +368,11 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
           Search
         </button>
       </form>
+      <p class="field-hint search-hint">
+        Terms of one field match any of them; terms of different fields must all match. An email term matches the
+        start of an address or of its domain (<code>ann</code>, <code>example.com</code>); a phone term the start of
+        the number.
+      </p>
       {chips.length > 0 && (
         <div class="chips-row">
           <ul class="chips" aria-label="Active search filters">
@@ -319,12 +406,14 @@ function UserTable({
   status,
   failure,
   searching,
+  order,
   onRetry,
 }: {
   users: User[];
   status: 'loading' | 'ok' | 'error';
   failure: unknown;
   searching: boolean;
+  order: 'DESC' | 'ASC';
   onRetry: () => void;
 }) {
   const skeleton = useMemo(() => Array.from({ length: 5 }, (_, i) => i), []);
@@ -356,7 +445,7 @@ function UserTable({
   return (
     <div class="table-wrap">
       <table class="table table-stack users-table" aria-busy={status === 'loading' ? 'true' : undefined}>
-        <caption class="sr-only">{searching ? 'Search results' : 'Users, newest first'}</caption>
+        <caption class="sr-only">{`${searching ? 'Search results' : 'Users'}, ${order === 'ASC' ? 'oldest' : 'newest'} first`}</caption>
         <thead>
           <tr>
             <th scope="col">User</th>
