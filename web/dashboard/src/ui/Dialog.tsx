@@ -2,7 +2,7 @@
 // Tab is kept inside, Escape closes, and focus returns to where it was when the dialog opened.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useLayoutEffect, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { cls } from '../format';
 
 const FOCUSABLE =
@@ -50,10 +50,18 @@ export function Dialog({ title, onClose, children, alert, wide, description, ref
   useLayoutEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
     const d = ref.current!;
+    // Chrome may close a dialog on a repeated Escape even when cancel is prevented: keep state in
+    // step. The listener comes and goes with the dialog itself, in this layout effect: attached
+    // later (in an effect that runs after paint), it could miss its cleanup when a dialog is
+    // closed within a frame, and then the close event of this dialog's own close() below would
+    // reach it and close the next dialog its owner opens.
+    const onNativeClose = () => closeRef.current();
     if (!d.open) d.showModal();
+    d.addEventListener('close', onNativeClose);
     autoFocused.current = autofocusTarget(d);
     autoFocused.current?.focus();
     return () => {
+      d.removeEventListener('close', onNativeClose);
       if (d.open) d.close();
       if (prev && prev.isConnected && prev !== document.body) prev.focus();
       else document.getElementById('main-heading')?.focus();
@@ -68,14 +76,6 @@ export function Dialog({ title, onClose, children, alert, wide, description, ref
     autoFocused.current = autofocusTarget(d);
     autoFocused.current?.focus();
   }, [refocus]);
-
-  useEffect(() => {
-    const d = ref.current!;
-    // Chrome may close a dialog on a repeated Escape even when cancel is prevented: keep state in step.
-    const onNativeClose = () => closeRef.current();
-    d.addEventListener('close', onNativeClose);
-    return () => d.removeEventListener('close', onNativeClose);
-  }, []);
 
   const onCancel = (e: Event) => {
     e.preventDefault();
