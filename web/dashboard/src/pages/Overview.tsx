@@ -35,6 +35,8 @@ export function Overview() {
     if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return DISABLED;
     return r.stats;
   }, [tenant, days]);
+  // The figures say the period of the data they show (st.days), not the one just chosen, which
+  // is still loading.
   const st = loaded.data;
   const total = st ? st.signUpsPerDay.reduce((n, d) => n + d.count, 0) : 0;
   const inTenant = st ? Object.values(st.usersByLoginMethod).reduce((n, c) => n + c, 0) : 0;
@@ -78,7 +80,7 @@ export function Overview() {
               <dd>{fmtNumber(inTenant)}</dd>
             </div>
             <div>
-              <dt>Sign-ups, last {days} days</dt>
+              <dt>Sign-ups, last {st.days} days</dt>
               <dd>{fmtNumber(total)}</dd>
             </div>
             <div>
@@ -86,7 +88,7 @@ export function Overview() {
               <dd>{fmtNumber(st.signUpsPerDay[st.signUpsPerDay.length - 1]?.count ?? 0)}</dd>
             </div>
           </dl>
-          <Card title={`Sign-ups per day, last ${days} days`} id="overview-signups" wide>
+          <Card title={`Sign-ups per day, last ${st.days} days`} id="overview-signups" wide>
             <DayChart days={st.signUpsPerDay} />
           </Card>
           <div class="overview-pair">
