@@ -194,7 +194,9 @@ type EmailPassword interface {
 	EmailPasswordUserByEmail(ctx context.Context, tenantID, email string) (EmailPasswordUser, error)
 	// UpdateEmailPasswordUser changes a user's email or password hash in one
 	// transaction. ErrNotFound when unknown; ErrAlreadyExists when the new
-	// email is taken. ID, TenantID and TimeJoined cannot change.
+	// email is taken. ID, TenantID and TimeJoined cannot change. When the
+	// email changes, every password-reset token of the user is deleted in
+	// the same transaction: those were sent to the old address.
 	UpdateEmailPasswordUser(ctx context.Context, userID string, update func(*EmailPasswordUser) error) (EmailPasswordUser, error)
 	// ImportEmailPasswordUser creates u, or, when an email-password user with
 	// u.Email exists in u.TenantID, replaces only its password hash. It

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdateEmailPasswordUser", testUpdateEmailPasswordUser},
 		{"ImportEmailPasswordUser", testImportEmailPasswordUser},
 		{"PasswordResetTokens", testPasswordResetTokens},
+		{"ResetTokensDieWithTheEmail", testResetTokensDieWithTheEmail},
 		{"EmailVerification", testEmailVerification},
 		{"User", testUser},
 		{"CountUsers", testCountUsers},
