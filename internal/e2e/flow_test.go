@@ -196,6 +196,49 @@ func TestPasswordReset(t *testing.T) {
 	})
 }
 
+// TestPasswordResetRevokesOtherSessions: a reset signs the user out
+// everywhere but in the browser that reset (issue 11, finding 12), unless
+// the app keeps sessions.
+func TestPasswordResetRevokesOtherSessions(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		keep       bool
+		resetInOne bool // the reset is sent by the first signed-in browser
+		wantOne    int  // refresh status for the first browser
+		wantTwo    int  // refresh status for the second
+	}{
+		{name: "from a browser without a session", wantOne: 401, wantTwo: 401},
+		{name: "from a signed-in browser", resetInOne: true, wantOne: 200, wantTwo: 401},
+		{name: "sessions kept", keep: true, wantOne: 200, wantTwo: 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			modes(t, func(t *testing.T, m coretest.Mode) {
+				a := newApp(t, m, options{keepSessionsOnReset: tc.keep})
+				one, two, other := a.browser(false), a.browser(false), a.browser(false)
+				one.post("/auth/signup", fields("email", "ida@example.com", "password", "oldpass123")).want(t, 200, "OK")
+				two.post("/auth/signin", fields("email", "ida@example.com", "password", "oldpass123")).want(t, 200, "OK")
+
+				resetter := other
+				if tc.resetInOne {
+					resetter = one
+				}
+				resetter.post("/auth/user/password/reset/token", fields("email", "ida@example.com")).want(t, 200, "OK")
+				e, _ := a.mail.Last("ida@example.com")
+				token := strings.TrimSuffix(strings.TrimPrefix(e.Link, "http://localhost:3000/auth/reset-password?token="), "&tenantId=public")
+				resetter.post("/auth/user/password/reset", map[string]any{"formFields": []map[string]any{{"id": "password", "value": "newpass456"}}, "token": token},
+					"rid", "emailpassword").want(t, 200, "OK")
+
+				if r := one.post("/auth/session/refresh", nil, "rid", "session"); r.code != tc.wantOne {
+					t.Errorf("first browser's refresh: %d %s, want %d", r.code, r.raw, tc.wantOne)
+				}
+				if r := two.post("/auth/session/refresh", nil, "rid", "session"); r.code != tc.wantTwo {
+					t.Errorf("second browser's refresh: %d %s, want %d", r.code, r.raw, tc.wantTwo)
+				}
+			})
+		})
+	}
+}
+
 // TestEmailVerificationRequired blocks an unverified user with 403 until
 // the link in the captured email is followed.
 func TestEmailVerificationRequired(t *testing.T) {
