@@ -140,7 +140,10 @@ func (rc *Recipe) sendVerificationEmail(w http.ResponseWriter, r *http.Request) 
 
 // changePassword serves PUT /dashboard/api/user/password: the new password
 // must pass the sign-up password validator for the request's tenant.
-// CDI: PUT /recipe/user.
+// Latchkey extension: the optional boolean signOutEverywhere (default
+// true) then revokes the user's sessions in every tenant, so that whoever
+// knew the old password is signed out; false keeps them.
+// CDI: PUT /recipe/user, then POST /recipe/session/remove.
 func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	b, err := readBody(r)
 	if err != nil {
@@ -153,6 +156,12 @@ func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	pw, err := b.string("newPassword")
 	if err != nil {
 		return err
+	}
+	signOut := true
+	if b.has("signOutEverywhere") {
+		if signOut, err = b.bool("signOutEverywhere"); err != nil {
+			return err
+		}
 	}
 	if rc.ep == nil {
 		featureNotEnabled(w)
@@ -168,6 +177,11 @@ func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if signOut {
+		if _, err := rc.sess.RevokeAllSessionsForUser(r.Context(), id, ""); err != nil {
+			return err
+		}
 	}
 	writeStatus(w, "OK", nil)
 	return nil

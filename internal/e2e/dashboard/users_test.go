@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -300,6 +301,37 @@ func TestPassword(t *testing.T) {
 	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"recipeUserId": id}, 400, "Required parameter 'newPassword' is missing or has an invalid type")
 	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"newPassword": "brand-new-pass-3"}, 400, "")
 	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"recipeUserId": "00000000-0000-4000-8000-000000000000", "newPassword": "brand-new-pass-3"}, 400, "")
+}
+
+// TestPasswordSignsOutEverywhere: an admin's new password revokes the
+// user's sessions unless signOutEverywhere is false (issue 11, finding 12).
+func TestPasswordSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	tok := e.signIn(adminEmail)
+	for _, tc := range []struct {
+		name        string
+		signOut     any // nil leaves the field out
+		wantRefresh int
+	}{
+		{"default", nil, http.StatusUnauthorized},
+		{"true", true, http.StatusUnauthorized},
+		{"false", false, http.StatusOK},
+	} {
+		email := "everywhere-" + tc.name + "@example.com"
+		id := e.signUp(email, "pass-word-1")
+		_, refresh := e.fdiSession(email, "pass-word-1")
+		body := map[string]any{"recipeUserId": id, "newPassword": "brand-new-pass-2"}
+		if tc.signOut != nil {
+			body["signOutEverywhere"] = tc.signOut
+		}
+		e.ok(tok, "PUT", "/public/dashboard/api/user/password", body)
+		if c := e.refresh(refresh); c != tc.wantRefresh {
+			t.Errorf("%s: refresh after the admin set a password: %d, want %d", tc.name, c, tc.wantRefresh)
+		}
+	}
+	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"recipeUserId": e.signUp("bad@example.com", "pass-word-1"), "newPassword": "brand-new-pass-3", "signOutEverywhere": "yes"},
+		400, "Required parameter 'signOutEverywhere' is missing or has an invalid type")
 }
 
 func TestPasswordPolicyIsTheSignUpPolicy(t *testing.T) {
