@@ -74,7 +74,9 @@ func (rc *Recipe) Routes() []latchkey.Route {
 	return []latchkey.Route{
 		{Method: "GET", Path: "/authorisationurl", Handler: rc.authorisationURL},
 		{Method: "POST", Path: "/signinup", Handler: rc.signInUp},
-		{Method: "POST", Path: "/callback/apple", Handler: rc.appleRedirect},
+		// Apple posts a form here (response_mode=form_post); the handler
+		// only redirects to the website with the values in the query.
+		{Method: "POST", Path: "/callback/apple", Handler: rc.appleRedirect, AnyBody: true},
 	}
 }
 
