@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -26,6 +28,21 @@ type Config struct {
 	// key is required. (api_keys)
 	APIKeys []string
 
+	// AllowedHosts are the Host names (without a port) that a request may
+	// name when no API key is set, besides the loopback ones (localhost,
+	// *.localhost, 127.0.0.0/8, ::1), which always pass. Any other Host is
+	// refused with 403, so that a web page cannot read a keyless core
+	// through DNS rebinding. With API keys every Host passes: the key is
+	// what a rebinding page cannot send. /, /hello and the JWKS, which need
+	// no key, pass with any Host. Default: none. (allowed_hosts, a Latchkey
+	// key)
+	AllowedHosts []string
+	// AllowedOrigins are the browser origins ("https://admin.example.com")
+	// whose requests the core serves. The core is for servers: a request
+	// with any other Origin header, or marked by the browser as cross-site
+	// or same-site (Sec-Fetch-Site), is refused with 403. Default: none.
+	// (allowed_origins, a Latchkey key)
+	AllowedOrigins []string
 	// BasePath is a path prefix every route sits under, such as "/core".
 	// Default: "". (base_path)
 	BasePath string
@@ -167,6 +184,11 @@ func (cfg Config) withDefaults() Config {
 		}
 	}
 	cfg.APIKeys = keys
+	cfg.AllowedHosts = trimmedLower(cfg.AllowedHosts)
+	cfg.AllowedOrigins = trimmedLower(cfg.AllowedOrigins)
+	for i, o := range cfg.AllowedOrigins {
+		cfg.AllowedOrigins[i] = strings.TrimSuffix(o, "/")
+	}
 	h := &cfg.PasswordHashing
 	h.Algorithm = strings.ToUpper(strings.TrimSpace(h.Algorithm))
 	if h.Algorithm == "" {
@@ -190,12 +212,34 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
+// trimmedLower returns the non-empty values of vs, trimmed and in lower
+// case, in a new slice.
+func trimmedLower(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v = strings.ToLower(strings.TrimSpace(v)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // validate reports every problem with cfg (after withDefaults) at once.
 func (cfg Config) validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if cfg.Store == nil {
 		add("core: Store is required")
+	}
+	for _, h := range cfg.AllowedHosts {
+		if strings.ContainsAny(h, ":/ ") && net.ParseIP(h) == nil {
+			add("core: allowed host %q must be a host name or an IP address, without a scheme or port", h)
+		}
+	}
+	for _, o := range cfg.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			add("core: allowed origin %q must be a scheme and host, such as https://admin.example.com", o)
+		}
 	}
 	for i, k := range cfg.APIKeys {
 		if !apiKeyPattern.MatchString(k) {

@@ -9,8 +9,13 @@
 // # How a request flows
 //
 //  1. Transport (transport.go): the base path, the optional
-//     /appid-<app>/<tenant> prefixes (reference §1.1), the api-key and
-//     cdi-version checks, then the tenant, found through one lookup
+//     /appid-<app>/<tenant> prefixes (reference §1.1); then what keeps
+//     browsers out (the core is for servers): a request with an Origin
+//     not in Config.AllowedOrigins or marked Sec-Fetch-Site cross-site or
+//     same-site gets 403, a body that is not application/json 415, and a
+//     keyless core serves only loopback Host names and
+//     Config.AllowedHosts; then the api-key and cdi-version checks, then
+//     the tenant, found through one lookup
 //     (core/internal/tenants: a short-lived cache in front of
 //     store.Tenants) so that an unknown tenant gets the reference's 400.
 //     It caps the body and puts the request's tenant, version, id and

@@ -19,11 +19,14 @@ import (
 
 // coreSettings is everything `latchkey core` is configured with.
 type coreSettings struct {
-	Addr      string
-	DB        string
-	LogLevel  slog.Level
-	LogFormat string // "text" or "json"
-	Core      core.Config
+	Addr string
+	// AllowKeylessRemote lets the core start without API keys on an
+	// address other machines can reach.
+	AllowKeylessRemote bool
+	DB                 string
+	LogLevel           slog.Level
+	LogFormat          string // "text" or "json"
+	Core               core.Config
 }
 
 // setting is one configuration key. It is read, from lowest to highest
@@ -59,6 +62,22 @@ var coreSettingsTable = []setting{
 				s.Core.APIKeys = append(s.Core.APIKeys, k)
 			}
 		}
+		return nil
+	}},
+	{key: "allowed_hosts", help: "comma-separated Host names served without an API key besides loopback ones (default none)", apply: func(s *coreSettings, v string) error {
+		s.Core.AllowedHosts = splitList(v)
+		return nil
+	}},
+	{key: "allowed_origins", help: "comma-separated browser origins, such as https://admin.example.com, whose requests are served; the core refuses every other browser request (default none)", apply: func(s *coreSettings, v string) error {
+		s.Core.AllowedOrigins = splitList(v)
+		return nil
+	}},
+	{key: "allow_keyless_remote", help: "true to start without api_keys on an address other machines can reach: anyone who reaches the core can then do anything (default false)", apply: func(s *coreSettings, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false, not %q", v)
+		}
+		s.AllowKeylessRemote = b
 		return nil
 	}},
 	{key: "base_path", help: "path prefix for every route, such as /core", apply: func(s *coreSettings, v string) error {
@@ -147,6 +166,17 @@ var coreSettingsTable = []setting{
 	}},
 }
 
+// splitList splits a comma-separated value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 func parseUnit(v string, unit time.Duration, dst *time.Duration) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil || n <= 0 {
@@ -187,7 +217,7 @@ func loadCoreSettings(args []string, getenv func(string) string, stderr io.Write
 		flagValues[st.key] = fs.String(st.flagName(), "", st.help+"; env "+st.envName())
 	}
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: latchkey core [flags]\n\nStarts the Latchkey core. Each setting comes from its flag, else its environment\nvariable, else the --config YAML file, else its default.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: latchkey core [flags]\n\nStarts the Latchkey core. Each setting comes from its flag, else its environment\nvariable, else the --config YAML file, else its default.\n\nThe core is for servers: it refuses browser requests (Origin, Sec-Fetch-Site),\nbodies that are not application/json and, without api_keys, Host names that are\nnot loopback. Without api_keys it starts only on a loopback address, unless\n--allow-keyless-remote=true.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -75,9 +75,12 @@ func OK(w http.ResponseWriter, fields map[string]any) {
 }
 
 // WriteText writes a plain-text response ending in a newline, as the Java
-// core's println does.
+// core's println does. The reference core labels it text/html; Latchkey
+// sends text/plain with nosniff, so that no message that echoes a value
+// from the request can be rendered as a page (issue 11, finding 4). The
+// official SDKs read any text/* answer as text.
 func WriteText(w http.ResponseWriter, code int, message string) {
-	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
 	_, _ = w.Write([]byte(message + "\n"))
