@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
 // CDIVersion is the Core Driver Interface version the SDK speaks.
@@ -171,7 +173,7 @@ func (c *CoreClient) JWKS(ctx context.Context) ([]byte, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			lastErr = fmt.Errorf("latchkey: fetching the JWKS: %w", err)
+			lastErr = fmt.Errorf("latchkey: fetching the JWKS: %w", redact.Error(err))
 			continue
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -223,7 +225,9 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 				if isConnectionError(err) {
 					break // the next host
 				}
-				return fmt.Errorf("latchkey: calling the core, %s %s: %w", method, req.Path, err)
+				// The client's error carries the URL, whose query may hold
+				// a session id or a token: never let it reach a log.
+				return fmt.Errorf("latchkey: calling the core, %s %s: %w", method, req.Path, redact.Error(err))
 			}
 			raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 			resp.Body.Close()

@@ -1,7 +1,9 @@
 package latchkey
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -236,3 +238,52 @@ func TestCoreClientRefusesOldCore(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestCoreErrorsHideQueryValues: when the connection to the core breaks,
+// Go's client error names the URL; a dashboard sign-out sends the session
+// id in the query, and that error is logged. It must not carry the id
+// (issue 11, finding 9).
+func TestCoreErrorsHideQueryValues(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/apiversion" {
+			WriteJSON(w, 200, map[string]any{"versions": []string{"5.4"}})
+			return
+		}
+		// Break the connection mid-answer: a transport error, not a
+		// refused connection (which would fail over).
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	var logs strings.Builder
+	lk, err := New(Config{
+		AppInfo: AppInfo{AppName: "x", APIDomain: "api.example.com", WebsiteDomain: "example.com"},
+		Core:    CoreConfig{ConnectionURI: srv.URL},
+		Recipes: []Recipe{&stubRecipe{id: "a", routes: []Route{{Method: "POST", Path: "/signout-dashboard", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			return r.Context().Value(signOutKey{}).(func() error)()
+		}}}}},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "0f8a1c2e-dashboard-session-secret"
+	err = lk.DashboardSignOut(t.Context(), secret)
+	if err == nil {
+		t.Fatal("the sign-out against a broken core did not fail")
+	}
+	if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "sessionId=REDACTED") {
+		t.Errorf("the error: %v", err)
+	}
+	// And where the middleware logs it.
+	req := httptest.NewRequest("POST", "/auth/signout-dashboard", nil)
+	req = req.WithContext(context.WithValue(req.Context(), signOutKey{}, func() error { return lk.DashboardSignOut(t.Context(), secret) }))
+	lk.Middleware(http.NotFoundHandler()).ServeHTTP(httptest.NewRecorder(), req)
+	if logs.Len() == 0 || strings.Contains(logs.String(), secret) {
+		t.Errorf("the log: %s", logs.String())
+	}
+}
+
+type signOutKey struct{}

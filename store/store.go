@@ -408,6 +408,8 @@ type DashboardUser struct {
 
 // DashboardSession is a signed-in dashboard account.
 type DashboardSession struct {
+	// ID is what the core stores for the session: the sha256 hex of the
+	// id the account holds (migration 0008), never the id itself.
 	ID          string
 	UserID      string
 	Email       string // the account's email; filled in on reads

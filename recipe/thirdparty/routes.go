@@ -10,6 +10,8 @@ import (
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/session"
+
+	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
 // The statuses of the recipe's answers (reference/fdi-api-spec.yaml).
@@ -289,7 +291,7 @@ func (rc *Recipe) writeOutcome(w http.ResponseWriter, r *http.Request, p Provide
 		if p != nil {
 			name = p.Config().Name
 		}
-		rc.lk.Logger().WarnContext(r.Context(), "thirdparty: sign-in failed at the provider", "thirdPartyId", pe.ThirdPartyID, "op", pe.Op, "err", pe.Err)
+		rc.lk.Logger().WarnContext(r.Context(), "thirdparty: sign-in failed at the provider", "thirdPartyId", pe.ThirdPartyID, "op", pe.Op, "err", redact.Error(pe.Err))
 		latchkey.WriteStatus(w, StatusGeneralError, map[string]any{"message": "Signing in with " + name + " did not work. Please try again."})
 	default:
 		return false
