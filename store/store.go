@@ -34,6 +34,7 @@ type Store interface {
 	DashboardUsers
 	Passwordless
 	ThirdParty
+	Throttles
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -654,4 +655,35 @@ type ThirdParty interface {
 	// ThirdPartyUserByAccount returns the user with the provider account
 	// in tenantID. ErrNotFound when there is none.
 	ThirdPartyUserByAccount(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string) (ThirdPartyUser, error)
+}
+
+// ---------------------------------------------------------------------------
+// Throttling
+
+// ThrottleCounter counts failed attempts under one key (such as one
+// account's sign-ins, or one client IP's), so that every core on one
+// database enforces one limit. The core decides what the fields mean; the
+// store only keeps them and serialises updates.
+type ThrottleCounter struct {
+	Key         string // an opaque key the core chose (a hash)
+	Failures    int    // failures counted in the current window
+	WindowStart time.Time
+	LockedUntil time.Time // zero when not locked
+	Expiry      time.Time // after which the row means nothing and may go
+}
+
+// Throttles stores brute-force counters.
+type Throttles interface {
+	// ThrottleCounters returns the counters that exist among keys, by key.
+	ThrottleCounters(ctx context.Context, keys []string) (map[string]ThrottleCounter, error)
+	// UpdateThrottleCounter calls update with the key's counter (a zero
+	// counter with Key set when there is none) and stores the result, in
+	// one transaction serialised per key.
+	UpdateThrottleCounter(ctx context.Context, key string, update func(*ThrottleCounter) error) (ThrottleCounter, error)
+	// DeleteThrottleCounter removes a counter; removing none is not an
+	// error.
+	DeleteThrottleCounter(ctx context.Context, key string) error
+	// DeleteExpiredThrottleCounters removes counters whose Expiry is
+	// before now.
+	DeleteExpiredThrottleCounters(ctx context.Context, now time.Time) (int64, error)
 }
