@@ -15,6 +15,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/internal/userroles"
 	"github.com/latchkey-dev/latchkey/core/internal/users"
@@ -52,9 +53,18 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		return err
 	}
 
+	var limiter *throttle.Limiter // nil: throttling off
+	if !c.cfg.Throttling.Disabled {
+		limiter = &throttle.Limiter{Store: c.store, Now: c.now}
+	}
+	tc := c.cfg.Throttling
+	signInRule := throttle.Rule{
+		Account: throttle.Policy{MaxFailures: tc.AccountFailures, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+		IP:      throttle.Policy{MaxFailures: tc.IPFailures, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+	}
 	ep := emailpassword.New(&emailpassword.Service{Store: c.store, Hasher: hasher, Now: c.now,
-		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime})
-	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}
+		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime, Limiter: limiter, SignInRule: signInRule})
+	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now, Limiter: limiter, SignInRule: signInRule}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})

@@ -189,6 +189,7 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 	r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
 	ctx := cdi.WithRequest(r.Context(), cdi.Request{
 		AppID: rt.appID, TenantID: rt.tenantID, Version: version, RequestID: requestID, Logger: logger,
+		ClientIP: clientIP(r.Header.Get(cdi.ClientIPHeader)),
 	})
 	h.ServeHTTP(w, r.WithContext(ctx))
 	return rt.path
@@ -241,6 +242,20 @@ func (c *Core) hostOK(r *http.Request) bool {
 func isJSON(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == "application/json"
+}
+
+// clientIP reads the latchkey-client-ip header: an IPv4 address as it is,
+// an IPv6 address cut to its /64 (one subscriber usually holds a whole
+// /64), anything else "" (not counted per IP).
+func clientIP(v string) string {
+	ip := net.ParseIP(strings.TrimSpace(v))
+	switch {
+	case ip == nil:
+		return ""
+	case ip.To4() != nil:
+		return ip.To4().String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // setOf returns vs as a set.

@@ -94,6 +94,7 @@ const (
 	versionKey
 	loggerKey
 	requestIDKey
+	clientIPKey
 )
 
 // Request carries what the transport learned about a request.
@@ -103,13 +104,22 @@ type Request struct {
 	Version   string // the cdi-version in effect
 	RequestID string
 	Logger    *slog.Logger
+	// ClientIP is the end user's IP address as the SDK saw it (the
+	// latchkey-client-ip header, a Latchkey extension), or "" when the
+	// caller did not say. It keys per-IP brute-force limits.
+	ClientIP string
 }
+
+// ClientIPHeader is the request header in which the Latchkey SDK names the
+// end user's IP address.
+const ClientIPHeader = "latchkey-client-ip"
 
 // WithRequest returns ctx carrying rq.
 func WithRequest(ctx context.Context, rq Request) context.Context {
 	ctx = context.WithValue(ctx, tenantKey, rq.TenantID)
 	ctx = context.WithValue(ctx, versionKey, rq.Version)
 	ctx = context.WithValue(ctx, requestIDKey, rq.RequestID)
+	ctx = context.WithValue(ctx, clientIPKey, rq.ClientIP)
 	if rq.Logger != nil {
 		ctx = context.WithValue(ctx, loggerKey, rq.Logger)
 	}
@@ -134,6 +144,12 @@ func Version(ctx context.Context) string {
 // RequestID returns the request's id, for logs and 500 bodies.
 func RequestID(ctx context.Context) string {
 	v, _ := ctx.Value(requestIDKey).(string)
+	return v
+}
+
+// ClientIP returns the end user's IP address the caller named, or "".
+func ClientIP(ctx context.Context) string {
+	v, _ := ctx.Value(clientIPKey).(string)
 	return v
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -30,6 +31,10 @@ type Service struct {
 	Store  store.DashboardUsers
 	Hasher *password.Hasher
 	Now    func() time.Time
+	// Limiter counts failed sign-ins; nil turns throttling off.
+	Limiter *throttle.Limiter
+	// SignInRule is the limit per account (email) and per client IP.
+	SignInRule throttle.Rule
 }
 
 // Account names an account by id or, when UserID is empty, by email.
@@ -154,8 +159,36 @@ func (s *Service) ListUsers(ctx context.Context) ([]store.DashboardUser, error) 
 // hash.
 // cdi.ErrInvalidCredentials for an unknown email or a wrong password,
 // which take the same time.
+//
+// While the account or the client IP is locked after too many failures,
+// it answers cdi.ErrInvalidCredentials with throttle.RetryAfterField
+// without checking the password.
 func (s *Service) SignIn(ctx context.Context, email, pw string) (store.DashboardSession, error) {
 	email, pw = normaliseEmail(email), strings.TrimSpace(pw)
+	subjects := s.SignInRule.Subjects("dashboard-signin", cdi.ClientIP(ctx), email)
+	chk, err := s.Limiter.Check(ctx, subjects...)
+	if err != nil {
+		return store.DashboardSession{}, err
+	}
+	if chk.Locked() {
+		return store.DashboardSession{}, cdi.ErrInvalidCredentials.With(throttle.RetryAfterField, s.Limiter.RetryAfter(chk).Milliseconds())
+	}
+	sess, err := s.signIn(ctx, email, pw)
+	switch {
+	case errors.Is(err, cdi.ErrInvalidCredentials):
+		if err := s.Limiter.Fail(ctx, subjects...); err != nil {
+			return store.DashboardSession{}, err
+		}
+	case err == nil:
+		if err := s.Limiter.Succeed(ctx, chk, subjects[0]); err != nil {
+			return store.DashboardSession{}, err
+		}
+	}
+	return sess, err
+}
+
+// signIn is SignIn without the throttling.
+func (s *Service) signIn(ctx context.Context, email, pw string) (store.DashboardSession, error) {
 	u, err := s.Store.DashboardUserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		if err := s.Hasher.VerifyNothing(ctx, pw); err != nil {
