@@ -67,6 +67,9 @@ type CoreClient struct {
 	hosts  []coreHost
 	client *http.Client
 	apiKey string
+	// clientIP names the end user's address for the core's per-IP
+	// brute-force limits (Config.ClientIP).
+	clientIP func(*http.Request) string
 	// versionQuery is the apiDomain and websiteDomain sent to /apiversion.
 	versionQuery url.Values
 	next         atomic.Uint64
@@ -281,7 +284,29 @@ func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, ri
 	if rid != "" {
 		r.Header.Set("rid", rid)
 	}
+	// While serving a request, tell the core whose it is, so that it can
+	// throttle sign-ins per client IP (a Latchkey extension header, which
+	// other cores ignore).
+	if in := RequestFromContext(ctx); in != nil && c.clientIP != nil {
+		if ip := c.clientIP(in); ip != "" {
+			r.Header.Set(clientIPHeader, ip)
+		}
+	}
 	return c.client.Do(r)
+}
+
+// clientIPHeader names the end user's IP address to a Latchkey core.
+const clientIPHeader = "latchkey-client-ip"
+
+// RemoteAddrIP is the default Config.ClientIP: the host of r.RemoteAddr,
+// the peer that connected. Behind a proxy that is the proxy; set
+// Config.ClientIP to read the proxy's header instead.
+func RemoteAddrIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // isConnectionError reports whether err means the host could not be

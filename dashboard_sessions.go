@@ -39,10 +39,14 @@ type dashboardAnswer struct {
 	SessionID string `json:"sessionId"`
 	Email     string `json:"email"`
 	Message   string `json:"message"`
+	// RetryAfterMs is the Latchkey core's brute-force lock (an extension
+	// field).
+	RetryAfterMs int64 `json:"latchkeyRetryAfterMs"`
 }
 
 // DashboardSignIn signs a dashboard account in and returns its session
-// id. ErrDashboardWrongCredentials, or a *DashboardUserSuspendedError.
+// id. ErrDashboardWrongCredentials, a *DashboardUserSuspendedError, or a
+// *TooManyAttemptsError while the account or client IP is locked.
 // CDI: POST /recipe/dashboard/signin.
 func (lk *Latchkey) DashboardSignIn(ctx context.Context, email, password string) (sessionID string, err error) {
 	var a dashboardAnswer
@@ -54,6 +58,9 @@ func (lk *Latchkey) DashboardSignIn(ctx context.Context, email, password string)
 	case "OK":
 		return a.SessionID, nil
 	case "INVALID_CREDENTIALS_ERROR":
+		if err := RetryAfterFromCore(a.RetryAfterMs); err != nil {
+			return "", err // *TooManyAttemptsError
+		}
 		return "", ErrDashboardWrongCredentials
 	case "USER_SUSPENDED_ERROR":
 		return "", &DashboardUserSuspendedError{Message: a.Message}

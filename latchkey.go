@@ -102,6 +102,12 @@ func New(cfg Config) (*Latchkey, error) {
 	if lk.core, err = newCoreClient(cfg.Core, app); err != nil {
 		errs = append(errs, err)
 	}
+	if lk.core != nil {
+		lk.core.clientIP = cfg.ClientIP
+		if lk.core.clientIP == nil {
+			lk.core.clientIP = RemoteAddrIP
+		}
+	}
 	if len(cfg.Recipes) == 0 {
 		errs = append(errs, errors.New("latchkey: Config.Recipes is empty: add session.New(...) and the recipes you use"))
 	}

@@ -3,8 +3,8 @@ package latchkey
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -287,3 +287,48 @@ func TestCoreErrorsHideQueryValues(t *testing.T) {
 }
 
 type signOutKey struct{}
+
+// TestClientIPSentToCore: while serving a request, the SDK names the end
+// user's IP to the core (latchkey-client-ip), for the per-IP sign-in
+// limit; Config.ClientIP chooses it, and calls outside a request send none.
+func TestClientIPSentToCore(t *testing.T) {
+	var got []string
+	srv, _ := fakeCore(t, func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("latchkey-client-ip"))
+		WriteJSON(w, 200, map[string]string{"status": "OK"})
+	})
+	for _, tc := range []struct {
+		name     string
+		clientIP func(*http.Request) string
+		want     string
+	}{
+		{"default: the peer", nil, "192.0.2.1"},
+		{"behind a proxy", func(r *http.Request) string { return r.Header.Get("X-Real-Ip") }, "198.51.100.4"},
+		{"none", func(*http.Request) string { return "" }, ""},
+	} {
+		var lk *Latchkey
+		rc := &stubRecipe{id: "a", routes: []Route{{Method: "GET", Path: "/call", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			return lk.core.Do(r.Context(), CoreRequest{Method: "GET", Path: "/x"}, nil)
+		}}}}
+		var err error
+		lk, err = New(Config{
+			AppInfo:  AppInfo{AppName: "x", APIDomain: "api.example.com", WebsiteDomain: "example.com"},
+			Core:     CoreConfig{ConnectionURI: srv.URL},
+			Recipes:  []Recipe{rc},
+			ClientIP: tc.clientIP,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = nil
+		req := httptest.NewRequest("GET", "/auth/call", nil) // RemoteAddr 192.0.2.1:1234
+		req.Header.Set("X-Real-Ip", "198.51.100.4")
+		lk.Middleware(http.NotFoundHandler()).ServeHTTP(httptest.NewRecorder(), req)
+		if err := lk.core.Do(t.Context(), CoreRequest{Method: "GET", Path: "/x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0] != tc.want || got[1] != "" {
+			t.Errorf("%s: headers sent %q, want %q then none", tc.name, got, tc.want)
+		}
+	}
+}

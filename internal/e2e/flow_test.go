@@ -280,3 +280,28 @@ func TestEmailVerificationRequired(t *testing.T) {
 		b.post("/auth/user/email/verify/token", map[string]any{}).want(t, 200, "EMAIL_ALREADY_VERIFIED_ERROR")
 	})
 }
+
+// TestSignInThrottledFDI: after five wrong passwords the core locks the
+// account, and the SDK answers the FDI's GENERAL_ERROR with a message the
+// frontend shows (issue 11, finding 6); after the lock the right password
+// works.
+func TestSignInThrottledFDI(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "lou@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for range 5 {
+			b.post("/auth/signin", fields("email", "lou@example.com", "password", "wrong-pass-1")).want(t, 200, "WRONG_CREDENTIALS_ERROR")
+		}
+		r := b.post("/auth/signin", fields("email", "lou@example.com", "password", "right-pass-1"))
+		r.want(t, 200, "GENERAL_ERROR")
+		if r.body["message"] != "Too many failed sign-in attempts. Please try again in 1 minute." {
+			t.Errorf("message: %s", r.raw)
+		}
+		if len(r.setCookies("sAccessToken")) != 0 {
+			t.Error("a locked sign-in set a session")
+		}
+		a.clock.Advance(time.Minute)
+		b.post("/auth/signin", fields("email", "lou@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+	})
+}
