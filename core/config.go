@@ -87,6 +87,10 @@ type Config struct {
 	// passwordless sign-in may get; the last one ends it and the user must
 	// ask for a new code. Default: 5. (passwordless_max_code_input_attempts)
 	PasswordlessMaxCodeInputAttempts int
+	// PasswordlessMaxCodesPerDevice caps the live codes of one sign-in
+	// attempt: a resend beyond it drops the oldest code, so that a guess is
+	// checked against a few codes only. Default: 5. (a Latchkey setting)
+	PasswordlessMaxCodesPerDevice int
 	// PasswordlessDefaultPhoneRegion is the ISO 3166-1 region, such as
 	// "US", that phone numbers written without a country code are read in
 	// before they are stored in E.164. Default: none, and then such numbers
@@ -197,6 +201,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.PasswordlessMaxCodeInputAttempts == 0 {
 		cfg.PasswordlessMaxCodeInputAttempts = 5
+	}
+	if cfg.PasswordlessMaxCodesPerDevice == 0 {
+		cfg.PasswordlessMaxCodesPerDevice = 5
 	}
 	cfg.PasswordlessDefaultPhoneRegion = strings.ToUpper(strings.TrimSpace(cfg.PasswordlessDefaultPhoneRegion))
 	if cfg.CleanupInterval == 0 {

@@ -66,7 +66,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime, Limiter: limiter, SignInRule: signInRule})
 	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now, Limiter: limiter, SignInRule: signInRule}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
-		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
+		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, MaxCodesPerDevice: c.cfg.PasswordlessMaxCodesPerDevice,
+		NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),

@@ -553,11 +553,14 @@ type Passwordless interface {
 	// ErrAlreadyExists when the pre-auth session id, the code id or the
 	// link code hash is taken in the tenant. d.Codes is ignored.
 	CreatePasswordlessDevice(ctx context.Context, d PasswordlessDevice, c PasswordlessCode) error
-	// CreatePasswordlessCode adds a code to the device c.PreAuthSessionID.
+	// CreatePasswordlessCode adds a code to the device c.PreAuthSessionID
+	// and, in the same transaction, deletes its oldest codes beyond
+	// maxCodes (0: no cap), so that a device never holds more than
+	// maxCodes live codes however often the code is resent.
 	// ErrNotFound when the device does not exist (it may have been
 	// consumed); ErrAlreadyExists when the code id or link code hash is
 	// taken in the tenant.
-	CreatePasswordlessCode(ctx context.Context, tenantID string, c PasswordlessCode) error
+	CreatePasswordlessCode(ctx context.Context, tenantID string, c PasswordlessCode, maxCodes int) error
 	// PasswordlessDevice returns a device with its codes. ErrNotFound when
 	// unknown.
 	PasswordlessDevice(ctx context.Context, tenantID, preAuthSessionID string) (PasswordlessDevice, error)

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DashboardUsers", testDashboardUsers},
 		{"DashboardSessions", testDashboardSessions},
 		{"PasswordlessDevices", testPasswordlessDevices},
+		{"PasswordlessCodeCap", testPasswordlessCodeCap},
 		{"DeleteExpiredPasswordlessDevices", testDeleteExpiredPasswordlessDevices},
 		{"ConsumePasswordlessCode", testConsumePasswordlessCode},
 		{"PasswordlessUsers", testPasswordlessUsers},
