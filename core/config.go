@@ -109,8 +109,9 @@ type Config struct {
 	// 1 MiB.
 	MaxBodyBytes int64
 	// Throttling limits failed password sign-ins (POST /recipe/signin and
-	// POST /recipe/dashboard/signin), per account and per client IP, with
-	// counters in the store shared by every core on the database.
+	// POST /recipe/dashboard/signin) and the messages an SDK sends (POST
+	// /recipe/throttle/send), per account or address and per client IP,
+	// with counters in the store shared by every core on the database.
 	Throttling Throttling
 }
 
@@ -133,6 +134,14 @@ type Throttling struct {
 	// IPFailures is how many failures lock a client IP (over every
 	// account). Default: 50.
 	IPFailures int
+	// SendsPerAddress is how many messages (password-reset and
+	// verification emails, passwordless codes) one address may be sent
+	// before sends to it are locked like a sign-in; the Latchkey SDK asks
+	// POST /recipe/throttle/send before each. Default: 5.
+	SendsPerAddress int
+	// SendsPerIP is the same over every address, per client IP.
+	// Default: 50.
+	SendsPerIP int
 	// LockBase is the first lock. Default: 1m.
 	LockBase time.Duration
 	// LockMax is the longest lock. Default: 15m.
@@ -230,6 +239,12 @@ func (cfg Config) withDefaults() Config {
 	if t.IPFailures == 0 {
 		t.IPFailures = 50
 	}
+	if t.SendsPerAddress == 0 {
+		t.SendsPerAddress = 5
+	}
+	if t.SendsPerIP == 0 {
+		t.SendsPerIP = 50
+	}
 	if t.LockBase == 0 {
 		t.LockBase = time.Minute
 	}
@@ -286,7 +301,7 @@ func (cfg Config) validate() error {
 	if cfg.Store == nil {
 		add("core: Store is required")
 	}
-	if t := cfg.Throttling; t.AccountFailures < 1 || t.IPFailures < 1 || t.LockBase <= 0 || t.LockMax < t.LockBase || t.ResetAfter <= 0 {
+	if t := cfg.Throttling; t.AccountFailures < 1 || t.IPFailures < 1 || t.SendsPerAddress < 1 || t.SendsPerIP < 1 || t.LockBase <= 0 || t.LockMax < t.LockBase || t.ResetAfter <= 0 {
 		add("core: Throttling needs failures of at least 1, a positive LockBase and ResetAfter, and LockMax at least LockBase")
 	}
 	for _, h := range cfg.AllowedHosts {

@@ -119,6 +119,7 @@
 //	DELETE /recipe/dashboard/session                  dashboard
 //	GET    /recipe/dashboard/user/sessions            dashboard
 //	GET    /recipe/dashboard/tenant/core-config       dashboard
+//	POST   /recipe/throttle/send                      throttle (Latchkey: may a message be sent)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

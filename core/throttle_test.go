@@ -147,3 +147,26 @@ func TestThrottlingOff(t *testing.T) {
 		t.Fatalf("with throttling off: %v", r)
 	}
 }
+
+// TestSendThrottled: the SDK asks before each email or code it sends; five
+// sends to one address are allowed, then sends to it are locked, while
+// another address still gets its messages.
+func TestSendThrottled(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		for i := range 5 {
+			if r := c.Post(t, "/recipe/throttle/send", map[string]any{"to": "Flood@example.com"}); r.Status(t) != "OK" {
+				t.Fatalf("send %d: %s", i+1, r.Body)
+			}
+		}
+		r := c.Post(t, "/recipe/throttle/send", map[string]any{"to": "flood@example.com"}).JSON(t)
+		if r["status"] != "TOO_MANY_REQUESTS_ERROR" || r["retryAfterMs"] != float64(60000) {
+			t.Fatalf("sixth send: %v", r)
+		}
+		if r := c.Post(t, "/recipe/throttle/send", map[string]any{"to": "other@example.com"}); r.Status(t) != "OK" {
+			t.Fatalf("another address: %s", r.Body)
+		}
+		if r := c.Post(t, "/recipe/throttle/send", map[string]any{"to": " "}); r.Code != 400 {
+			t.Fatalf("no address: %d %s", r.Code, r.Body)
+		}
+	})
+}
