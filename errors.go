@@ -33,12 +33,16 @@ func (e *GeneralError) Error() string { return "latchkey: " + e.Message }
 
 // TooManyAttemptsError is a sign-in the core refused because the account
 // or the client IP is locked after too many failures (brute-force
-// protection); the password was not checked. The middleware answers it as
+// protection; the password was not checked), or a message not sent because
+// its address or client IP was sent too many. The middleware answers it as
 // GENERAL_ERROR with Message, which the frontend shows. Match it with
 // errors.As.
 type TooManyAttemptsError struct {
 	// RetryAfter is how long until the lock ends.
 	RetryAfter time.Duration
+	// Reason says what there were too many of, for the message. Default:
+	// "failed sign-in attempts".
+	Reason string
 }
 
 // Error implements error.
@@ -53,7 +57,11 @@ func (e *TooManyAttemptsError) Message() string {
 	case d > time.Minute:
 		wait = strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " minutes"
 	}
-	return "Too many failed sign-in attempts. Please try again in " + wait + "."
+	reason := e.Reason
+	if reason == "" {
+		reason = "failed sign-in attempts"
+	}
+	return "Too many " + reason + ". Please try again in " + wait + "."
 }
 
 // RetryAfterFromCore reads the Latchkey core's latchkeyRetryAfterMs field

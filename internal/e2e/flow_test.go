@@ -305,3 +305,26 @@ func TestSignInThrottledFDI(t *testing.T) {
 		b.post("/auth/signin", fields("email", "lou@example.com", "password", "right-pass-1")).want(t, 200, "OK")
 	})
 }
+
+// TestPasswordResetEmailsLimited: five reset requests per address, then
+// GENERAL_ERROR, for an unknown address as for a known one, so that the
+// refusal says nothing about which accounts exist (issue 11, finding 6).
+func TestPasswordResetEmailsLimited(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "max@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for _, email := range []string{"max@example.com", "nobody@example.com"} {
+			for range 5 {
+				b.post("/auth/user/password/reset/token", fields("email", email)).want(t, 200, "OK")
+			}
+			r := b.post("/auth/user/password/reset/token", fields("email", email))
+			if r.body["status"] != "GENERAL_ERROR" || r.body["message"] != "Too many messages sent to this address. Please try again in 1 minute." {
+				t.Errorf("%s, sixth request: %s", email, r.raw)
+			}
+		}
+		if n := len(a.mail.Emails()); n != 5 {
+			t.Errorf("%d emails sent, want 5", n)
+		}
+	})
+}
