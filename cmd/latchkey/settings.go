@@ -124,6 +124,38 @@ var coreSettingsTable = []setting{
 		s.Core.PasswordlessDefaultPhoneRegion = v
 		return nil
 	}},
+	{key: "passwordless_max_codes_per_device", help: "live codes one passwordless sign-in keeps; a resend beyond drops the oldest (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.PasswordlessMaxCodesPerDevice)
+	}},
+	{key: "throttle_disabled", help: "true turns brute-force protection off (default false)", apply: func(s *coreSettings, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false, not %q", v)
+		}
+		s.Core.Throttling.Disabled = b
+		return nil
+	}},
+	{key: "throttle_account_failures", help: "failed sign-ins that lock an account (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.AccountFailures)
+	}},
+	{key: "throttle_ip_failures", help: "failed sign-ins that lock a client IP (default 50)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.IPFailures)
+	}},
+	{key: "throttle_sends_per_address", help: "emails or codes one address may be sent before sends to it are locked (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.SendsPerAddress)
+	}},
+	{key: "throttle_sends_per_ip", help: "emails or codes one client IP may have sent before it is locked (default 50)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.SendsPerIP)
+	}},
+	{key: "throttle_lock_base", help: "first lock, doubled for each further failure, such as 1m (default 1m)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.LockBase)
+	}},
+	{key: "throttle_lock_max", help: "longest lock (default 15m)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.LockMax)
+	}},
+	{key: "throttle_reset_after", help: "quiet time after which the failure count restarts (default 1h)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.ResetAfter)
+	}},
 	{key: "password_hashing_alg", help: "BCRYPT or ARGON2 for new passwords (default BCRYPT)", apply: func(s *coreSettings, v string) error {
 		s.Core.PasswordHashing.Algorithm = v
 		return nil
@@ -183,6 +215,25 @@ func parseUnit(v string, unit time.Duration, dst *time.Duration) error {
 		return fmt.Errorf("must be a positive whole number, not %q", v)
 	}
 	*dst = time.Duration(n) * unit
+	return nil
+}
+
+func parsePositive(v string, dst *int) error {
+	if err := parseInt(v, dst); err != nil {
+		return err
+	}
+	if *dst < 1 {
+		return fmt.Errorf("must be at least 1, not %q", v)
+	}
+	return nil
+}
+
+func parseDuration(v string, dst *time.Duration) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d <= 0 {
+		return fmt.Errorf("must be a positive duration such as 30s or 15m, not %q", v)
+	}
+	*dst = d
 	return nil
 }
 
