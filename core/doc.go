@@ -120,6 +120,8 @@
 //	GET    /recipe/dashboard/user/sessions            dashboard
 //	GET    /recipe/dashboard/tenant/core-config       dashboard
 //	POST   /recipe/throttle/send                      throttle (Latchkey: may a message be sent)
+//	GET    /recipe/throttle/signin                    throttle (Latchkey: is an account locked)
+//	POST   /recipe/throttle/signin/remove             throttle (Latchkey: unlock an account)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

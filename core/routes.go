@@ -82,7 +82,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			TokenLifetime: c.cfg.EmailVerificationTokenLifetime}),
 		usermetadata.New(&usermetadata.Service{Store: c.store}),
 		userroles.New(&userroles.Service{Store: c.store}),
-		&throttle.Handler{Limiter: limiter, Rule: throttle.Rule{
+		&throttle.Handler{Limiter: limiter, SignInRule: signInRule, Rule: throttle.Rule{
 			Account: throttle.Policy{MaxFailures: tc.SendsPerAddress, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
 			IP:      throttle.Policy{MaxFailures: tc.SendsPerIP, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
 		}},

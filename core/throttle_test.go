@@ -170,3 +170,26 @@ func TestSendThrottled(t *testing.T) {
 		}
 	})
 }
+
+// TestUnlockSignIn: an operator reads an account's lock and clears it.
+func TestUnlockSignIn(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		c.Post(t, "/recipe/signup", map[string]any{"email": "ann@example.com", "password": "right-pass-1"})
+		for range 5 {
+			c.Post(t, "/recipe/signin", map[string]any{"email": "ann@example.com", "password": "wrong"})
+		}
+		r := c.Get(t, "/recipe/throttle/signin?email=Ann@example.com").JSON(t)
+		if r["locked"] != true || r["failures"] != float64(5) || r["lockedUntil"].(float64) <= 0 {
+			t.Fatalf("lock: %v", r)
+		}
+		if r := c.Post(t, "/recipe/throttle/signin/remove", map[string]any{"email": "ann@example.com"}); r.Status(t) != "OK" {
+			t.Fatalf("unlock: %s", r.Body)
+		}
+		if r := c.Get(t, "/recipe/throttle/signin?email=ann@example.com").JSON(t); r["locked"] != false || r["failures"] != float64(0) {
+			t.Fatalf("after unlock: %v", r)
+		}
+		if r := c.Post(t, "/recipe/signin", map[string]any{"email": "ann@example.com", "password": "right-pass-1"}); r.Status(t) != "OK" {
+			t.Fatalf("sign-in after unlock: %s", r.Body)
+		}
+	})
+}
