@@ -32,6 +32,8 @@ func protected() []endpoint {
 		{"PUT", "/dashboard/api/user/email/verify", true, map[string]any{"recipeUserId": "USER", "verified": true}},
 		{"POST", "/dashboard/api/user/email/verify/token", true, map[string]any{"recipeUserId": "USER"}},
 		{"PUT", "/dashboard/api/user/password", true, map[string]any{"recipeUserId": "USER", "newPassword": "changed-123"}},
+		{"GET", "/dashboard/api/user/signin-lock?email=u@example.com", false, nil},
+		{"POST", "/dashboard/api/user/signin-lock/remove", true, map[string]any{"email": "u@example.com"}},
 		{"GET", "/dashboard/api/user/metadata?userId=USER", false, nil},
 		{"PUT", "/dashboard/api/user/metadata", true, map[string]any{"userId": "USER", "data": `{"a":1}`}},
 		{"GET", "/dashboard/api/user/sessions?userId=USER", false, nil},

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/latchkey-dev/latchkey/recipe/dashboard"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -375,4 +376,28 @@ func TestMetadata(t *testing.T) {
 	}
 	e.wantCode(tok, "PUT", "/dashboard/api/user/metadata", map[string]any{"data": "{}"}, 400, "")
 	e.wantCode(tok, "GET", "/dashboard/api/user/metadata", nil, 400, "Missing required parameter 'userId'")
+}
+
+// TestSignInLock: an app user locked after failed sign-ins shows as locked
+// in the dashboard API, and an admin unlocks them (a viewer may not).
+func TestSignInLock(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{dash: dashboard.Config{Admins: []string{adminEmail}}})
+	admin, viewer := e.signIn(adminEmail), e.signIn(viewerEmail)
+	e.signUp("locked@example.com", "pass-word-1")
+	for range 5 {
+		e.app.Post(t, "/auth/signin", map[string]any{"formFields": []map[string]string{{"id": "email", "value": "locked@example.com"}, {"id": "password", "value": "wrong-pass-1"}}})
+	}
+	m := e.ok(viewer, "GET", "/public/dashboard/api/user/signin-lock?email=locked@example.com", nil)
+	if m["locked"] != true || m["failures"] != float64(5) {
+		t.Fatalf("lock: %v", m)
+	}
+	e.wantCode(viewer, "POST", "/public/dashboard/api/user/signin-lock/remove", map[string]any{"email": "locked@example.com"}, http.StatusForbidden, "")
+	e.ok(admin, "POST", "/public/dashboard/api/user/signin-lock/remove", map[string]any{"email": "locked@example.com"})
+	if m := e.ok(viewer, "GET", "/public/dashboard/api/user/signin-lock?email=locked@example.com", nil); m["locked"] != false {
+		t.Fatalf("after unlock: %v", m)
+	}
+	if access, _ := e.fdiSession("locked@example.com", "pass-word-1"); access == "" {
+		t.Fatal("no session after unlock")
+	}
 }
