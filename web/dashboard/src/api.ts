@@ -233,6 +233,14 @@ export const api = {
       tenant,
       body: { recipeUserId, newPassword, signOutEverywhere },
     }),
+  // Latchkey: the brute-force lock of an email-password account.
+  signInLock: (tenant: string, email: string) =>
+    request<{ status: string; locked?: boolean; lockedUntil?: number; failures?: number }>('GET', '/user/signin-lock', {
+      tenant,
+      query: { email },
+    }),
+  unlockSignIn: (tenant: string, email: string) =>
+    request<{ status: string }>('POST', '/user/signin-lock/remove', { tenant, body: { email } }),
   metadata: (userId: string) =>
     request<{ status: string; data?: Record<string, unknown> }>('GET', '/user/metadata', { query: { userId } }),
   setMetadata: (userId: string, data: string) =>
