@@ -328,3 +328,23 @@ func TestPasswordResetEmailsLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestVerificationEmailsLimited: five verification emails per address,
+// then GENERAL_ERROR and no email (issue 11, finding 6).
+func TestVerificationEmailsLimited(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{evMode: "OPTIONAL"})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "ned@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for range 5 {
+			b.post("/auth/user/email/verify/token", map[string]any{}).want(t, 200, "OK")
+		}
+		r := b.post("/auth/user/email/verify/token", map[string]any{})
+		if r.body["status"] != "GENERAL_ERROR" || r.body["message"] != "Too many messages sent to this address. Please try again in 1 minute." {
+			t.Errorf("sixth request: %s", r.raw)
+		}
+		if n := len(a.mail.Emails()); n != 5 {
+			t.Errorf("%d emails sent, want 5", n)
+		}
+	})
+}
