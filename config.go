@@ -34,6 +34,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time; tests move it to expire tokens. Default: time.Now.
 	Now func() time.Time
+	// ClientIP returns the end user's IP address for a request, which the
+	// SDK sends to the core (header latchkey-client-ip) so that the core
+	// can limit failed sign-ins per IP as well as per account. Behind a
+	// reverse proxy, read the proxy's header here (only if the proxy sets
+	// it: a client can send any X-Forwarded-For). Return "" to send none.
+	// Default: RemoteAddrIP, the connecting peer.
+	ClientIP func(r *http.Request) string
 }
 
 // AppInfo names the app and says where its API and website are

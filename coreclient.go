@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
 // CDIVersion is the Core Driver Interface version the SDK speaks.
@@ -65,6 +67,9 @@ type CoreClient struct {
 	hosts  []coreHost
 	client *http.Client
 	apiKey string
+	// clientIP names the end user's address for the core's per-IP
+	// brute-force limits (Config.ClientIP).
+	clientIP func(*http.Request) string
 	// versionQuery is the apiDomain and websiteDomain sent to /apiversion.
 	versionQuery url.Values
 	next         atomic.Uint64
@@ -171,7 +176,7 @@ func (c *CoreClient) JWKS(ctx context.Context) ([]byte, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			lastErr = fmt.Errorf("latchkey: fetching the JWKS: %w", err)
+			lastErr = fmt.Errorf("latchkey: fetching the JWKS: %w", redact.Error(err))
 			continue
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -223,7 +228,9 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 				if isConnectionError(err) {
 					break // the next host
 				}
-				return fmt.Errorf("latchkey: calling the core, %s %s: %w", method, req.Path, err)
+				// The client's error carries the URL, whose query may hold
+				// a session id or a token: never let it reach a log.
+				return fmt.Errorf("latchkey: calling the core, %s %s: %w", method, req.Path, redact.Error(err))
 			}
 			raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 			resp.Body.Close()
@@ -277,7 +284,29 @@ func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, ri
 	if rid != "" {
 		r.Header.Set("rid", rid)
 	}
+	// While serving a request, tell the core whose it is, so that it can
+	// throttle sign-ins per client IP (a Latchkey extension header, which
+	// other cores ignore).
+	if in := RequestFromContext(ctx); in != nil && c.clientIP != nil {
+		if ip := c.clientIP(in); ip != "" {
+			r.Header.Set(clientIPHeader, ip)
+		}
+	}
 	return c.client.Do(r)
+}
+
+// clientIPHeader names the end user's IP address to a Latchkey core.
+const clientIPHeader = "latchkey-client-ip"
+
+// RemoteAddrIP is the default Config.ClientIP: the host of r.RemoteAddr,
+// the peer that connected. Behind a proxy that is the proxy; set
+// Config.ClientIP to read the proxy's header instead.
+func RemoteAddrIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // isConnectionError reports whether err means the host could not be

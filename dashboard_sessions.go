@@ -43,10 +43,14 @@ type dashboardAnswer struct {
 	// SuperTokens core sends neither.
 	UserID   string `json:"userId"`
 	ReadOnly bool   `json:"readOnly"`
+	// RetryAfterMs is the Latchkey core's brute-force lock (an extension
+	// field).
+	RetryAfterMs int64 `json:"latchkeyRetryAfterMs"`
 }
 
 // DashboardSignIn signs a dashboard account in and returns its session
-// id. ErrDashboardWrongCredentials, or a *DashboardUserSuspendedError.
+// id. ErrDashboardWrongCredentials, a *DashboardUserSuspendedError, or a
+// *TooManyAttemptsError while the account or client IP is locked.
 // CDI: POST /recipe/dashboard/signin.
 func (lk *Latchkey) DashboardSignIn(ctx context.Context, email, password string) (sessionID string, err error) {
 	var a dashboardAnswer
@@ -58,6 +62,9 @@ func (lk *Latchkey) DashboardSignIn(ctx context.Context, email, password string)
 	case "OK":
 		return a.SessionID, nil
 	case "INVALID_CREDENTIALS_ERROR":
+		if err := RetryAfterFromCore(a.RetryAfterMs); err != nil {
+			return "", err // *TooManyAttemptsError
+		}
 		return "", ErrDashboardWrongCredentials
 	case "USER_SUSPENDED_ERROR":
 		return "", &DashboardUserSuspendedError{Message: a.Message}

@@ -3,6 +3,8 @@ package latchkey
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // ErrNotHandled, returned by an API handler, makes the middleware pass the
@@ -29,6 +31,48 @@ type GeneralError struct {
 // Error implements error.
 func (e *GeneralError) Error() string { return "latchkey: " + e.Message }
 
+// TooManyAttemptsError is a sign-in the core refused because the account
+// or the client IP is locked after too many failures (brute-force
+// protection; the password was not checked), or a message not sent because
+// its address or client IP was sent too many. The middleware answers it as
+// GENERAL_ERROR with Message, which the frontend shows. Match it with
+// errors.As.
+type TooManyAttemptsError struct {
+	// RetryAfter is how long until the lock ends.
+	RetryAfter time.Duration
+	// Reason says what there were too many of, for the message. Default:
+	// "failed sign-in attempts".
+	Reason string
+}
+
+// Error implements error.
+func (e *TooManyAttemptsError) Error() string { return "latchkey: " + e.Message() }
+
+// Message is what the user is told.
+func (e *TooManyAttemptsError) Message() string {
+	wait := "1 minute"
+	switch d := e.RetryAfter; {
+	case d < time.Minute:
+		wait = strconv.Itoa(max(1, int((d+time.Second-1)/time.Second))) + " seconds"
+	case d > time.Minute:
+		wait = strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " minutes"
+	}
+	reason := e.Reason
+	if reason == "" {
+		reason = "failed sign-in attempts"
+	}
+	return "Too many " + reason + ". Please try again in " + wait + "."
+}
+
+// RetryAfterFromCore reads the Latchkey core's latchkeyRetryAfterMs field
+// of a refused sign-in: a *TooManyAttemptsError when it is set, else nil.
+func RetryAfterFromCore(ms int64) error {
+	if ms <= 0 {
+		return nil
+	}
+	return &TooManyAttemptsError{RetryAfter: time.Duration(ms) * time.Millisecond}
+}
+
 // ErrorWriter is implemented by recipes whose errors need a response of
 // their own (the session recipe's 401 and 403). WriteError reports whether
 // it wrote the response.
@@ -37,7 +81,7 @@ type ErrorWriter interface {
 }
 
 // WriteError writes the response for err: 400 for a *BadInputError,
-// GENERAL_ERROR for a *GeneralError, what a recipe says for its own errors
+// GENERAL_ERROR for a *GeneralError or a *TooManyAttemptsError, what a recipe says for its own errors
 // (401 and 403 for session errors), else Config.ErrorHandler. Application
 // handlers that call recipe functions pass their errors here.
 func (lk *Latchkey) WriteError(w http.ResponseWriter, r *http.Request, err error) {
@@ -49,6 +93,11 @@ func (lk *Latchkey) WriteError(w http.ResponseWriter, r *http.Request, err error
 	var gen *GeneralError
 	if errors.As(err, &gen) {
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "GENERAL_ERROR", "message": gen.Message})
+		return
+	}
+	var many *TooManyAttemptsError
+	if errors.As(err, &many) {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "GENERAL_ERROR", "message": many.Message()})
 		return
 	}
 	for _, rc := range lk.recipes {

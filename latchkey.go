@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,6 +69,12 @@ type Route struct {
 	Prefix bool
 	// Handler serves the API.
 	Handler HandlerFunc
+	// AnyBody lets a POST, PUT, PATCH or DELETE through with a body that is
+	// not JSON. Only for a route that a third party calls with a form (the
+	// Apple callback): the middleware refuses every other non-JSON body,
+	// because a browser sends text/plain or a form cross-origin without a
+	// CORS preflight, with the user's cookies.
+	AnyBody bool
 }
 
 type boundRoute struct {
@@ -94,6 +101,12 @@ func New(cfg Config) (*Latchkey, error) {
 	lk.app = app
 	if lk.core, err = newCoreClient(cfg.Core, app); err != nil {
 		errs = append(errs, err)
+	}
+	if lk.core != nil {
+		lk.core.clientIP = cfg.ClientIP
+		if lk.core.clientIP == nil {
+			lk.core.clientIP = RemoteAddrIP
+		}
 	}
 	if len(cfg.Recipes) == 0 {
 		errs = append(errs, errors.New("latchkey: Config.Recipes is empty: add session.New(...) and the recipes you use"))
@@ -231,7 +244,11 @@ func RequestFromContext(ctx context.Context) *http.Request {
 
 // Middleware serves the SDK's APIs below the API base path,
 // {apiBasePath}[/{tenantId}]/..., and passes every other request to next.
-// Put it after the CORS layer: OPTIONS requests are passed on.
+// Put it after the CORS layer: OPTIONS requests are passed on. A POST,
+// PUT, PATCH or DELETE to one of its APIs must send its body as
+// application/json (or send no body and no Content-Type): anything else
+// is answered 415 before the API runs, so that no page can drive the APIs
+// with the user's cookies without a CORS preflight.
 func (lk *Latchkey) Middleware(next http.Handler) http.Handler {
 	if lk == nil {
 		// New failed and its error was ignored: fail closed, without a
@@ -245,6 +262,12 @@ func (lk *Latchkey) Middleware(next http.Handler) http.Handler {
 		if !ok {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if !rt.AnyBody {
+			if msg := refuseBody(r); msg != "" {
+				WriteJSON(w, http.StatusUnsupportedMediaType, map[string]string{"message": msg})
+				return
+			}
 		}
 		tw := &trackingWriter{ResponseWriter: w}
 		ctx := WithTenantID(r.Context(), tenant)
@@ -261,6 +284,34 @@ func (lk *Latchkey) Middleware(next http.Handler) http.Handler {
 			lk.WriteError(w, r, err)
 		}
 	})
+}
+
+// refuseBody says why the middleware refuses r's body, or "" when it
+// takes it. A request that can change state (POST, PUT, PATCH, DELETE)
+// must send its body as application/json, which a browser sends to another
+// origin only after a CORS preflight; text/plain, forms and bodies without
+// a type need none, so a page on a sibling subdomain (same site, so
+// SameSite cookies go along) could drive the API with the user's cookies.
+// A request without a body and without a Content-Type passes (the
+// refresh and sign-out calls of supertokens-website send none).
+func refuseBody(r *http.Request) string {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	default:
+		return ""
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		if r.ContentLength == 0 {
+			return ""
+		}
+		return "Send the request body as JSON with Content-Type: application/json"
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return "This Content-Type is not supported: send the request body as JSON with Content-Type: application/json"
+	}
+	return ""
 }
 
 // match finds the route for r (reference/sdk-fdi.md §1.2): an exact path

@@ -1,8 +1,10 @@
 package latchkey
 
 import (
+	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -234,5 +236,99 @@ func TestCoreClientRefusesOldCore(t *testing.T) {
 	c, _ := newCoreClient(CoreConfig{ConnectionURI: srv.URL}, app)
 	if err := c.Do(t.Context(), CoreRequest{Path: "/x"}, nil); err == nil || !strings.Contains(err.Error(), "CDI 5.4") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestCoreErrorsHideQueryValues: when the connection to the core breaks,
+// Go's client error names the URL; a dashboard sign-out sends the session
+// id in the query, and that error is logged. It must not carry the id
+// (issue 11, finding 9).
+func TestCoreErrorsHideQueryValues(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/apiversion" {
+			WriteJSON(w, 200, map[string]any{"versions": []string{"5.4"}})
+			return
+		}
+		// Break the connection mid-answer: a transport error, not a
+		// refused connection (which would fail over).
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	var logs strings.Builder
+	lk, err := New(Config{
+		AppInfo: AppInfo{AppName: "x", APIDomain: "api.example.com", WebsiteDomain: "example.com"},
+		Core:    CoreConfig{ConnectionURI: srv.URL},
+		Recipes: []Recipe{&stubRecipe{id: "a", routes: []Route{{Method: "POST", Path: "/signout-dashboard", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			return r.Context().Value(signOutKey{}).(func() error)()
+		}}}}},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "0f8a1c2e-dashboard-session-secret"
+	err = lk.DashboardSignOut(t.Context(), secret)
+	if err == nil {
+		t.Fatal("the sign-out against a broken core did not fail")
+	}
+	if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "sessionId=REDACTED") {
+		t.Errorf("the error: %v", err)
+	}
+	// And where the middleware logs it.
+	req := httptest.NewRequest("POST", "/auth/signout-dashboard", nil)
+	req = req.WithContext(context.WithValue(req.Context(), signOutKey{}, func() error { return lk.DashboardSignOut(t.Context(), secret) }))
+	lk.Middleware(http.NotFoundHandler()).ServeHTTP(httptest.NewRecorder(), req)
+	if logs.Len() == 0 || strings.Contains(logs.String(), secret) {
+		t.Errorf("the log: %s", logs.String())
+	}
+}
+
+type signOutKey struct{}
+
+// TestClientIPSentToCore: while serving a request, the SDK names the end
+// user's IP to the core (latchkey-client-ip), for the per-IP sign-in
+// limit; Config.ClientIP chooses it, and calls outside a request send none.
+func TestClientIPSentToCore(t *testing.T) {
+	var got []string
+	srv, _ := fakeCore(t, func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("latchkey-client-ip"))
+		WriteJSON(w, 200, map[string]string{"status": "OK"})
+	})
+	for _, tc := range []struct {
+		name     string
+		clientIP func(*http.Request) string
+		want     string
+	}{
+		{"default: the peer", nil, "192.0.2.1"},
+		{"behind a proxy", func(r *http.Request) string { return r.Header.Get("X-Real-Ip") }, "198.51.100.4"},
+		{"none", func(*http.Request) string { return "" }, ""},
+	} {
+		var lk *Latchkey
+		rc := &stubRecipe{id: "a", routes: []Route{{Method: "GET", Path: "/call", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			return lk.core.Do(r.Context(), CoreRequest{Method: "GET", Path: "/x"}, nil)
+		}}}}
+		var err error
+		lk, err = New(Config{
+			AppInfo:  AppInfo{AppName: "x", APIDomain: "api.example.com", WebsiteDomain: "example.com"},
+			Core:     CoreConfig{ConnectionURI: srv.URL},
+			Recipes:  []Recipe{rc},
+			ClientIP: tc.clientIP,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = nil
+		req := httptest.NewRequest("GET", "/auth/call", nil) // RemoteAddr 192.0.2.1:1234
+		req.Header.Set("X-Real-Ip", "198.51.100.4")
+		lk.Middleware(http.NotFoundHandler()).ServeHTTP(httptest.NewRecorder(), req)
+		if err := lk.core.Do(t.Context(), CoreRequest{Method: "GET", Path: "/x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0] != tc.want || got[1] != "" {
+			t.Errorf("%s: headers sent %q, want %q then none", tc.name, got, tc.want)
+		}
 	}
 }

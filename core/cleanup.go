@@ -31,7 +31,7 @@ func (c *Core) startCleanup() {
 }
 
 // CleanupOnce deletes expired sessions, password-reset and
-// email-verification tokens, dashboard sessions, dynamic signing keys past
+// email-verification tokens, dashboard sessions, brute-force counters, dynamic signing keys past
 // their verify lifetime (update interval + 2 × access-token validity), and
 // passwordless devices whose every code has expired.
 // Failures are logged; the next run tries again.
@@ -46,6 +46,7 @@ func (c *Core) CleanupOnce(ctx context.Context) {
 		{"password reset tokens", func() (int64, error) { return c.store.DeleteExpiredPasswordResetTokens(ctx, now) }},
 		{"email verification tokens", func() (int64, error) { return c.store.DeleteExpiredEmailVerificationTokens(ctx, now) }},
 		{"dashboard sessions", func() (int64, error) { return c.store.DeleteExpiredDashboardSessions(ctx, now) }},
+		{"throttle counters", func() (int64, error) { return c.store.DeleteExpiredThrottleCounters(ctx, now) }},
 		{"signing keys", func() (int64, error) { return c.store.DeleteDynamicSigningKeys(ctx, now.Add(-keyLifetime)) }},
 		{"passwordless devices", func() (int64, error) {
 			return c.store.DeleteExpiredPasswordlessDevices(ctx, now.Add(-c.cfg.PasswordlessCodeLifetime))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -26,6 +28,21 @@ type Config struct {
 	// key is required. (api_keys)
 	APIKeys []string
 
+	// AllowedHosts are the Host names (without a port) that a request may
+	// name when no API key is set, besides the loopback ones (localhost,
+	// *.localhost, 127.0.0.0/8, ::1), which always pass. Any other Host is
+	// refused with 403, so that a web page cannot read a keyless core
+	// through DNS rebinding. With API keys every Host passes: the key is
+	// what a rebinding page cannot send. /, /hello and the JWKS, which need
+	// no key, pass with any Host. Default: none. (allowed_hosts, a Latchkey
+	// key)
+	AllowedHosts []string
+	// AllowedOrigins are the browser origins ("https://admin.example.com")
+	// whose requests the core serves. The core is for servers: a request
+	// with any other Origin header, or marked by the browser as cross-site
+	// or same-site (Sec-Fetch-Site), is refused with 403. Default: none.
+	// (allowed_origins, a Latchkey key)
+	AllowedOrigins []string
 	// BasePath is a path prefix every route sits under, such as "/core".
 	// Default: "". (base_path)
 	BasePath string
@@ -70,6 +87,10 @@ type Config struct {
 	// passwordless sign-in may get; the last one ends it and the user must
 	// ask for a new code. Default: 5. (passwordless_max_code_input_attempts)
 	PasswordlessMaxCodeInputAttempts int
+	// PasswordlessMaxCodesPerDevice caps the live codes of one sign-in
+	// attempt: a resend beyond it drops the oldest code, so that a guess is
+	// checked against a few codes only. Default: 5. (a Latchkey setting)
+	PasswordlessMaxCodesPerDevice int
 	// PasswordlessDefaultPhoneRegion is the ISO 3166-1 region, such as
 	// "US", that phone numbers written without a country code are read in
 	// before they are stored in E.164. Default: none, and then such numbers
@@ -87,6 +108,47 @@ type Config struct {
 	// MaxBodyBytes caps a request body; a larger one gets 413. Default:
 	// 1 MiB.
 	MaxBodyBytes int64
+	// Throttling limits failed password sign-ins (POST /recipe/signin and
+	// POST /recipe/dashboard/signin) and the messages an SDK sends (POST
+	// /recipe/throttle/send), per account or address and per client IP,
+	// with counters in the store shared by every core on the database.
+	Throttling Throttling
+}
+
+// Throttling configures brute-force protection. After a number of
+// failures an account (or a client IP) is locked for LockBase, doubled for
+// every further failure up to LockMax; ResetAfter quiet time restarts the
+// count, and a right password clears the account's. A locked sign-in is
+// answered without checking the password, with the CDI's usual
+// WRONG_CREDENTIALS_ERROR (INVALID_CREDENTIALS_ERROR for the dashboard)
+// and the Latchkey field latchkeyRetryAfterMs. The client IP is the one
+// the Latchkey SDK names in the latchkey-client-ip header (official SDKs
+// send none: then only the account limit applies). The defaults follow
+// Keycloak's brute-force detection and OWASP ASVS 4 §2.2.1 (well under
+// 100 failures an hour).
+type Throttling struct {
+	// Disabled turns throttling off. Default: false (on).
+	Disabled bool
+	// AccountFailures is how many failures lock an account. Default: 5.
+	AccountFailures int
+	// IPFailures is how many failures lock a client IP (over every
+	// account). Default: 50.
+	IPFailures int
+	// SendsPerAddress is how many messages (password-reset and
+	// verification emails, passwordless codes) one address may be sent
+	// before sends to it are locked like a sign-in; the Latchkey SDK asks
+	// POST /recipe/throttle/send before each. Default: 5.
+	SendsPerAddress int
+	// SendsPerIP is the same over every address, per client IP.
+	// Default: 50.
+	SendsPerIP int
+	// LockBase is the first lock. Default: 1m.
+	LockBase time.Duration
+	// LockMax is the longest lock. Default: 15m.
+	LockMax time.Duration
+	// ResetAfter is the quiet time after which the count restarts.
+	// Default: 1h.
+	ResetAfter time.Duration
 }
 
 // PasswordHashing configures password hashing. Verification always follows
@@ -149,6 +211,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.PasswordlessMaxCodeInputAttempts == 0 {
 		cfg.PasswordlessMaxCodeInputAttempts = 5
 	}
+	if cfg.PasswordlessMaxCodesPerDevice == 0 {
+		cfg.PasswordlessMaxCodesPerDevice = 5
+	}
 	cfg.PasswordlessDefaultPhoneRegion = strings.ToUpper(strings.TrimSpace(cfg.PasswordlessDefaultPhoneRegion))
 	if cfg.CleanupInterval == 0 {
 		cfg.CleanupInterval = time.Hour
@@ -167,6 +232,33 @@ func (cfg Config) withDefaults() Config {
 		}
 	}
 	cfg.APIKeys = keys
+	t := &cfg.Throttling
+	if t.AccountFailures == 0 {
+		t.AccountFailures = 5
+	}
+	if t.IPFailures == 0 {
+		t.IPFailures = 50
+	}
+	if t.SendsPerAddress == 0 {
+		t.SendsPerAddress = 5
+	}
+	if t.SendsPerIP == 0 {
+		t.SendsPerIP = 50
+	}
+	if t.LockBase == 0 {
+		t.LockBase = time.Minute
+	}
+	if t.LockMax == 0 {
+		t.LockMax = 15 * time.Minute
+	}
+	if t.ResetAfter == 0 {
+		t.ResetAfter = time.Hour
+	}
+	cfg.AllowedHosts = trimmedLower(cfg.AllowedHosts)
+	cfg.AllowedOrigins = trimmedLower(cfg.AllowedOrigins)
+	for i, o := range cfg.AllowedOrigins {
+		cfg.AllowedOrigins[i] = strings.TrimSuffix(o, "/")
+	}
 	h := &cfg.PasswordHashing
 	h.Algorithm = strings.ToUpper(strings.TrimSpace(h.Algorithm))
 	if h.Algorithm == "" {
@@ -190,12 +282,37 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
+// trimmedLower returns the non-empty values of vs, trimmed and in lower
+// case, in a new slice.
+func trimmedLower(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v = strings.ToLower(strings.TrimSpace(v)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // validate reports every problem with cfg (after withDefaults) at once.
 func (cfg Config) validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if cfg.Store == nil {
 		add("core: Store is required")
+	}
+	if t := cfg.Throttling; t.AccountFailures < 1 || t.IPFailures < 1 || t.SendsPerAddress < 1 || t.SendsPerIP < 1 || t.LockBase <= 0 || t.LockMax < t.LockBase || t.ResetAfter <= 0 {
+		add("core: Throttling needs failures of at least 1, a positive LockBase and ResetAfter, and LockMax at least LockBase")
+	}
+	for _, h := range cfg.AllowedHosts {
+		if strings.ContainsAny(h, ":/ ") && net.ParseIP(h) == nil {
+			add("core: allowed host %q must be a host name or an IP address, without a scheme or port", h)
+		}
+	}
+	for _, o := range cfg.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			add("core: allowed origin %q must be a scheme and host, such as https://admin.example.com", o)
+		}
 	}
 	for i, k := range cfg.APIKeys {
 		if !apiKeyPattern.MatchString(k) {

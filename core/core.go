@@ -23,6 +23,8 @@ type Core struct {
 	logger   *slog.Logger
 	router   *cdi.Router
 	apiKeys  []string
+	hosts    map[string]bool // Config.AllowedHosts
+	origins  map[string]bool // Config.AllowedOrigins
 	basePath string
 	maxBody  int64
 	hello    http.Handler
@@ -61,6 +63,8 @@ func New(cfg Config) (*Core, error) {
 		store:    cfg.Store,
 		logger:   cfg.Logger,
 		apiKeys:  cfg.APIKeys,
+		hosts:    setOf(cfg.AllowedHosts),
+		origins:  setOf(cfg.AllowedOrigins),
 		basePath: cfg.BasePath,
 		maxBody:  cfg.MaxBodyBytes,
 	}

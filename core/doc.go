@@ -9,8 +9,13 @@
 // # How a request flows
 //
 //  1. Transport (transport.go): the base path, the optional
-//     /appid-<app>/<tenant> prefixes (reference §1.1), the api-key and
-//     cdi-version checks, then the tenant, found through one lookup
+//     /appid-<app>/<tenant> prefixes (reference §1.1); then what keeps
+//     browsers out (the core is for servers): a request with an Origin
+//     not in Config.AllowedOrigins or marked Sec-Fetch-Site cross-site or
+//     same-site gets 403, a body that is not application/json 415, and a
+//     keyless core serves only loopback Host names and
+//     Config.AllowedHosts; then the api-key and cdi-version checks, then
+//     the tenant, found through one lookup
 //     (core/internal/tenants: a short-lived cache in front of
 //     store.Tenants) so that an unknown tenant gets the reference's 400.
 //     It caps the body and puts the request's tenant, version, id and
@@ -120,6 +125,9 @@
 //	DELETE /recipe/dashboard/session                  dashboard
 //	GET    /recipe/dashboard/user/sessions            dashboard
 //	GET    /recipe/dashboard/tenant/core-config       dashboard
+//	POST   /recipe/throttle/send                      throttle (Latchkey: may a message be sent)
+//	GET    /recipe/throttle/signin                    throttle (Latchkey: is an account locked)
+//	POST   /recipe/throttle/signin/remove             throttle (Latchkey: unlock an account)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

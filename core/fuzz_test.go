@@ -89,6 +89,8 @@ func FuzzCoreJSON(f *testing.F) {
 		for i, core := range cores {
 			req := httptest.NewRequest(rt.method, "http://core"+rt.path, bytes.NewReader(body))
 			req.URL.RawQuery = query
+			req.Host = "localhost" // a keyless core serves loopback names only
+			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
 			core.ServeHTTP(rec, req)
 			if rec.Code >= http.StatusInternalServerError {

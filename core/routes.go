@@ -16,6 +16,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
 	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/internal/userroles"
 	"github.com/latchkey-dev/latchkey/core/internal/users"
@@ -54,11 +55,21 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		return err
 	}
 
+	var limiter *throttle.Limiter // nil: throttling off
+	if !c.cfg.Throttling.Disabled {
+		limiter = &throttle.Limiter{Store: c.store, Now: c.now}
+	}
+	tc := c.cfg.Throttling
+	signInRule := throttle.Rule{
+		Account: throttle.Policy{MaxFailures: tc.AccountFailures, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+		IP:      throttle.Policy{MaxFailures: tc.IPFailures, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+	}
 	ep := emailpassword.New(&emailpassword.Service{Store: c.store, Hasher: hasher, Now: c.now,
-		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime})
-	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now}
+		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime, Limiter: limiter, SignInRule: signInRule})
+	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now, Limiter: limiter, SignInRule: signInRule}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
-		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
+		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, MaxCodesPerDevice: c.cfg.PasswordlessMaxCodesPerDevice,
+		NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
@@ -74,6 +85,10 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			TokenLifetime: c.cfg.EmailVerificationTokenLifetime}),
 		usermetadata.New(&usermetadata.Service{Store: c.store}),
 		userroles.New(&userroles.Service{Store: c.store}),
+		&throttle.Handler{Limiter: limiter, SignInRule: signInRule, Rule: throttle.Rule{
+			Account: throttle.Policy{MaxFailures: tc.SendsPerAddress, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+			IP:      throttle.Policy{MaxFailures: tc.SendsPerIP, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
+		}},
 	} {
 		h.Mount(rt)
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"mime"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -143,6 +145,18 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 		rt.path = "/"
 	}
 
+	if msg := c.browserRefusal(r); msg != "" {
+		fail(&cdi.HTTPError{Code: http.StatusForbidden, Message: msg})
+		return rt.path
+	}
+	if !noKeyPaths[rt.path] && !c.hostOK(r) {
+		fail(&cdi.HTTPError{Code: http.StatusForbidden, Message: "This Host is not allowed without an API key: call the core by a loopback address, add the name to allowed_hosts, or set api_keys"})
+		return rt.path
+	}
+	if r.ContentLength != 0 && !isJSON(r.Header.Get("Content-Type")) {
+		fail(&cdi.HTTPError{Code: http.StatusUnsupportedMediaType, Message: "Send the request body as JSON, with Content-Type: application/json"})
+		return rt.path
+	}
 	if !noKeyPaths[rt.path] && !c.keyOK(r) {
 		fail(cdi.ErrInvalidAPIKey)
 		return rt.path
@@ -175,9 +189,82 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 	r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
 	ctx := cdi.WithRequest(r.Context(), cdi.Request{
 		AppID: rt.appID, TenantID: rt.tenantID, Version: version, RequestID: requestID, Logger: logger,
+		ClientIP: clientIP(r.Header.Get(cdi.ClientIPHeader)),
 	})
 	h.ServeHTTP(w, r.WithContext(ctx))
 	return rt.path
+}
+
+// browserRefusal says why r, sent by a web browser from a page the core
+// did not serve, is refused, or "" when it is not. The core is for
+// servers: official SDKs send no Origin and no Sec-Fetch-Site (Node's
+// fetch sends only Sec-Fetch-Mode), while a browser marks every
+// cross-origin request with Origin and, in current browsers, with
+// Sec-Fetch-Site. Without this a page the operator opens could POST
+// text/plain to a keyless core and create a dashboard account.
+func (c *Core) browserRefusal(r *http.Request) string {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if c.origins[strings.ToLower(origin)] {
+			return ""
+		}
+		return "Requests from web browsers are refused: the core is for servers (add the page's origin to allowed_origins to allow it)"
+	}
+	switch strings.ToLower(r.Header.Get("Sec-Fetch-Site")) {
+	case "cross-site", "same-site":
+		return "Requests from web browsers are refused: the core is for servers"
+	}
+	return ""
+}
+
+// hostOK reports whether r may name its Host. With API keys every Host
+// may; without, only loopback names and Config.AllowedHosts, because a
+// DNS-rebinding page reaches a keyless core under its own host name.
+// A request that did not come over a socket (in-process, RemoteAddr "")
+// passes.
+func (c *Core) hostOK(r *http.Request) bool {
+	if len(c.apiKeys) > 0 || r.RemoteAddr == "" {
+		return true
+	}
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(host, "."), "["), "]")
+	if c.hosts[host] || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isJSON reports whether a Content-Type is application/json, with or
+// without parameters.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}
+
+// clientIP reads the latchkey-client-ip header: an IPv4 address as it is,
+// an IPv6 address cut to its /64 (one subscriber usually holds a whole
+// /64), anything else "" (not counted per IP).
+func clientIP(v string) string {
+	ip := net.ParseIP(strings.TrimSpace(v))
+	switch {
+	case ip == nil:
+		return ""
+	case ip.To4() != nil:
+		return ip.To4().String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// setOf returns vs as a set.
+func setOf(vs []string) map[string]bool {
+	m := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		m[v] = true
+	}
+	return m
 }
 
 // keyOK checks the api-key header, or Authorization (Bearer or raw),

@@ -89,8 +89,11 @@ func TestTransport(t *testing.T) {
 					if got := r.Text(); got != tc.wantText {
 						t.Errorf("body = %q, want %q", got, tc.wantText)
 					}
-					if ct := r.Header.Get("Content-Type"); ct != "text/html; charset=UTF-8" {
+					if ct := r.Header.Get("Content-Type"); ct != "text/plain; charset=UTF-8" {
 						t.Errorf("Content-Type = %q", ct)
+					}
+					if n := r.Header.Get("X-Content-Type-Options"); n != "nosniff" {
+						t.Errorf("X-Content-Type-Options = %q", n)
 					}
 				}
 				if tc.wantStatus != "" {
@@ -167,5 +170,150 @@ func TestConfigValidation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBrowsersRefused: the core is for servers. A page the operator opens
+// must not drive it (issue 11, finding 4): a request with an Origin that
+// is not allowed, or that the browser marks cross-site or same-site, is
+// refused before any handler runs; official SDKs send neither (Node's
+// fetch sends only Sec-Fetch-Mode: cors).
+func TestBrowsersRefused(t *testing.T) {
+	account := `{"email":"evil@example.com","password":"pass-word-1"}`
+	cases := []struct {
+		name     string
+		header   []string
+		wantCode int
+	}{
+		{"an SDK (no browser marks)", nil, 200},
+		{"node's fetch", []string{"Sec-Fetch-Mode", "cors"}, 200},
+		{"cross-origin page", []string{"Origin", "http://evil.example"}, 403},
+		{"opaque origin", []string{"Origin", "null"}, 403},
+		{"localhost page on another port", []string{"Origin", "http://localhost:8080", "Sec-Fetch-Site", "same-site"}, 403},
+		{"cross-site without Origin", []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		{"same-site without Origin", []string{"Sec-Fetch-Site", "same-site"}, 403},
+		{"typed in the address bar", []string{"Sec-Fetch-Site", "none"}, 200},
+		{"allowed origin", []string{"Origin", "https://Admin.Example.com", "Sec-Fetch-Site", "cross-site"}, 200},
+	}
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		for i, tc := range cases {
+			body := strings.Replace(account, "evil@", strings.Repeat("x", i)+"evil@", 1)
+			r := c.Do(t, "POST", "/recipe/dashboard/user", body, tc.header...)
+			if r.Code != tc.wantCode {
+				t.Errorf("%s: %d %q, want %d", tc.name, r.Code, r.Body, tc.wantCode)
+			}
+			if tc.wantCode == 403 && (!strings.HasPrefix(r.Text(), "Requests from web browsers are refused") || r.Header.Get("Content-Type") != "text/plain; charset=UTF-8") {
+				t.Errorf("%s: %s %q", tc.name, r.Header.Get("Content-Type"), r.Body)
+			}
+		}
+		// Only the accepted requests made accounts.
+		if r := c.Get(t, "/recipe/dashboard/users"); strings.Count(string(r.Body), `"userId"`) != 4 {
+			t.Errorf("accounts after the attempts, want 4: %s", r.Body)
+		}
+	}, func(cfg *core.Config) { cfg.AllowedOrigins = []string{"https://admin.example.com/"} })
+}
+
+// TestBodiesMustBeJSON: a body that is not labelled application/json is
+// refused with 415, so that no form or text/plain post reaches a handler.
+// Calls without a body (GET, DELETE with a query) need no Content-Type.
+func TestBodiesMustBeJSON(t *testing.T) {
+	body := `{"email":"json@example.com","password":"pass-word-1"}`
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		for _, tc := range []struct {
+			contentType string
+			wantCode    int
+		}{
+			{"text/plain", 415},
+			{"text/plain;charset=UTF-8", 415},
+			{"application/x-www-form-urlencoded", 415},
+			{"multipart/form-data; boundary=x", 415},
+			{"", 415},
+			{"application/json;;", 415},
+			{"Application/JSON; charset=utf-8", 200},
+		} {
+			r := c.Do(t, "POST", "/recipe/signup", body, "Content-Type", tc.contentType)
+			if r.Code != tc.wantCode {
+				t.Errorf("Content-Type %q: %d %q, want %d", tc.contentType, r.Code, r.Body, tc.wantCode)
+			}
+			if tc.wantCode == 415 && r.Text() != "Send the request body as JSON, with Content-Type: application/json" {
+				t.Errorf("Content-Type %q: message %q", tc.contentType, r.Body)
+			}
+		}
+		if r := c.Do(t, "GET", "/users/count", nil, "Content-Type", "text/plain"); r.Code != 200 {
+			t.Errorf("GET without a body: %d %s", r.Code, r.Body)
+		}
+	})
+}
+
+// TestKeylessHostNames: without an API key, DNS rebinding would let a page
+// read the core under the page's own host name; only loopback names and
+// AllowedHosts are served. With a key, any Host is.
+func TestKeylessHostNames(t *testing.T) {
+	do := func(t *testing.T, c *coretest.Client, path, host string) int {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), "GET", c.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := c.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	keyless := coretest.New(t, func(cfg *core.Config) { cfg.AllowedHosts = []string{"Core.Internal"} })
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:3567", 200},
+		{"127.8.9.10", 200},
+		{"[::1]:3567", 200},
+		{"localhost:3567", 200},
+		{"LOCALHOST.", 200},
+		{"core.localhost", 200},
+		{"core.internal:3567", 200},
+		{"rebind.evil.example:3567", 403},
+		{"10.0.0.5:3567", 403},
+		{"0.0.0.0:3567", 403},
+		{"localhost.evil.example", 403},
+	} {
+		if got := do(t, keyless, "/users/count", tc.host); got != tc.want {
+			t.Errorf("keyless, Host %s: %d, want %d", tc.host, got, tc.want)
+		}
+	}
+	// /hello needs no key, so load balancers may probe it by any name.
+	if got := do(t, keyless, "/hello", "10.0.0.5:3567"); got != 200 {
+		t.Errorf("keyless /hello by IP: %d", got)
+	}
+	keyed := coretest.New(t, func(cfg *core.Config) { cfg.APIKeys = []string{testKey} })
+	keyed.Header.Set("api-key", testKey)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", keyed.URL+"/users/count", nil)
+	req.Host, req.Header = "auth.example.com", keyed.Header
+	resp, err := keyed.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("with a key, Host auth.example.com: %d", resp.StatusCode)
+	}
+}
+
+// TestAllowedNamesAreChecked: a malformed AllowedHosts or AllowedOrigins
+// entry is a configuration error, not a silent non-match.
+func TestAllowedNamesAreChecked(t *testing.T) {
+	for _, cfg := range []core.Config{
+		{AllowedHosts: []string{"http://core.internal"}},
+		{AllowedHosts: []string{"core.internal:3567"}},
+		{AllowedOrigins: []string{"admin.example.com"}},
+		{AllowedOrigins: []string{"https://admin.example.com/path"}},
+	} {
+		cfg.Store = coretest.OpenStore(t, "sqlite")
+		if _, err := core.New(cfg); err == nil {
+			t.Errorf("core.New(%v, %v) accepted", cfg.AllowedHosts, cfg.AllowedOrigins)
+		}
 	}
 }

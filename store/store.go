@@ -36,6 +36,7 @@ type Store interface {
 	ThirdParty
 	Stats
 	AccountLinking
+	Throttles
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -237,7 +238,9 @@ type EmailPassword interface {
 	EmailPasswordUserByEmail(ctx context.Context, tenantID, email string) (EmailPasswordUser, error)
 	// UpdateEmailPasswordUser changes a user's email or password hash in one
 	// transaction. ErrNotFound when unknown; ErrAlreadyExists when the new
-	// email is taken. ID, TenantID and TimeJoined cannot change.
+	// email is taken. ID, TenantID and TimeJoined cannot change. When the
+	// email changes, every password-reset token of the user is deleted in
+	// the same transaction: those were sent to the old address.
 	UpdateEmailPasswordUser(ctx context.Context, userID string, update func(*EmailPasswordUser) error) (EmailPasswordUser, error)
 	// ImportEmailPasswordUser creates u, or, when an email-password user with
 	// u.Email exists in u.TenantID, replaces only its password hash. It
@@ -453,6 +456,8 @@ type DashboardUser struct {
 
 // DashboardSession is a signed-in dashboard account.
 type DashboardSession struct {
+	// ID is what the core stores for the session: the sha256 hex of the
+	// id the account holds (migration 0008), never the id itself.
 	ID          string
 	UserID      string
 	Email       string // the account's email; filled in on reads
@@ -598,11 +603,14 @@ type Passwordless interface {
 	// ErrAlreadyExists when the pre-auth session id, the code id or the
 	// link code hash is taken in the tenant. d.Codes is ignored.
 	CreatePasswordlessDevice(ctx context.Context, d PasswordlessDevice, c PasswordlessCode) error
-	// CreatePasswordlessCode adds a code to the device c.PreAuthSessionID.
+	// CreatePasswordlessCode adds a code to the device c.PreAuthSessionID
+	// and, in the same transaction, deletes its oldest codes beyond
+	// maxCodes (0: no cap), so that a device never holds more than
+	// maxCodes live codes however often the code is resent.
 	// ErrNotFound when the device does not exist (it may have been
 	// consumed); ErrAlreadyExists when the code id or link code hash is
 	// taken in the tenant.
-	CreatePasswordlessCode(ctx context.Context, tenantID string, c PasswordlessCode) error
+	CreatePasswordlessCode(ctx context.Context, tenantID string, c PasswordlessCode, maxCodes int) error
 	// PasswordlessDevice returns a device with its codes. ErrNotFound when
 	// unknown.
 	PasswordlessDevice(ctx context.Context, tenantID, preAuthSessionID string) (PasswordlessDevice, error)
@@ -794,4 +802,35 @@ type AccountLinking interface {
 	// belongs to (by its primary id or any of its login methods), userID
 	// itself included, in id order; just userID when it is not linked.
 	LinkedUserIDs(ctx context.Context, userID string) ([]string, error)
+}
+
+// ---------------------------------------------------------------------------
+// Throttling
+
+// ThrottleCounter counts failed attempts under one key (such as one
+// account's sign-ins, or one client IP's), so that every core on one
+// database enforces one limit. The core decides what the fields mean; the
+// store only keeps them and serialises updates.
+type ThrottleCounter struct {
+	Key         string // an opaque key the core chose (a hash)
+	Failures    int    // failures counted in the current window
+	WindowStart time.Time
+	LockedUntil time.Time // zero when not locked
+	Expiry      time.Time // after which the row means nothing and may go
+}
+
+// Throttles stores brute-force counters.
+type Throttles interface {
+	// ThrottleCounters returns the counters that exist among keys, by key.
+	ThrottleCounters(ctx context.Context, keys []string) (map[string]ThrottleCounter, error)
+	// UpdateThrottleCounter calls update with the key's counter (a zero
+	// counter with Key set when there is none) and stores the result, in
+	// one transaction serialised per key.
+	UpdateThrottleCounter(ctx context.Context, key string, update func(*ThrottleCounter) error) (ThrottleCounter, error)
+	// DeleteThrottleCounter removes a counter; removing none is not an
+	// error.
+	DeleteThrottleCounter(ctx context.Context, key string) error
+	// DeleteExpiredThrottleCounters removes counters whose Expiry is
+	// before now.
+	DeleteExpiredThrottleCounters(ctx context.Context, now time.Time) (int64, error)
 }

@@ -43,6 +43,9 @@ func runCore(ctx context.Context, args []string, getenv func(string) string, _, 
 // ready, when set, is called once the core is serving.
 func serveCore(ctx context.Context, ln net.Listener, s coreSettings, logger *slog.Logger, ready func(*core.Core)) error {
 	defer ln.Close()
+	if err := checkKeylessAddr(ln.Addr(), s); err != nil {
+		return err
+	}
 	st, err := openstore.Open(ctx, s.DB, postgres.WithLogger(logger))
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", openstore.Describe(s.DB), err)
@@ -86,6 +89,22 @@ func serveCore(ctx context.Context, ln net.Listener, s coreSettings, logger *slo
 	}
 	logger.Info("latchkey core stopped")
 	return nil
+}
+
+// checkKeylessAddr refuses a core without API keys on an address that
+// other machines can reach (0.0.0.0, a LAN address): without a key, anyone
+// who reaches the port can read every user and create dashboard
+// accounts. allow_keyless_remote says the network protects it.
+func checkKeylessAddr(addr net.Addr, s coreSettings) error {
+	if len(s.Core.APIKeys) > 0 || s.AllowKeylessRemote {
+		return nil
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to serve without an API key on %s, which other machines can reach: "+
+		"set api_keys (--api-keys or LATCHKEY_API_KEYS), listen on 127.0.0.1, or, if a network boundary protects the core, "+
+		"pass --allow-keyless-remote=true", addr)
 }
 
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {

@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	apiPort := fs.Int("api-port", 3001, "port of the demo backend, on localhost")
 	webPort := fs.Int("web-port", 3000, "port of the demo website, on localhost")
 	oidcPort := fs.Int("oidc-port", 3002, "port of the demo's local OpenID provider, on localhost")
-	apiKey := fs.String("api-key", "", "API key the core requires (none by default)")
+	apiKey := fs.String("api-key", "", "API key the core requires (none by default: the core listens on 127.0.0.1 only, serves loopback Host names only and refuses browser requests)")
 	readTimeout := fs.Duration("read-timeout", latchkey.ServerReadTimeout,
 		"how long the backend and website wait for a request (headers: at most 10s); an idle connection is closed after four times that")
 	if err := fs.Parse(args); err != nil {

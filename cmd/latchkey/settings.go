@@ -19,11 +19,14 @@ import (
 
 // coreSettings is everything `latchkey core` is configured with.
 type coreSettings struct {
-	Addr      string
-	DB        string
-	LogLevel  slog.Level
-	LogFormat string // "text" or "json"
-	Core      core.Config
+	Addr string
+	// AllowKeylessRemote lets the core start without API keys on an
+	// address other machines can reach.
+	AllowKeylessRemote bool
+	DB                 string
+	LogLevel           slog.Level
+	LogFormat          string // "text" or "json"
+	Core               core.Config
 }
 
 // setting is one configuration key. It is read, from lowest to highest
@@ -59,6 +62,22 @@ var coreSettingsTable = []setting{
 				s.Core.APIKeys = append(s.Core.APIKeys, k)
 			}
 		}
+		return nil
+	}},
+	{key: "allowed_hosts", help: "comma-separated Host names served without an API key besides loopback ones (default none)", apply: func(s *coreSettings, v string) error {
+		s.Core.AllowedHosts = splitList(v)
+		return nil
+	}},
+	{key: "allowed_origins", help: "comma-separated browser origins, such as https://admin.example.com, whose requests are served; the core refuses every other browser request (default none)", apply: func(s *coreSettings, v string) error {
+		s.Core.AllowedOrigins = splitList(v)
+		return nil
+	}},
+	{key: "allow_keyless_remote", help: "true to start without api_keys on an address other machines can reach: anyone who reaches the core can then do anything (default false)", apply: func(s *coreSettings, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false, not %q", v)
+		}
+		s.AllowKeylessRemote = b
 		return nil
 	}},
 	{key: "base_path", help: "path prefix for every route, such as /core", apply: func(s *coreSettings, v string) error {
@@ -105,6 +124,38 @@ var coreSettingsTable = []setting{
 		s.Core.PasswordlessDefaultPhoneRegion = v
 		return nil
 	}},
+	{key: "passwordless_max_codes_per_device", help: "live codes one passwordless sign-in keeps; a resend beyond drops the oldest (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.PasswordlessMaxCodesPerDevice)
+	}},
+	{key: "throttle_disabled", help: "true turns brute-force protection off (default false)", apply: func(s *coreSettings, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("must be true or false, not %q", v)
+		}
+		s.Core.Throttling.Disabled = b
+		return nil
+	}},
+	{key: "throttle_account_failures", help: "failed sign-ins that lock an account (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.AccountFailures)
+	}},
+	{key: "throttle_ip_failures", help: "failed sign-ins that lock a client IP (default 50)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.IPFailures)
+	}},
+	{key: "throttle_sends_per_address", help: "emails or codes one address may be sent before sends to it are locked (default 5)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.SendsPerAddress)
+	}},
+	{key: "throttle_sends_per_ip", help: "emails or codes one client IP may have sent before it is locked (default 50)", apply: func(s *coreSettings, v string) error {
+		return parsePositive(v, &s.Core.Throttling.SendsPerIP)
+	}},
+	{key: "throttle_lock_base", help: "first lock, doubled for each further failure, such as 1m (default 1m)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.LockBase)
+	}},
+	{key: "throttle_lock_max", help: "longest lock (default 15m)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.LockMax)
+	}},
+	{key: "throttle_reset_after", help: "quiet time after which the failure count restarts (default 1h)", apply: func(s *coreSettings, v string) error {
+		return parseDuration(v, &s.Core.Throttling.ResetAfter)
+	}},
 	{key: "password_hashing_alg", help: "BCRYPT or ARGON2 for new passwords (default BCRYPT)", apply: func(s *coreSettings, v string) error {
 		s.Core.PasswordHashing.Algorithm = v
 		return nil
@@ -147,12 +198,42 @@ var coreSettingsTable = []setting{
 	}},
 }
 
+// splitList splits a comma-separated value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 func parseUnit(v string, unit time.Duration, dst *time.Duration) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil || n <= 0 {
 		return fmt.Errorf("must be a positive whole number, not %q", v)
 	}
 	*dst = time.Duration(n) * unit
+	return nil
+}
+
+func parsePositive(v string, dst *int) error {
+	if err := parseInt(v, dst); err != nil {
+		return err
+	}
+	if *dst < 1 {
+		return fmt.Errorf("must be at least 1, not %q", v)
+	}
+	return nil
+}
+
+func parseDuration(v string, dst *time.Duration) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d <= 0 {
+		return fmt.Errorf("must be a positive duration such as 30s or 15m, not %q", v)
+	}
+	*dst = d
 	return nil
 }
 
@@ -187,7 +268,7 @@ func loadCoreSettings(args []string, getenv func(string) string, stderr io.Write
 		flagValues[st.key] = fs.String(st.flagName(), "", st.help+"; env "+st.envName())
 	}
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: latchkey core [flags]\n\nStarts the Latchkey core. Each setting comes from its flag, else its environment\nvariable, else the --config YAML file, else its default.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: latchkey core [flags]\n\nStarts the Latchkey core. Each setting comes from its flag, else its environment\nvariable, else the --config YAML file, else its default.\n\nThe core is for servers: it refuses browser requests (Origin, Sec-Fetch-Site),\nbodies that are not application/json and, without api_keys, Host names that are\nnot loopback. Without api_keys it starts only on a loopback address, unless\n--allow-keyless-remote=true.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

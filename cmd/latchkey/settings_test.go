@@ -126,3 +126,30 @@ func TestPasswordlessSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestSecuritySettings: the settings of issue 11 (browser and Host rules,
+// keyless start, brute-force limits) read from flags and the environment.
+func TestSecuritySettings(t *testing.T) {
+	s, err := loadCoreSettings([]string{
+		"--allowed-hosts", "core.internal, auth.internal", "--allowed-origins", "https://admin.example.com",
+		"--allow-keyless-remote=true", "--throttle-account-failures", "3", "--throttle-lock-base", "30s",
+		"--throttle-lock-max", "1h", "--passwordless-max-codes-per-device", "2",
+	}, func(k string) string {
+		return map[string]string{"LATCHKEY_THROTTLE_IP_FAILURES": "20", "LATCHKEY_THROTTLE_SENDS_PER_ADDRESS": "4",
+			"LATCHKEY_THROTTLE_SENDS_PER_IP": "40", "LATCHKEY_THROTTLE_RESET_AFTER": "2h", "LATCHKEY_THROTTLE_DISABLED": "false"}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := s.Core.Throttling
+	if strings.Join(s.Core.AllowedHosts, ",") != "core.internal,auth.internal" || strings.Join(s.Core.AllowedOrigins, ",") != "https://admin.example.com" ||
+		!s.AllowKeylessRemote || th.AccountFailures != 3 || th.IPFailures != 20 || th.SendsPerAddress != 4 || th.SendsPerIP != 40 ||
+		th.LockBase != 30*time.Second || th.LockMax != time.Hour || th.ResetAfter != 2*time.Hour || th.Disabled || s.Core.PasswordlessMaxCodesPerDevice != 2 {
+		t.Errorf("settings = %+v", s)
+	}
+	for _, args := range [][]string{{"--throttle-account-failures", "0"}, {"--throttle-lock-base", "soon"}, {"--allow-keyless-remote", "maybe"}} {
+		if _, err := loadCoreSettings(args, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

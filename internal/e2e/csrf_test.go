@@ -92,3 +92,47 @@ func TestCustomSignUpFields(t *testing.T) {
 		t.Fatalf("too many: %d %s", r.code, r.raw)
 	}
 }
+
+// TestNonJSONBodiesRefused: in cookie mode with SameSite=Lax, a page on a
+// sibling subdomain (same site) can send text/plain, a form or an untyped
+// body with the user's cookies and no CORS preflight. The SDK's
+// state-changing routes refuse those with 415 and change nothing (issue
+// 11, finding 11); JSON and body-less calls, which web-js sends, pass.
+func TestNonJSONBodiesRefused(t *testing.T) {
+	a := newApp(t, coretest.Mode{Engine: "sqlite", InProcess: true}, options{evMode: "OPTIONAL"})
+	b := a.browser(false)
+	b.post("/auth/signup", fields("email", "kim@example.com", "password", "secret123")).want(t, 200, "OK")
+	sameSite := []string{"Origin", "http://evil.localhost:3000", "Sec-Fetch-Site", "same-site", "rid", ""}
+	for _, tc := range []struct {
+		name, path, contentType string
+		body                    any
+		want                    int
+	}{
+		{"text/plain sign-out", "/auth/signout", "text/plain", map[string]any{}, 415},
+		{"text/plain with a charset", "/auth/signout", "text/plain;charset=UTF-8", map[string]any{}, 415},
+		{"form sign-in", "/auth/signin", "application/x-www-form-urlencoded", fields("email", "kim@example.com", "password", "secret123"), 415},
+		{"multipart verification email", "/auth/user/email/verify/token", "multipart/form-data; boundary=x", map[string]any{}, 415},
+		{"untyped body", "/auth/signout", "", map[string]any{}, 415},
+		{"bad media type", "/auth/signout", "application/json;;", map[string]any{}, 415},
+		{"JSON with a charset", "/auth/user/email/verify/token", "application/json; charset=utf-8", map[string]any{}, 200},
+	} {
+		r := b.post(tc.path, tc.body, append([]string{"Content-Type", tc.contentType}, sameSite...)...)
+		if r.code != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, r.code, r.raw, tc.want)
+		}
+		if tc.want == 415 && !strings.Contains(r.raw, "Content-Type: application/json") {
+			t.Errorf("%s: the message does not say what to send: %s", tc.name, r.raw)
+		}
+	}
+	if n := len(a.mail.Emails()); n != 1 {
+		t.Errorf("%d verification emails sent, want 1 (from the JSON call only)", n)
+	}
+	// The refused sign-out changed nothing: the session still works.
+	if r := b.get("/api/me"); r.code != 200 {
+		t.Fatalf("session after the refused calls: %d %s", r.code, r.raw)
+	}
+	// A body-less refresh and sign-out (supertokens-website sends no
+	// Content-Type with them) still work.
+	b.post("/auth/session/refresh", nil, "Content-Type", "", "rid", "session").want(t, 200, "")
+	b.post("/auth/signout", nil, "Content-Type", "").want(t, 200, "OK")
+}

@@ -196,6 +196,49 @@ func TestPasswordReset(t *testing.T) {
 	})
 }
 
+// TestPasswordResetRevokesOtherSessions: a reset signs the user out
+// everywhere but in the browser that reset (issue 11, finding 12), unless
+// the app keeps sessions.
+func TestPasswordResetRevokesOtherSessions(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		keep       bool
+		resetInOne bool // the reset is sent by the first signed-in browser
+		wantOne    int  // refresh status for the first browser
+		wantTwo    int  // refresh status for the second
+	}{
+		{name: "from a browser without a session", wantOne: 401, wantTwo: 401},
+		{name: "from a signed-in browser", resetInOne: true, wantOne: 200, wantTwo: 401},
+		{name: "sessions kept", keep: true, wantOne: 200, wantTwo: 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			modes(t, func(t *testing.T, m coretest.Mode) {
+				a := newApp(t, m, options{keepSessionsOnReset: tc.keep})
+				one, two, other := a.browser(false), a.browser(false), a.browser(false)
+				one.post("/auth/signup", fields("email", "ida@example.com", "password", "oldpass123")).want(t, 200, "OK")
+				two.post("/auth/signin", fields("email", "ida@example.com", "password", "oldpass123")).want(t, 200, "OK")
+
+				resetter := other
+				if tc.resetInOne {
+					resetter = one
+				}
+				resetter.post("/auth/user/password/reset/token", fields("email", "ida@example.com")).want(t, 200, "OK")
+				e, _ := a.mail.Last("ida@example.com")
+				token := strings.TrimSuffix(strings.TrimPrefix(e.Link, "http://localhost:3000/auth/reset-password?token="), "&tenantId=public")
+				resetter.post("/auth/user/password/reset", map[string]any{"formFields": []map[string]any{{"id": "password", "value": "newpass456"}}, "token": token},
+					"rid", "emailpassword").want(t, 200, "OK")
+
+				if r := one.post("/auth/session/refresh", nil, "rid", "session"); r.code != tc.wantOne {
+					t.Errorf("first browser's refresh: %d %s, want %d", r.code, r.raw, tc.wantOne)
+				}
+				if r := two.post("/auth/session/refresh", nil, "rid", "session"); r.code != tc.wantTwo {
+					t.Errorf("second browser's refresh: %d %s, want %d", r.code, r.raw, tc.wantTwo)
+				}
+			})
+		})
+	}
+}
+
 // TestEmailVerificationRequired blocks an unverified user with 403 until
 // the link in the captured email is followed.
 func TestEmailVerificationRequired(t *testing.T) {
@@ -235,5 +278,73 @@ func TestEmailVerificationRequired(t *testing.T) {
 		}
 		b.get("/api/me").want(t, 200, "")
 		b.post("/auth/user/email/verify/token", map[string]any{}).want(t, 200, "EMAIL_ALREADY_VERIFIED_ERROR")
+	})
+}
+
+// TestSignInThrottledFDI: after five wrong passwords the core locks the
+// account, and the SDK answers the FDI's GENERAL_ERROR with a message the
+// frontend shows (issue 11, finding 6); after the lock the right password
+// works.
+func TestSignInThrottledFDI(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "lou@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for range 5 {
+			b.post("/auth/signin", fields("email", "lou@example.com", "password", "wrong-pass-1")).want(t, 200, "WRONG_CREDENTIALS_ERROR")
+		}
+		r := b.post("/auth/signin", fields("email", "lou@example.com", "password", "right-pass-1"))
+		r.want(t, 200, "GENERAL_ERROR")
+		if r.body["message"] != "Too many failed sign-in attempts. Please try again in 1 minute." {
+			t.Errorf("message: %s", r.raw)
+		}
+		if len(r.setCookies("sAccessToken")) != 0 {
+			t.Error("a locked sign-in set a session")
+		}
+		a.clock.Advance(time.Minute)
+		b.post("/auth/signin", fields("email", "lou@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+	})
+}
+
+// TestPasswordResetEmailsLimited: five reset requests per address, then
+// GENERAL_ERROR, for an unknown address as for a known one, so that the
+// refusal says nothing about which accounts exist (issue 11, finding 6).
+func TestPasswordResetEmailsLimited(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "max@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for _, email := range []string{"max@example.com", "nobody@example.com"} {
+			for range 5 {
+				b.post("/auth/user/password/reset/token", fields("email", email)).want(t, 200, "OK")
+			}
+			r := b.post("/auth/user/password/reset/token", fields("email", email))
+			if r.body["status"] != "GENERAL_ERROR" || r.body["message"] != "Too many messages sent to this address. Please try again in 1 minute." {
+				t.Errorf("%s, sixth request: %s", email, r.raw)
+			}
+		}
+		if n := len(a.mail.Emails()); n != 5 {
+			t.Errorf("%d emails sent, want 5", n)
+		}
+	})
+}
+
+// TestVerificationEmailsLimited: five verification emails per address,
+// then GENERAL_ERROR and no email (issue 11, finding 6).
+func TestVerificationEmailsLimited(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{evMode: "OPTIONAL"})
+		b := a.browser(false)
+		b.post("/auth/signup", fields("email", "ned@example.com", "password", "right-pass-1")).want(t, 200, "OK")
+		for range 5 {
+			b.post("/auth/user/email/verify/token", map[string]any{}).want(t, 200, "OK")
+		}
+		r := b.post("/auth/user/email/verify/token", map[string]any{})
+		if r.body["status"] != "GENERAL_ERROR" || r.body["message"] != "Too many messages sent to this address. Please try again in 1 minute." {
+			t.Errorf("sixth request: %s", r.raw)
+		}
+		if n := len(a.mail.Emails()); n != 5 {
+			t.Errorf("%d emails sent, want 5", n)
+		}
 	})
 }

@@ -65,6 +65,8 @@ type options struct {
 	website string
 	session session.Config
 	fields  []emailpassword.Field
+	// keepSessionsOnReset sets emailpassword.Config.KeepSessionsOnPasswordReset.
+	keepSessionsOnReset bool
 	// routes adds the app's own routes to its mux.
 	routes func(a *app, mux *http.ServeMux)
 }
@@ -97,7 +99,7 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 		website = "http://localhost:3000"
 	}
 	a.sess = session.New(o.session)
-	a.ep = emailpassword.New(emailpassword.Config{EmailDelivery: a.mail, SignUpFields: o.fields})
+	a.ep = emailpassword.New(emailpassword.Config{EmailDelivery: a.mail, SignUpFields: o.fields, KeepSessionsOnPasswordReset: o.keepSessionsOnReset})
 	a.md = usermetadata.New(usermetadata.Config{})
 	a.roles = userroles.New(userroles.Config{})
 	recipes := []latchkey.Recipe{a.sess, a.ep, a.md, a.roles}

@@ -306,6 +306,12 @@ func TestPasswordlessResendAndExpiry(t *testing.T) {
 			t.Fatalf("custom code = %q", first.UserInputCode)
 		}
 		resend := map[string]any{"deviceId": r.body["deviceId"], "preAuthSessionId": r.body["preAuthSessionId"]}
+		// A resend must wait 10 s after the last code (issue 11, finding 6).
+		if g := b.post("/auth/signinup/code/resend", resend, "rid", pwlRID); g.body["status"] != "GENERAL_ERROR" ||
+			g.body["message"] != "Please wait 10 seconds before asking for a new code." || len(a.mail.Emails()) != 1 {
+			t.Fatalf("an immediate resend: %s", g.raw)
+		}
+		a.clock.Advance(10 * time.Second)
 		// The generator repeats itself once; the resend tries again.
 		b.post("/auth/signinup/code/resend", resend, "rid", pwlRID).want(t, 200, "OK")
 		second := a.lastEmail("re@example.com")
@@ -514,4 +520,29 @@ func TestPasswordlessConfigErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "session") {
 		t.Errorf("without the session recipe: %v", err)
 	}
+}
+
+// TestPasswordlessSendsLimited: 50 resends used to send 52 emails (issue
+// 11, finding 6). Five messages reach one address; the sixth sign-in
+// start answers GENERAL_ERROR and sends nothing, while another address
+// still gets its code.
+func TestPasswordlessSendsLimited(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newPwlApp(t, m, passwordless.Config{ContactMethod: passwordless.ContactEmail, FlowType: passwordless.FlowUserInputCode})
+		b := a.browser(false)
+		for i := range 5 {
+			if r := b.post("/auth/signinup/code", map[string]any{"email": "flood@example.com"}, "rid", pwlRID); r.body["status"] != "OK" {
+				t.Fatalf("start %d: %s", i+1, r.raw)
+			}
+		}
+		r := b.post("/auth/signinup/code", map[string]any{"email": "flood@example.com"}, "rid", pwlRID)
+		r.want(t, 200, "GENERAL_ERROR")
+		if r.body["message"] != "Too many messages sent to this address. Please try again in 1 minute." {
+			t.Errorf("message: %s", r.raw)
+		}
+		if n := len(a.mail.Emails()); n != 5 {
+			t.Errorf("%d emails sent, want 5", n)
+		}
+		b.post("/auth/signinup/code", map[string]any{"email": "other@example.com"}, "rid", pwlRID).want(t, 200, "OK")
+	})
 }

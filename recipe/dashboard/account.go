@@ -140,7 +140,10 @@ func (rc *Recipe) sendVerificationEmail(w http.ResponseWriter, r *http.Request) 
 
 // changePassword serves PUT /dashboard/api/user/password: the new password
 // must pass the sign-up password validator for the request's tenant.
-// CDI: PUT /recipe/user.
+// Latchkey extension: the optional boolean signOutEverywhere (default
+// true) then revokes the user's sessions in every tenant, so that whoever
+// knew the old password is signed out; false keeps them.
+// CDI: PUT /recipe/user, then POST /recipe/session/remove.
 func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	b, err := readBody(r)
 	if err != nil {
@@ -153,6 +156,12 @@ func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	pw, err := b.string("newPassword")
 	if err != nil {
 		return err
+	}
+	signOut := true
+	if b.has("signOutEverywhere") {
+		if signOut, err = b.bool("signOutEverywhere"); err != nil {
+			return err
+		}
 	}
 	if rc.ep == nil {
 		featureNotEnabled(w)
@@ -168,6 +177,11 @@ func (rc *Recipe) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if signOut {
+		if _, err := rc.sess.RevokeAllSessionsForUser(r.Context(), id, ""); err != nil {
+			return err
+		}
 	}
 	writeStatus(w, "OK", nil)
 	return nil
@@ -400,5 +414,45 @@ func (rc *Recipe) createPasswordlessUser(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	writeStatus(w, "OK", map[string]any{"createdNewRecipeUser": res.CreatedNewUser, "user": res.User, "recipeUserId": res.RecipeUserID})
+	return nil
+}
+
+// signInLock serves GET /dashboard/api/user/signin-lock?email= (a Latchkey
+// extension): whether the email-password account with that email in the
+// request's tenant is locked after failed sign-ins.
+// Latchkey core: GET /recipe/throttle/signin.
+func (rc *Recipe) signInLock(w http.ResponseWriter, r *http.Request) error {
+	email, err := query(r, "email")
+	if err != nil {
+		return err
+	}
+	l, err := rc.lk.SignInLock(r.Context(), latchkey.TenantID(r.Context()), email)
+	if err != nil {
+		return err
+	}
+	until := int64(0)
+	if l.Locked {
+		until = l.LockedUntil.UnixMilli()
+	}
+	writeStatus(w, "OK", map[string]any{"locked": l.Locked, "lockedUntil": until, "failures": l.Failures})
+	return nil
+}
+
+// unlockSignIn serves POST /dashboard/api/user/signin-lock/remove {email}
+// (a Latchkey extension): the account may sign in again at once.
+// Latchkey core: POST /recipe/throttle/signin/remove.
+func (rc *Recipe) unlockSignIn(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	email, err := b.nonEmpty("email")
+	if err != nil {
+		return err
+	}
+	if err := rc.lk.UnlockSignIn(r.Context(), latchkey.TenantID(r.Context()), email); err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
 	return nil
 }

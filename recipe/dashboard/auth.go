@@ -152,9 +152,15 @@ func (rc *Recipe) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := rc.lk.DashboardSignIn(r.Context(), strings.TrimSpace(in[0]), in[1])
 	var suspended *latchkey.DashboardUserSuspendedError
+	var many *latchkey.TooManyAttemptsError
 	switch {
 	case errors.Is(err, latchkey.ErrDashboardWrongCredentials):
 		writeStatus(w, "INVALID_CREDENTIALS_ERROR", nil)
+	case errors.As(err, &many):
+		// The reference's status (not signed in), with a message the UI
+		// shows (a Latchkey extension field; the official bundle shows
+		// its wrong-credentials text).
+		writeStatus(w, "INVALID_CREDENTIALS_ERROR", map[string]any{"message": many.Message()})
 	case errors.As(err, &suspended):
 		writeStatus(w, "USER_SUSPENDED_ERROR", map[string]any{"message": suspended.Message})
 	case err != nil:

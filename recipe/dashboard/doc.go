@@ -27,6 +27,7 @@
 //	PUT  /dashboard/api/user/password    T    with the sign-up password policy
 //	GET|PUT /dashboard/api/user/metadata
 //	GET|POST /dashboard/api/user/sessions     list; revoke
+//	GET /dashboard/api/user/signin-lock, POST …/remove   Latchkey: see and clear a sign-in lock
 //	POST /dashboard/api/user/emailpassword T, POST /dashboard/api/user/passwordless T
 //	/dashboard/api/userroles/…                roles, permissions, a user's roles (T)
 //

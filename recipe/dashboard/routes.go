@@ -37,6 +37,9 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"PUT", "/user/email/verify", write, rc.setEmailVerified},
 		{"POST", "/user/email/verify/token", write, rc.sendVerificationEmail},
 		{"PUT", "/user/password", write, rc.changePassword},
+		// Latchkey: the sign-in lock of brute-force protection.
+		{"GET", "/user/signin-lock", read, rc.signInLock},
+		{"POST", "/user/signin-lock/remove", write, rc.unlockSignIn},
 		{"GET", "/user/metadata", read, rc.metadata},
 		{"PUT", "/user/metadata", write, rc.setMetadata},
 		{"GET", "/user/sessions", read, rc.sessions},

@@ -3,7 +3,9 @@ package emailpassword
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +26,11 @@ type Config struct {
 	// EmailDelivery sends password-reset emails. Default: none (a
 	// warning is logged for each email).
 	EmailDelivery emaildelivery.Sender
+	// KeepSessionsOnPasswordReset leaves the user's sessions alive when a
+	// password is reset with a token. Default: false: a reset revokes every
+	// session of the user in every tenant except the one the reset request
+	// itself carries, so a thief who knew the old password is signed out.
+	KeepSessionsOnPasswordReset bool
 	// Override wraps or replaces the recipe's functions.
 	Override func(Service) Service
 	// APIOverride wraps or replaces the recipe's HTTP APIs.
@@ -144,6 +151,8 @@ func (rc *Recipe) SendResetPasswordEmail(ctx context.Context, tenantID, userID, 
 // ResetPasswordUsingToken sets a new password with a reset token, after
 // checking it against the password policy. It returns field errors when
 // the password fails the policy, and ErrInvalidResetToken for a bad token.
+// Unless Config.KeepSessionsOnPasswordReset is set, it then revokes the
+// user's sessions, all but the one of the request being served (if any).
 func (rc *Recipe) ResetPasswordUsingToken(ctx context.Context, tenantID, token, newPassword string) ([]FieldError, error) {
 	svc, err := rc.Service()
 	if err != nil {
@@ -158,7 +167,51 @@ func (rc *Recipe) ResetPasswordUsingToken(ctx context.Context, tenantID, token, 
 	if err != nil {
 		return nil, err
 	}
-	return nil, svc.UpdateEmailOrPassword(ctx, userID, "", newPassword)
+	if err := svc.UpdateEmailOrPassword(ctx, userID, "", newPassword); err != nil {
+		return nil, err
+	}
+	if rc.cfg.KeepSessionsOnPasswordReset {
+		return nil, nil
+	}
+	return nil, rc.revokeOtherSessions(ctx, userID)
+}
+
+// revokeOtherSessions ends the sessions of userID in every tenant (with
+// those of its linked accounts), except the session that the request in
+// ctx carries, when that session is the same user's.
+func (rc *Recipe) revokeOtherSessions(ctx context.Context, userID string) error {
+	keep := ""
+	if r := latchkey.RequestFromContext(ctx); r != nil {
+		noCSRF := false
+		s, err := rc.sess.GetSession(nil, r.WithContext(ctx), &session.VerifyOptions{
+			SessionOptional: true,
+			AntiCSRFCheck:   &noCSRF, // only read to be kept, never trusted to act
+			OverrideGlobalClaimValidators: func(context.Context, *session.Session, []session.Validator) ([]session.Validator, error) {
+				return nil, nil
+			},
+		})
+		if err == nil && s != nil && (s.UserID() == userID || s.RecipeUserID() == userID) {
+			keep = s.Handle()
+		}
+	}
+	if keep == "" {
+		if _, err := rc.sess.RevokeAllSessionsForUser(ctx, userID, ""); err != nil {
+			return fmt.Errorf("emailpassword: the password was reset but the user's sessions were not revoked: %w", err)
+		}
+		return nil
+	}
+	handles, err := rc.sess.SessionHandlesForUser(ctx, userID, "")
+	if err != nil {
+		return fmt.Errorf("emailpassword: the password was reset but the user's sessions were not listed: %w", err)
+	}
+	others := slices.DeleteFunc(handles, func(h string) bool { return h == keep })
+	if len(others) == 0 {
+		return nil
+	}
+	if _, err := rc.sess.Service().RevokeMultipleSessions(ctx, others); err != nil {
+		return fmt.Errorf("emailpassword: the password was reset but the user's other sessions were not revoked: %w", err)
+	}
+	return nil
 }
 
 // UpdateEmailOrPassword changes a user's email and/or password ("" leaves

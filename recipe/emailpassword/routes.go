@@ -257,6 +257,11 @@ func (a defaultAPIs) EmailExists(w http.ResponseWriter, r *http.Request, tenantI
 func (a defaultAPIs) GeneratePasswordResetToken(w http.ResponseWriter, r *http.Request, tenantID string, fields []FormField) error {
 	ctx := r.Context()
 	email := value(fields, "email")
+	// Counted for every address, known or not, so that a refusal says
+	// nothing about whether the account exists.
+	if err := a.rc.lk.AllowSend(ctx, tenantID, strings.ToLower(strings.TrimSpace(email))); err != nil {
+		return err // *latchkey.TooManyAttemptsError: GENERAL_ERROR
+	}
 	u, recipeUserID, err := a.rc.emailPasswordUser(ctx, tenantID, email)
 	if err != nil || u == nil {
 		// Answer OK for unknown emails too, so that accounts cannot be

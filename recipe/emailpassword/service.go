@@ -53,6 +53,9 @@ type signInUpAnswer struct {
 	Status       string         `json:"status"`
 	User         *latchkey.User `json:"user"`
 	RecipeUserID string         `json:"recipeUserId"`
+	// RetryAfterMs is the Latchkey core's brute-force lock (an extension
+	// field; official cores never send it).
+	RetryAfterMs int64 `json:"latchkeyRetryAfterMs"`
 }
 
 func (s coreService) SignUp(ctx context.Context, tenantID, email, password string) (*SignInUp, error) {
@@ -78,6 +81,9 @@ func (s coreService) SignIn(ctx context.Context, tenantID, email, password strin
 	case "OK":
 		return &SignInUp{User: a.User, RecipeUserID: a.RecipeUserID}, nil
 	case "WRONG_CREDENTIALS_ERROR":
+		if err := latchkey.RetryAfterFromCore(a.RetryAfterMs); err != nil {
+			return nil, err // *latchkey.TooManyAttemptsError
+		}
 		return nil, ErrWrongCredentials
 	}
 	return nil, fmt.Errorf("emailpassword: unexpected sign-in answer from the core: %s", a.Status)

@@ -384,6 +384,9 @@ func (a defaultAPIs) GenerateToken(w http.ResponseWriter, r *http.Request, s *se
 		return err
 	}
 	if ok {
+		if err := a.rc.lk.AllowSend(ctx, s.TenantID(), email); err != nil {
+			return err // *latchkey.TooManyAttemptsError: GENERAL_ERROR
+		}
 		err = a.rc.SendEmailVerificationEmail(ctx, s.TenantID(), s.RecipeUserID(), email)
 		if !errors.Is(err, ErrEmailAlreadyVerified) {
 			return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/emaildelivery"
@@ -69,6 +70,11 @@ type Config struct {
 	// is logged for each message); smsdelivery.Log shows them in the log
 	// during development.
 	SMSDelivery smsdelivery.Sender
+	// ResendInterval is how long a sign-in attempt must wait after a code
+	// before it may ask for another (POST /signinup/code/resend answers
+	// GENERAL_ERROR with the wait until then). Default (0):
+	// DefaultResendInterval; negative: no wait.
+	ResendInterval time.Duration
 	// Override wraps or replaces the recipe's functions.
 	Override func(Service) Service
 	// APIOverride wraps or replaces the recipe's HTTP APIs.
@@ -328,6 +334,38 @@ func (rc *Recipe) userBy(ctx context.Context, tenantID string, info latchkey.Acc
 	}
 	return nil, "", nil
 }
+
+// allowSend asks the core whether a code may be sent to the contact now.
+func (rc *Recipe) allowSend(ctx context.Context, tenantID string, contact Contact) error {
+	to := strings.ToLower(strings.TrimSpace(contact.Email))
+	if to == "" {
+		to = strings.TrimSpace(contact.PhoneNumber)
+	}
+	return rc.lk.AllowSend(ctx, tenantID, to) // *latchkey.TooManyAttemptsError: GENERAL_ERROR
+}
+
+// resendWait is how long a resend for d must still wait: Config.ResendInterval
+// after its newest code, or 0.
+func (rc *Recipe) resendWait(d Device) time.Duration {
+	if rc.cfg.ResendInterval < 0 {
+		return 0
+	}
+	interval := rc.cfg.ResendInterval
+	if interval == 0 {
+		interval = DefaultResendInterval
+	}
+	var newest time.Time
+	for _, c := range d.Codes {
+		if c.TimeCreated.After(newest) {
+			newest = c.TimeCreated
+		}
+	}
+	return max(0, newest.Add(interval).Sub(rc.lk.Now()))
+}
+
+// DefaultResendInterval is how long a device waits between codes unless
+// Config.ResendInterval says otherwise.
+const DefaultResendInterval = 10 * time.Second
 
 // send delivers a code by email or SMS, with what the flow type says.
 func (rc *Recipe) send(ctx context.Context, tenantID string, contact Contact, code *Code) error {

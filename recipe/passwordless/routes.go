@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
@@ -281,6 +283,9 @@ type defaultAPIs struct{ rc *Recipe }
 
 func (a defaultAPIs) CreateCode(w http.ResponseWriter, r *http.Request, tenantID string, contact Contact) (*CodeSent, error) {
 	ctx := r.Context()
+	if err := a.rc.allowSend(ctx, tenantID, contact); err != nil {
+		return nil, err
+	}
 	code, err := a.rc.CreateCode(ctx, tenantID, contact)
 	if err != nil {
 		return nil, err
@@ -310,6 +315,14 @@ func (a defaultAPIs) ResendCode(w http.ResponseWriter, r *http.Request, tenantID
 	if (a.rc.cfg.ContactMethod == ContactPhone && d.PhoneNumber == "") || (a.rc.cfg.ContactMethod == ContactEmail && d.Email == "") {
 		return ErrRestartFlow
 	}
+	// A resend interval, then the per-address limit.
+	if wait := a.rc.resendWait(d); wait > 0 {
+		return &latchkey.GeneralError{Message: "Please wait " + strconv.Itoa(int((wait+time.Second-1)/time.Second)) + " seconds before asking for a new code."}
+	}
+	contact := Contact{Email: d.Email, PhoneNumber: d.PhoneNumber}
+	if err := a.rc.allowSend(ctx, tenantID, contact); err != nil {
+		return err
+	}
 	for attempt := 1; ; attempt++ {
 		userInputCode, err := a.rc.userInputCode(ctx, tenantID)
 		if err != nil {
@@ -324,7 +337,7 @@ func (a defaultAPIs) ResendCode(w http.ResponseWriter, r *http.Request, tenantID
 		case err != nil:
 			return err // ErrRestartFlow when the device is gone
 		}
-		return a.rc.send(ctx, tenantID, Contact{Email: d.Email, PhoneNumber: d.PhoneNumber}, code)
+		return a.rc.send(ctx, tenantID, contact, code)
 	}
 }
 

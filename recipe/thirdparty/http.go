@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
 // maxResponse caps every answer read from a provider: discovery, JWKS,
@@ -137,20 +139,20 @@ func postJSON(ctx context.Context, c *http.Client, endpoint string, body any, he
 func doJSON(c *http.Client, req *http.Request, out any) error {
 	resp, err := c.Do(req)
 	if err != nil {
-		return err
+		return redact.Error(err) // the URL may carry an access token
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", req.URL.Redacted(), err)
+		return fmt.Errorf("reading %s: %w", redact.URL(req.URL.String()), err)
 	}
 	if resp.StatusCode >= 400 {
-		return fmt.Errorf("%s %s answered %d: %s", req.Method, req.URL.Redacted(), resp.StatusCode, excerpt(body))
+		return fmt.Errorf("%s %s answered %d: %s", req.Method, redact.URL(req.URL.String()), resp.StatusCode, excerpt(body))
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	if err := d.Decode(out); err != nil {
-		return fmt.Errorf("%s %s answered something that is not the JSON expected: %s", req.Method, req.URL.Redacted(), excerpt(body))
+		return fmt.Errorf("%s %s answered something that is not the JSON expected: %s", req.Method, redact.URL(req.URL.String()), excerpt(body))
 	}
 	return nil
 }

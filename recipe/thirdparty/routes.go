@@ -12,6 +12,8 @@ import (
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/accountlinking"
 	"github.com/latchkey-dev/latchkey/recipe/session"
+
+	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
 // The statuses of the recipe's answers (reference/fdi-api-spec.yaml).
@@ -76,7 +78,9 @@ func (rc *Recipe) Routes() []latchkey.Route {
 	return []latchkey.Route{
 		{Method: "GET", Path: "/authorisationurl", Handler: rc.authorisationURL},
 		{Method: "POST", Path: "/signinup", Handler: rc.signInUp},
-		{Method: "POST", Path: "/callback/apple", Handler: rc.appleRedirect},
+		// Apple posts a form here (response_mode=form_post); the handler
+		// only redirects to the website with the values in the query.
+		{Method: "POST", Path: "/callback/apple", Handler: rc.appleRedirect, AnyBody: true},
 	}
 }
 
@@ -292,7 +296,7 @@ func (rc *Recipe) writeOutcome(w http.ResponseWriter, r *http.Request, p Provide
 		if p != nil {
 			name = p.Config().Name
 		}
-		rc.lk.Logger().WarnContext(r.Context(), "thirdparty: sign-in failed at the provider", "thirdPartyId", pe.ThirdPartyID, "op", pe.Op, "err", pe.Err)
+		rc.lk.Logger().WarnContext(r.Context(), "thirdparty: sign-in failed at the provider", "thirdPartyId", pe.ThirdPartyID, "op", pe.Op, "err", redact.Error(pe.Err))
 		latchkey.WriteStatus(w, StatusGeneralError, map[string]any{"message": "Signing in with " + name + " did not work. Please try again."})
 	default:
 		return false

@@ -46,6 +46,8 @@ var dialect = sqlstore.Dialect{
 	InStrings:       inStrings,
 
 	SearchBranchPerRange: true,
+	// Searches run unprepared: their text is new nearly every time.
+	OneOffArgs: []any{pgx.QueryExecModeExec},
 }
 
 // inStrings passes a list as one text[] parameter.

@@ -120,3 +120,26 @@ func TestNewFileIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestMigration0008SignsDashboardSessionsOut: dashboard session ids stored
+// before 0008 are plain; the migration removes them, since the core now
+// looks sessions up by hash (issue 11, finding 9).
+func TestMigration0008SignsDashboardSessionsOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.PlainDashboardSessionBefore0008(t, db, func(query string) error {
+		_, err := db.Writer().ExecContext(t.Context(), query)
+		return err
+	}, func() store.Store {
+		db.Close()
+		db, err = sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}

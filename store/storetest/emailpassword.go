@@ -185,3 +185,27 @@ func testPasswordResetTokens(t *testing.T, open Opener) {
 	_, err = s.ConsumePasswordResetToken(ctx, "live", now)
 	ok(t, err, "live token survives the purge")
 }
+
+// testResetTokensDieWithTheEmail: a reset link went to an address; once
+// the user's email changes, whoever still reads the old mailbox must not
+// be able to set the password. A password-only update keeps the tokens.
+func testResetTokensDieWithTheEmail(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	u := createEP(t, ctx, s, epUser("eve@example.com", at(0)))
+	now := at(1000)
+	tok := func(hash string) store.PasswordResetToken {
+		return store.PasswordResetToken{UserID: u.ID, Email: u.Email, TokenHash: hash, Expiry: now.Add(time.Hour)}
+	}
+
+	ok(t, s.CreatePasswordResetToken(ctx, tok("kept")), "create kept")
+	_, err := s.UpdateEmailPasswordUser(ctx, u.ID, func(e *store.EmailPasswordUser) error { e.PasswordHash = "new-hash"; return nil })
+	ok(t, err, "update password only")
+	_, err = s.ConsumePasswordResetToken(ctx, "kept", now)
+	ok(t, err, "token survives a password-only update")
+
+	ok(t, s.CreatePasswordResetToken(ctx, tok("old-address")), "create old-address")
+	_, err = s.UpdateEmailPasswordUser(ctx, u.ID, func(e *store.EmailPasswordUser) error { e.Email = "eve@new.example.com"; return nil })
+	ok(t, err, "update email")
+	_, err = s.ConsumePasswordResetToken(ctx, "old-address", now)
+	is(t, err, store.ErrNotFound, "token after the email changed")
+}

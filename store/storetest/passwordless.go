@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,12 +78,12 @@ func testPasswordlessDevices(t *testing.T, open Opener) {
 
 	// A second code, and the uniqueness of codes.
 	c2 := store.PasswordlessCode{ID: "code-a2", PreAuthSessionID: a.PreAuthSessionID, LinkCodeHash: "hash-a2", CreatedAt: at(10)}
-	ok(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, c2), "CreatePasswordlessCode")
+	ok(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, c2, 0), "CreatePasswordlessCode")
 	a.Codes = append(a.Codes, c2)
 	is(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, store.PasswordlessCode{ID: "code-x", PreAuthSessionID: a.PreAuthSessionID,
-		LinkCodeHash: "hash-b", CreatedAt: at(11)}), store.ErrAlreadyExists, "duplicate link code hash")
+		LinkCodeHash: "hash-b", CreatedAt: at(11)}, 0), store.ErrAlreadyExists, "duplicate link code hash")
 	is(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, store.PasswordlessCode{ID: "code-y", PreAuthSessionID: "pre-none",
-		LinkCodeHash: "hash-y", CreatedAt: at(11)}), store.ErrNotFound, "code for an unknown device")
+		LinkCodeHash: "hash-y", CreatedAt: at(11)}, 0), store.ErrNotFound, "code for an unknown device")
 	d, c := pwlDevice(store.DefaultTenant, "a", "other@example.com", at(0))
 	is(t, s.CreatePasswordlessDevice(ctx, d, c), store.ErrAlreadyExists, "duplicate device")
 	d, c = pwlDevice(store.DefaultTenant, "n", "new@example.com", at(0))
@@ -143,7 +144,7 @@ func testDeleteExpiredPasswordlessDevices(t *testing.T, open Opener) {
 	fresh := createDevice(t, ctx, s, store.DefaultTenant, "fresh", "fresh@example.com", at(100))
 	mixed := createDevice(t, ctx, s, "t2", "mixed", "+14155550100", at(0))
 	ok(t, s.CreatePasswordlessCode(ctx, "t2", store.PasswordlessCode{ID: "new", PreAuthSessionID: mixed.PreAuthSessionID,
-		LinkCodeHash: "new", CreatedAt: at(100)}), "CreatePasswordlessCode")
+		LinkCodeHash: "new", CreatedAt: at(100)}, 0), "CreatePasswordlessCode")
 
 	n, err := s.DeleteExpiredPasswordlessDevices(ctx, at(100))
 	ok(t, err, "DeleteExpiredPasswordlessDevices")
@@ -619,5 +620,27 @@ func testRaceConsumeAndUpdate(t *testing.T, open Opener) {
 	}
 	if n, err := s.CountUsers(ctx, "", nil); err != nil || n != 1 {
 		t.Fatalf("CountUsers = %d, %v; want 1", n, err)
+	}
+}
+
+// testPasswordlessCodeCap: a device keeps at most maxCodes codes, the
+// newest, however often the code is resent (issue 11, finding 6: 50
+// resends left 51 live codes, each guess checked against all of them).
+func testPasswordlessCodeCap(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	d, c := pwlDevice(store.DefaultTenant, "cap", "cap@example.com", at(0))
+	ok(t, s.CreatePasswordlessDevice(ctx, d, c), "CreatePasswordlessDevice")
+	for i := 1; i <= 7; i++ {
+		ok(t, s.CreatePasswordlessCode(ctx, store.DefaultTenant, store.PasswordlessCode{ID: fmt.Sprintf("cap-%d", i), PreAuthSessionID: d.PreAuthSessionID,
+			LinkCodeHash: fmt.Sprintf("cap-hash-%d", i), CreatedAt: at(int64(i))}, 3), "CreatePasswordlessCode")
+	}
+	got, err := s.PasswordlessDevice(ctx, store.DefaultTenant, d.PreAuthSessionID)
+	ok(t, err, "PasswordlessDevice")
+	var ids []string
+	for _, c := range got.Codes {
+		ids = append(ids, c.ID)
+	}
+	if !slices.Equal(ids, []string{"cap-5", "cap-6", "cap-7"}) {
+		t.Fatalf("codes kept = %v, want the newest three", ids)
 	}
 }

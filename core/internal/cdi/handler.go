@@ -75,9 +75,12 @@ func OK(w http.ResponseWriter, fields map[string]any) {
 }
 
 // WriteText writes a plain-text response ending in a newline, as the Java
-// core's println does.
+// core's println does. The reference core labels it text/html; Latchkey
+// sends text/plain with nosniff, so that no message that echoes a value
+// from the request can be rendered as a page (issue 11, finding 4). The
+// official SDKs read any text/* answer as text.
 func WriteText(w http.ResponseWriter, code int, message string) {
-	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
 	_, _ = w.Write([]byte(message + "\n"))
@@ -91,6 +94,7 @@ const (
 	versionKey
 	loggerKey
 	requestIDKey
+	clientIPKey
 )
 
 // Request carries what the transport learned about a request.
@@ -100,13 +104,22 @@ type Request struct {
 	Version   string // the cdi-version in effect
 	RequestID string
 	Logger    *slog.Logger
+	// ClientIP is the end user's IP address as the SDK saw it (the
+	// latchkey-client-ip header, a Latchkey extension), or "" when the
+	// caller did not say. It keys per-IP brute-force limits.
+	ClientIP string
 }
+
+// ClientIPHeader is the request header in which the Latchkey SDK names the
+// end user's IP address.
+const ClientIPHeader = "latchkey-client-ip"
 
 // WithRequest returns ctx carrying rq.
 func WithRequest(ctx context.Context, rq Request) context.Context {
 	ctx = context.WithValue(ctx, tenantKey, rq.TenantID)
 	ctx = context.WithValue(ctx, versionKey, rq.Version)
 	ctx = context.WithValue(ctx, requestIDKey, rq.RequestID)
+	ctx = context.WithValue(ctx, clientIPKey, rq.ClientIP)
 	if rq.Logger != nil {
 		ctx = context.WithValue(ctx, loggerKey, rq.Logger)
 	}
@@ -131,6 +144,12 @@ func Version(ctx context.Context) string {
 // RequestID returns the request's id, for logs and 500 bodies.
 func RequestID(ctx context.Context) string {
 	v, _ := ctx.Value(requestIDKey).(string)
+	return v
+}
+
+// ClientIP returns the end user's IP address the caller named, or "".
+func ClientIP(ctx context.Context) string {
+	v, _ := ctx.Value(clientIPKey).(string)
 	return v
 }
 

@@ -1,6 +1,9 @@
 package dashboard_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/core/coretest"
+	"github.com/latchkey-dev/latchkey/store"
 )
 
 type obj = map[string]any
@@ -107,7 +111,9 @@ func TestSignInVerifySignOut(t *testing.T) {
 		users := c.Get(t, "/recipe/dashboard/users").JSON(t)["users"].([]any)
 		uid := users[0].(obj)["userId"].(string)
 		ss := c.Get(t, "/recipe/dashboard/user/sessions?userId="+uid).JSON(t)["sessions"].([]any)
-		if len(ss) != 1 || ss[0].(obj)["sessionId"] != sid {
+		// The list names sessions by their stored hash: it hands out no
+		// credential.
+		if sum := sha256.Sum256([]byte(sid)); len(ss) != 1 || ss[0].(obj)["sessionId"] != hex.EncodeToString(sum[:]) {
 			t.Errorf("sessions = %v", ss)
 		}
 		if r := c.Delete(t, "/recipe/dashboard/session?sessionId="+sid); r.Status(t) != "OK" {
@@ -118,6 +124,26 @@ func TestSignInVerifySignOut(t *testing.T) {
 		}
 		if r := c.Post(t, "/recipe/dashboard/session/verify", obj{"sessionId": sid}); r.Status(t) != "INVALID_SESSION_ERROR" {
 			t.Errorf("verify after sign-out: %s", r.Body)
+		}
+	})
+}
+
+// TestSessionIDStoredHashed: the store holds the sha256 of a dashboard
+// session id, never the 30-day credential itself (issue 11, finding 9).
+func TestSessionIDStoredHashed(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		c.Post(t, "/recipe/dashboard/user", obj{"email": "hash@example.com", "password": "abcd1234"})
+		sid := c.Post(t, "/recipe/dashboard/signin", obj{"email": "hash@example.com", "password": "abcd1234"}).JSON(t)["sessionId"].(string)
+		if _, err := c.Store.DashboardSession(t.Context(), sid); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the store finds the session by its plain id: %v", err)
+		}
+		sum := sha256.Sum256([]byte(sid))
+		if _, err := c.Store.DashboardSession(t.Context(), hex.EncodeToString(sum[:])); err != nil {
+			t.Errorf("the store does not hold the hash: %v", err)
+		}
+		// A stored value used as a session id signs nobody in.
+		if r := c.Post(t, "/recipe/dashboard/session/verify", obj{"sessionId": hex.EncodeToString(sum[:])}); r.Status(t) != "INVALID_SESSION_ERROR" {
+			t.Errorf("the stored hash works as a session id: %s", r.Body)
 		}
 	})
 }

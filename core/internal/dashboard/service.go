@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -28,6 +31,10 @@ type Service struct {
 	Store  store.DashboardUsers
 	Hasher *password.Hasher
 	Now    func() time.Time
+	// Limiter counts failed sign-ins; nil turns throttling off.
+	Limiter *throttle.Limiter
+	// SignInRule is the limit per account (email) and per client IP.
+	SignInRule throttle.Rule
 }
 
 // Account names an account by id or, when UserID is empty, by email.
@@ -151,11 +158,41 @@ func (s *Service) ListUsers(ctx context.Context) ([]store.DashboardUser, error) 
 	return s.Store.ListDashboardUsers(ctx)
 }
 
-// SignIn checks an account's password and starts a session.
+// SignIn checks an account's password and starts a session. The session
+// returned carries the id to give the account; the store keeps only its
+// hash.
 // cdi.ErrInvalidCredentials for an unknown email or a wrong password,
 // which take the same time.
+//
+// While the account or the client IP is locked after too many failures,
+// it answers cdi.ErrInvalidCredentials with throttle.RetryAfterField
+// without checking the password.
 func (s *Service) SignIn(ctx context.Context, email, pw string) (store.DashboardSession, error) {
 	email, pw = normaliseEmail(email), strings.TrimSpace(pw)
+	subjects := s.SignInRule.Subjects("dashboard-signin", cdi.ClientIP(ctx), email)
+	chk, err := s.Limiter.Check(ctx, subjects...)
+	if err != nil {
+		return store.DashboardSession{}, err
+	}
+	if chk.Locked() {
+		return store.DashboardSession{}, cdi.ErrInvalidCredentials.With(throttle.RetryAfterField, s.Limiter.RetryAfter(chk).Milliseconds())
+	}
+	sess, err := s.signIn(ctx, email, pw)
+	switch {
+	case errors.Is(err, cdi.ErrInvalidCredentials):
+		if err := s.Limiter.Fail(ctx, subjects...); err != nil {
+			return store.DashboardSession{}, err
+		}
+	case err == nil:
+		if err := s.Limiter.Succeed(ctx, chk, subjects[0]); err != nil {
+			return store.DashboardSession{}, err
+		}
+	}
+	return sess, err
+}
+
+// signIn is SignIn without the throttling.
+func (s *Service) signIn(ctx context.Context, email, pw string) (store.DashboardSession, error) {
 	u, err := s.Store.DashboardUserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		if err := s.Hasher.VerifyNothing(ctx, pw); err != nil {
@@ -174,7 +211,8 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (store.Dashboard
 		return store.DashboardSession{}, cdi.ErrInvalidCredentials
 	}
 	now := s.Now().Truncate(time.Millisecond)
-	sess := store.DashboardSession{ID: uuid.NewString(), UserID: u.ID, Email: u.Email, TimeCreated: now, Expiry: now.Add(SessionLifetime)}
+	id := uuid.NewString()
+	sess := store.DashboardSession{ID: hashSessionID(id), UserID: u.ID, Email: u.Email, TimeCreated: now, Expiry: now.Add(SessionLifetime)}
 	if err := s.Store.CreateDashboardSession(ctx, sess); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			// The account was deleted while signing in.
@@ -182,14 +220,24 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (store.Dashboard
 		}
 		return store.DashboardSession{}, err
 	}
+	sess.ID = id // the caller hands the id itself to the account, once
 	return sess, nil
+}
+
+// hashSessionID is how a dashboard session id is stored: its sha256 in
+// hex, like every other secret, so that a copy of the database (a backup,
+// a read replica) holds no working 30-day credential. The id is a random
+// UUID (122 bits), so no salt or slow hash is needed.
+func hashSessionID(id string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(id)))
+	return hex.EncodeToString(sum[:])
 }
 
 // VerifySession returns a live session, with its account's email, or
 // cdi.ErrInvalidSession. Unlike the SuperTokens core, an expired session
 // is refused at once rather than when the cleanup job removes it.
 func (s *Service) VerifySession(ctx context.Context, sessionID string) (store.DashboardSession, error) {
-	sess, err := s.Store.DashboardSession(ctx, strings.TrimSpace(sessionID))
+	sess, err := s.Store.DashboardSession(ctx, hashSessionID(sessionID))
 	if errors.Is(err, store.ErrNotFound) || err == nil && !s.Now().Before(sess.Expiry) {
 		return store.DashboardSession{}, cdi.ErrInvalidSession
 	}
@@ -198,10 +246,11 @@ func (s *Service) VerifySession(ctx context.Context, sessionID string) (store.Da
 
 // SignOut ends a session; ending an unknown one is not an error.
 func (s *Service) SignOut(ctx context.Context, sessionID string) error {
-	return s.Store.DeleteDashboardSession(ctx, strings.TrimSpace(sessionID))
+	return s.Store.DeleteDashboardSession(ctx, hashSessionID(sessionID))
 }
 
-// Sessions returns an account's sessions.
+// Sessions returns an account's sessions. Their IDs are the stored
+// hashes, not ids that would sign anyone in.
 func (s *Service) Sessions(ctx context.Context, userID string) ([]store.DashboardSession, error) {
 	return s.Store.DashboardSessions(ctx, strings.TrimSpace(userID))
 }

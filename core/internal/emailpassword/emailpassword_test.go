@@ -215,6 +215,40 @@ func TestPasswordReset(t *testing.T) {
 	})
 }
 
+// TestResetTokenDiesWithTheEmail: a reset link sent to the old address
+// stops working once the user's email changes (issue 11, finding 12); a
+// password change alone keeps it.
+func TestResetTokenDiesWithTheEmail(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		id := signUp(t, c, "hal@example.com", "old12345")["user"].(obj)["id"].(string)
+		token := func() string {
+			r := c.Post(t, "/recipe/user/password/reset/token", obj{"userId": id, "email": "hal@example.com"})
+			if r.Status(t) != "OK" {
+				t.Fatalf("token: %s", r.Body)
+			}
+			return r.JSON(t)["token"].(string)
+		}
+		update := func(body obj) {
+			body["recipeUserId"] = id
+			if r := c.Put(t, "/recipe/user", body, "rid", "emailpassword"); r.Status(t) != "OK" {
+				t.Fatalf("update %v: %s", body, r.Body)
+			}
+		}
+
+		kept := token()
+		update(obj{"password": "other123"})
+		if r := c.Post(t, "/recipe/user/password/reset/token/consume", obj{"token": kept}); r.Status(t) != "OK" {
+			t.Errorf("token after a password change: %s", r.Body)
+		}
+
+		old := token()
+		update(obj{"email": "hal@new.example.com"})
+		if r := c.Post(t, "/recipe/user/password/reset/token/consume", obj{"token": old}); r.Status(t) != "RESET_PASSWORD_INVALID_TOKEN_ERROR" {
+			t.Errorf("token sent to the old address: %s", r.Body)
+		}
+	})
+}
+
 func TestResetTokenExpires(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Now()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/password"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -32,6 +33,11 @@ type Service struct {
 	Now    func() time.Time
 	// ResetTokenLifetime is how long a password-reset token works.
 	ResetTokenLifetime time.Duration
+	// Limiter counts failed sign-ins; nil turns throttling off.
+	Limiter *throttle.Limiter
+	// SignInRule is the limit per account (tenant and email) and per
+	// client IP.
+	SignInRule throttle.Rule
 }
 
 // NormaliseEmail trims and lower-cases an email, as the core stores it.
@@ -87,9 +93,38 @@ func (s *Service) SignUp(ctx context.Context, tenantID, email, pw string) (store
 }
 
 // SignIn checks a password. cdi.ErrWrongCredentials for an unknown email
-// or a wrong password; both take about the same time.
+// or a wrong password; both take about the same time. While the account
+// or the client IP is locked after too many failures, it answers
+// cdi.ErrWrongCredentials with throttle.RetryAfterField without checking
+// the password.
 func (s *Service) SignIn(ctx context.Context, tenantID, email, pw string) (store.User, error) {
-	u, err := s.Store.EmailPasswordUserByEmail(ctx, tenantID, NormaliseEmail(email))
+	email = NormaliseEmail(email)
+	subjects := s.SignInRule.Subjects("signin", cdi.ClientIP(ctx), tenantID, email)
+	chk, err := s.Limiter.Check(ctx, subjects...)
+	if err != nil {
+		return store.User{}, err
+	}
+	if chk.Locked() {
+		return store.User{}, cdi.ErrWrongCredentials.With(throttle.RetryAfterField, s.Limiter.RetryAfter(chk).Milliseconds())
+	}
+	u, err := s.checkPassword(ctx, tenantID, email, pw)
+	switch {
+	case errors.Is(err, cdi.ErrWrongCredentials):
+		if err := s.Limiter.Fail(ctx, subjects...); err != nil {
+			return store.User{}, err
+		}
+	case err == nil:
+		// A right password clears the account's count, not the IP's.
+		if err := s.Limiter.Succeed(ctx, chk, subjects[0]); err != nil {
+			return store.User{}, err
+		}
+	}
+	return u, err
+}
+
+// checkPassword is SignIn without the throttling.
+func (s *Service) checkPassword(ctx context.Context, tenantID, email, pw string) (store.User, error) {
+	u, err := s.Store.EmailPasswordUserByEmail(ctx, tenantID, email)
 	if errors.Is(err, store.ErrNotFound) {
 		if err := s.Hasher.VerifyNothing(ctx, pw); err != nil {
 			return store.User{}, err

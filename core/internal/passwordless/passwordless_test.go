@@ -586,3 +586,27 @@ func TestConfig(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestLiveCodesCapped: 50 resends used to leave 51 live codes on one
+// device, each guess checked against all of them (issue 11, finding 6).
+// Now a device keeps its newest five; the newest works, the dropped ones
+// do not.
+func TestLiveCodesCapped(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		first := createCode(t, c, obj{"email": "cap@example.com"})
+		var last obj
+		for range 50 {
+			last = createCode(t, c, obj{"deviceId": first["deviceId"]})
+		}
+		devices := want(t, c.Get(t, "/recipe/signinup/codes?preAuthSessionId="+first["preAuthSessionId"].(string), "rid", "passwordless"), "OK")["devices"].([]any)
+		if n := len(devices[0].(obj)["codes"].([]any)); n != 5 {
+			t.Fatalf("%d live codes after 50 resends, want 5", n)
+		}
+		if r := consumeLink(t, c, first); r.Status(t) != "RESTART_FLOW_ERROR" {
+			t.Errorf("the first, dropped code: %s", r.Body)
+		}
+		if r := consumeLink(t, c, last); r.Status(t) != "OK" {
+			t.Errorf("the newest code: %s", r.Body)
+		}
+	})
+}

@@ -29,6 +29,10 @@ type Service struct {
 	// MaxAttempts is how many wrong user input codes a device may get; the
 	// last one ends the flow.
 	MaxAttempts int
+	// MaxCodesPerDevice caps a device's live codes: a resend beyond it
+	// drops the oldest, so a guess is checked against a few codes only.
+	// 0: no cap.
+	MaxCodesPerDevice int
 	// NormalisePhone turns a phone number into the stored (E.164) form.
 	NormalisePhone func(string) string
 }
@@ -144,7 +148,7 @@ func (s *Service) CreateCode(ctx context.Context, tenantID, deviceID, userInputC
 		if err != nil {
 			return Code{}, err
 		}
-		err = s.Store.CreatePasswordlessCode(ctx, tenantID, stored)
+		err = s.Store.CreatePasswordlessCode(ctx, tenantID, stored, s.MaxCodesPerDevice)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return Code{}, cdi.ErrRestartFlow

@@ -47,6 +47,9 @@ func Run(t *testing.T, newServer NewServer) {
 		}
 		req, _ := http.NewRequest(method, srv.URL+path, rd)
 		req.Header.Set("Origin", Website)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
 		}

@@ -32,6 +32,8 @@ func protected() []endpoint {
 		{"PUT", "/dashboard/api/user/email/verify", true, map[string]any{"recipeUserId": "USER", "verified": true}},
 		{"POST", "/dashboard/api/user/email/verify/token", true, map[string]any{"recipeUserId": "USER"}},
 		{"PUT", "/dashboard/api/user/password", true, map[string]any{"recipeUserId": "USER", "newPassword": "changed-123"}},
+		{"GET", "/dashboard/api/user/signin-lock?email=u@example.com", false, nil},
+		{"POST", "/dashboard/api/user/signin-lock/remove", true, map[string]any{"email": "u@example.com"}},
 		{"GET", "/dashboard/api/user/metadata?userId=USER", false, nil},
 		{"PUT", "/dashboard/api/user/metadata", true, map[string]any{"userId": "USER", "data": `{"a":1}`}},
 		{"GET", "/dashboard/api/user/sessions?userId=USER", false, nil},
@@ -74,6 +76,23 @@ func TestUnauthorised(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSignInThrottled: five wrong passwords lock a dashboard account; the
+// API answers INVALID_CREDENTIALS_ERROR with a message the UI shows
+// (issue 11, finding 6).
+func TestSignInThrottled(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	for range 5 {
+		e.want("", "POST", "/dashboard/api/signin", map[string]any{"email": viewerEmail, "password": "wrong-pass-1"}, "INVALID_CREDENTIALS_ERROR")
+	}
+	m := e.want("", "POST", "/dashboard/api/signin", map[string]any{"email": viewerEmail, "password": accountPass}, "INVALID_CREDENTIALS_ERROR")
+	if m["message"] != "Too many failed sign-in attempts. Please try again in 1 minute." || m["sessionId"] != nil {
+		t.Errorf("locked sign-in: %v", m)
+	}
+	// Another account is not locked.
+	e.ok("", "POST", "/dashboard/api/signin", map[string]any{"email": adminEmail, "password": accountPass})
 }
 
 func TestSignInAndOut(t *testing.T) {

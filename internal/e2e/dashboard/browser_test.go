@@ -125,15 +125,22 @@ func TestBrowserWalk(t *testing.T) {
 		t.Fatalf("metadata on the core: %v", got)
 	}
 
-	// Change the password; the user signs in with it through the SDK.
+	// Change the password; "Sign out everywhere" is on by default and ends
+	// the session opened with the old one; the user signs in with the new
+	// password through the SDK.
+	_, r0 := e.fdiSession("alice@wonderland.example", "alice-pass-1")
 	w.click("Change password", `L.role('button', 'Change password')`)
 	pw := `L.role('dialog', 'Change Password')`
 	w.fill("new password", `L.label('New Password', `+pw+`)`, "looking-glass-2")
 	w.fill("confirm", `L.label('Confirm Password', `+pw+`)`, "looking-glass-2")
+	w.waitFor("sign out everywhere, on by default", `L.label(/^Sign out everywhere/, `+pw+`).checked`)
 	w.shot("change-password")
 	w.click("Change password", `L.role('button', 'Change password', `+pw+`)`)
 	w.waitFor("the toast", `L.text('Password updated')`)
 	w.gone("the dialog", pw)
+	if c := e.refresh(r0); c != http.StatusUnauthorized {
+		t.Errorf("the session from before the password change: refresh answers %d, want 401", c)
+	}
 	a1, r1 := e.fdiSession("alice@wonderland.example", "looking-glass-2")
 	a2, r2 := e.fdiSession("alice@wonderland.example", "looking-glass-2")
 	a3, r3 := e.fdiSession("alice@wonderland.example", "looking-glass-2")

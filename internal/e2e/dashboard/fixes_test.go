@@ -545,3 +545,24 @@ func TestBrowserSearchSaysWhatItMatches(t *testing.T) {
 	w.waitFor("the chip", `L.role('button', 'Remove filter Third-party provider: google')`)
 	w.waitFor("no results", `L.text('No search results.')`)
 }
+
+// TestBrowserUnlockSignIn: a user locked by brute-force protection shows
+// "Locked until …" on the login method, and Unlock clears it (issue 11,
+// finding 6).
+func TestBrowserUnlockSignIn(t *testing.T) {
+	e, w := signedIn(t, options{})
+	id := e.signUp("lockme@example.com", "pass-word-1")
+	for range 5 {
+		e.app.Post(t, "/auth/signin", map[string]any{"formFields": []map[string]string{{"id": "email", "value": "lockme@example.com"}, {"id": "password", "value": "wrong-pass-1"}}})
+	}
+	w.openUser(id, "lockme@example.com")
+	card := `L.role('article', /Email password/)`
+	w.waitFor("the lock", `L.text(/^Locked until/, `+card+`)`)
+	w.shot("signin-locked")
+	w.click("Unlock", `L.role('button', 'Unlock', `+card+`)`)
+	w.waitFor("the toast", `L.text('Sign-in unlocked')`)
+	w.gone("the lock", `L.text(/^Locked until/, `+card+`)`)
+	if l, err := e.lk.SignInLock(t.Context(), "public", "lockme@example.com"); err != nil || l.Locked {
+		t.Fatalf("after Unlock: %+v %v", l, err)
+	}
+}

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/latchkey-dev/latchkey/recipe/dashboard"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -302,6 +304,37 @@ func TestPassword(t *testing.T) {
 	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"recipeUserId": "00000000-0000-4000-8000-000000000000", "newPassword": "brand-new-pass-3"}, 400, "")
 }
 
+// TestPasswordSignsOutEverywhere: an admin's new password revokes the
+// user's sessions unless signOutEverywhere is false (issue 11, finding 12).
+func TestPasswordSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	tok := e.signIn(adminEmail)
+	for _, tc := range []struct {
+		name        string
+		signOut     any // nil leaves the field out
+		wantRefresh int
+	}{
+		{"default", nil, http.StatusUnauthorized},
+		{"true", true, http.StatusUnauthorized},
+		{"false", false, http.StatusOK},
+	} {
+		email := "everywhere-" + tc.name + "@example.com"
+		id := e.signUp(email, "pass-word-1")
+		_, refresh := e.fdiSession(email, "pass-word-1")
+		body := map[string]any{"recipeUserId": id, "newPassword": "brand-new-pass-2"}
+		if tc.signOut != nil {
+			body["signOutEverywhere"] = tc.signOut
+		}
+		e.ok(tok, "PUT", "/public/dashboard/api/user/password", body)
+		if c := e.refresh(refresh); c != tc.wantRefresh {
+			t.Errorf("%s: refresh after the admin set a password: %d, want %d", tc.name, c, tc.wantRefresh)
+		}
+	}
+	e.wantCode(tok, "PUT", "/dashboard/api/user/password", map[string]any{"recipeUserId": e.signUp("bad@example.com", "pass-word-1"), "newPassword": "brand-new-pass-3", "signOutEverywhere": "yes"},
+		400, "Required parameter 'signOutEverywhere' is missing or has an invalid type")
+}
+
 func TestPasswordPolicyIsTheSignUpPolicy(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{fields: []emailpasswordField{strictPassword, corporateEmail}})
@@ -343,4 +376,28 @@ func TestMetadata(t *testing.T) {
 	}
 	e.wantCode(tok, "PUT", "/dashboard/api/user/metadata", map[string]any{"data": "{}"}, 400, "")
 	e.wantCode(tok, "GET", "/dashboard/api/user/metadata", nil, 400, "Missing required parameter 'userId'")
+}
+
+// TestSignInLock: an app user locked after failed sign-ins shows as locked
+// in the dashboard API, and an admin unlocks them (a viewer may not).
+func TestSignInLock(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{dash: dashboard.Config{Admins: []string{adminEmail}}})
+	admin, viewer := e.signIn(adminEmail), e.signIn(viewerEmail)
+	e.signUp("locked@example.com", "pass-word-1")
+	for range 5 {
+		e.app.Post(t, "/auth/signin", map[string]any{"formFields": []map[string]string{{"id": "email", "value": "locked@example.com"}, {"id": "password", "value": "wrong-pass-1"}}})
+	}
+	m := e.ok(viewer, "GET", "/public/dashboard/api/user/signin-lock?email=locked@example.com", nil)
+	if m["locked"] != true || m["failures"] != float64(5) {
+		t.Fatalf("lock: %v", m)
+	}
+	e.wantCode(viewer, "POST", "/public/dashboard/api/user/signin-lock/remove", map[string]any{"email": "locked@example.com"}, http.StatusForbidden, "")
+	e.ok(admin, "POST", "/public/dashboard/api/user/signin-lock/remove", map[string]any{"email": "locked@example.com"})
+	if m := e.ok(viewer, "GET", "/public/dashboard/api/user/signin-lock?email=locked@example.com", nil); m["locked"] != false {
+		t.Fatalf("after unlock: %v", m)
+	}
+	if access, _ := e.fdiSession("locked@example.com", "pass-word-1"); access == "" {
+		t.Fatal("no session after unlock")
+	}
 }

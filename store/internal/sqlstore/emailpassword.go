@@ -86,7 +86,8 @@ func (s *DB) EmailPasswordUserByEmail(ctx context.Context, tenantID, email strin
 
 // UpdateEmailPasswordUser changes a user's email or password hash in one
 // transaction that holds the user's row. Changes update makes to ID,
-// TenantID or TimeJoined are ignored.
+// TenantID or TimeJoined are ignored. A new email deletes the user's
+// password-reset tokens in the same transaction.
 func (s *DB) UpdateEmailPasswordUser(ctx context.Context, userID string, update func(*store.EmailPasswordUser) error) (store.EmailPasswordUser, error) {
 	var out store.EmailPasswordUser
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -110,6 +111,11 @@ WHERE user_id = $3 AND info_type = 'email' AND recipe_id = 'emailpassword' AND t
 			}
 			if err := s.reclaimFor(ctx, tx, u.ID); err != nil {
 				return err
+			}
+			// A reset token was sent to the old address: whoever still
+			// reads that mailbox must not be able to take the account.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM password_reset_tokens WHERE user_id = $1`, u.ID); err != nil {
+				return s.wrap("update email-password user", err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE emailpassword_users SET email = $1, password_hash = $2 WHERE user_id = $3`,

@@ -171,10 +171,32 @@ func (s *DB) insertCode(ctx context.Context, q querier, tenantID, preAuthSession
 	return s.wrap("create passwordless code", err)
 }
 
-// CreatePasswordlessCode adds a code to a device. The device is a foreign
-// key, so a device consumed concurrently is reported as not found.
-func (s *DB) CreatePasswordlessCode(ctx context.Context, tenantID string, c store.PasswordlessCode) error {
-	return s.insertCode(ctx, s.writer, tenantID, c.PreAuthSessionID, c)
+// CreatePasswordlessCode adds a code to a device and drops its oldest
+// codes beyond maxCodes, in one transaction that holds the device's row so
+// that concurrent resends cannot leave more. The device is a foreign key,
+// so a device consumed concurrently is reported as not found.
+func (s *DB) CreatePasswordlessCode(ctx context.Context, tenantID string, c store.PasswordlessCode, maxCodes int) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM passwordless_devices WHERE tenant_id = $1 AND pre_auth_session_id = $2`+s.dialect.ForUpdate,
+			tenantID, c.PreAuthSessionID).Scan(&one)
+		if errNoRows(err) {
+			return notFound("create passwordless code: device")
+		}
+		if err != nil {
+			return s.wrap("create passwordless code", err)
+		}
+		if err := s.insertCode(ctx, tx, tenantID, c.PreAuthSessionID, c); err != nil {
+			return err
+		}
+		if maxCodes <= 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM passwordless_codes WHERE tenant_id = $1 AND pre_auth_session_id = $2 AND code_id NOT IN (
+	SELECT code_id FROM passwordless_codes WHERE tenant_id = $1 AND pre_auth_session_id = $2 ORDER BY created_at DESC, code_id DESC LIMIT $3)`,
+			tenantID, c.PreAuthSessionID, maxCodes)
+		return s.wrap("create passwordless code: drop the oldest", err)
+	})
 }
 
 // PasswordlessDevice returns a device with its codes.

@@ -234,11 +234,11 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	}
 	query, args := probeQuery(s.dialect, q, fields)
 	var n int
-	if err := s.reader.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+	if err := s.reader.QueryRowContext(ctx, query, append(slices.Clone(s.dialect.OneOffArgs), args...)...).Scan(&n); err != nil {
 		return nil, s.wrap("search users", err)
 	}
 	query, args = searchQuery(s.dialect, q, fields, n >= denseMatches(q.Limit))
-	ids, err := scanStrings(s.reader.QueryContext(ctx, query, args...))
+	ids, err := scanStrings(s.reader.QueryContext(ctx, query, append(slices.Clone(s.dialect.OneOffArgs), args...)...))
 	if err != nil {
 		return nil, s.wrap("search users", err)
 	}

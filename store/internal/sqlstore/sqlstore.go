@@ -53,6 +53,12 @@ type Dialect struct {
 	// only when the bounds are the SELECT's own. SQLite caps a compound
 	// SELECT at 500 terms, so it joins the list.
 	SearchBranchPerRange bool
+	// OneOffArgs go before the arguments of a query whose text is new
+	// almost every time (a search: its SQL holds every term's range, up to
+	// 70 KB), to run it without preparing it. On PostgreSQL, pgx by default
+	// prepares each new text (a round trip more) and keeps it in a cache of
+	// 512 statements per connection, which one-off searches only fill.
+	OneOffArgs []any
 	// Classify reports which constraint, if any, err violated.
 	Classify func(err error) Violation
 	// InStrings returns a predicate that expr is one of vs, written with

@@ -308,6 +308,10 @@ export function createMock() {
         need(f && f.m.email, 'Unknown User ID provided');
         return f.m.verified ? { status: 'EMAIL_ALREADY_VERIFIED_ERROR' } : { status: 'OK' };
       }
+      case 'GET /user/signin-lock':
+        return { status: 'OK', locked: false, lockedUntil: 0, failures: 0 };
+      case 'POST /user/signin-lock/remove':
+        return { status: 'OK' };
       case 'PUT /user/password': {
         need(body?.recipeUserId && typeof body.newPassword === 'string', "Required parameter 'newPassword' is missing");
         const p = body.newPassword;

@@ -300,8 +300,20 @@ export const api = {
     request<{ status: string }>('PUT', '/user/email/verify', { tenant, body: { recipeUserId, verified } }),
   sendVerifyEmail: (tenant: string, recipeUserId: string) =>
     request<{ status: string }>('POST', '/user/email/verify/token', { tenant, body: { recipeUserId } }),
-  changePassword: (tenant: string, recipeUserId: string, newPassword: string) =>
-    request<{ status: string; error?: string }>('PUT', '/user/password', { tenant, body: { recipeUserId, newPassword } }),
+  // signOutEverywhere is a Latchkey extension: true revokes the user's sessions.
+  changePassword: (tenant: string, recipeUserId: string, newPassword: string, signOutEverywhere: boolean) =>
+    request<{ status: string; error?: string }>('PUT', '/user/password', {
+      tenant,
+      body: { recipeUserId, newPassword, signOutEverywhere },
+    }),
+  // Latchkey: the brute-force lock of an email-password account.
+  signInLock: (tenant: string, email: string) =>
+    request<{ status: string; locked?: boolean; lockedUntil?: number; failures?: number }>('GET', '/user/signin-lock', {
+      tenant,
+      query: { email },
+    }),
+  unlockSignIn: (tenant: string, email: string) =>
+    request<{ status: string }>('POST', '/user/signin-lock/remove', { tenant, body: { email } }),
   metadata: (userId: string) =>
     request<{ status: string; data?: Record<string, unknown> }>('GET', '/user/metadata', { query: { userId } }),
   setMetadata: (userId: string, data: string) =>

@@ -154,7 +154,8 @@ function EmailPasswordForm({ onSignedIn, onView, note }: { onSignedIn: () => voi
         setServerErr(
           'User is currently suspended. Please sign in with another account, or reactivate the SuperTokens core license key.',
         );
-      else setServerErr('Incorrect email and password combination');
+      // A Latchkey backend adds a message to a throttled sign-in.
+      else setServerErr(r.message || 'Incorrect email and password combination');
     } catch (err) {
       setServerErr(err instanceof ApiError && err.status === 0 ? err.message : 'Something went wrong');
     } finally {

@@ -16,6 +16,7 @@ import { WriteButton } from '../../ui/WriteButton';
 import { EditMethodDialog } from './EditMethodDialog';
 import { MethodActionDialog } from './MethodActionDialog';
 import { PasswordDialog } from './PasswordDialog';
+import { tenantOf } from './update';
 import { VerifyControl } from './VerifyControl';
 
 export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: () => void }) {
@@ -90,6 +91,7 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
             </dd>
           </>
         )}
+        {m.recipeId === 'emailpassword' && m.email && <SignInLock user={user} m={m} />}
         {m.phoneNumber && (
           <>
             <dt>Phone</dt>
@@ -188,5 +190,50 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
       )}
       {dialog === 'password' && <PasswordDialog user={user} m={m} onClose={() => setDialog('')} />}
     </article>
+  );
+}
+
+type Lock = { locked?: boolean; lockedUntil?: number; failures?: number };
+
+// SignInLock shows that brute-force protection locked the account's sign-in, and lets an admin
+// unlock it. It shows nothing when the account is not locked or the backend cannot tell.
+function SignInLock({ user, m }: { user: User; m: LoginMethod }) {
+  const [lock, setLock] = useState<Lock | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tenant = tenantOf(m, user);
+  const load = () =>
+    api.signInLock(tenant, m.email || '').then(
+      (r) => setLock(r.status === 'OK' ? r : null),
+      () => setLock(null),
+    );
+  useEffect(() => {
+    void load();
+  }, [tenant, m.email]);
+  if (!lock?.locked || !lock.lockedUntil) return null;
+  const unlock = async () => {
+    setBusy(true);
+    try {
+      await api.unlockSignIn(tenant, m.email || '');
+      toast.success('Sign-in unlocked');
+      await load();
+    } catch {
+      toast.error('Could not unlock the sign-in');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <dt>Sign-in</dt>
+      <dd>
+        <span class="pill pill-warn">
+          Locked until <time dateTime={isoDate(lock.lockedUntil)}>{fmtDateTime(lock.lockedUntil)}</time>
+        </span>{' '}
+        <span class="muted">({lock.failures} failed attempts)</span>{' '}
+        <WriteButton class="btn btn-small" onClick={unlock} disabled={busy}>
+          Unlock
+        </WriteButton>
+      </dd>
+    </>
   );
 }

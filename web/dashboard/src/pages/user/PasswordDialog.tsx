@@ -1,4 +1,5 @@
-// "Change password" for an email-password login method: new password twice.
+// "Change password" for an email-password login method: new password twice,
+// and "Sign out everywhere" (on by default), which revokes the user's sessions.
 
 import { useState } from 'preact/hooks';
 import { api, type LoginMethod, type User } from '../../api';
@@ -13,6 +14,7 @@ export function PasswordDialog({ user, m, onClose }: { user: User; m: LoginMetho
   const [pw2, setPw2] = useState('');
   const [pwErr, setPwErr] = useState('');
   const [pw2Err, setPw2Err] = useState('');
+  const [signOut, setSignOut] = useState(true);
   const [err, setErr] = useState('');
   const act = useAction(setErr, onClose);
   const submit = (e: Event) => {
@@ -22,7 +24,7 @@ export function PasswordDialog({ user, m, onClose }: { user: User; m: LoginMetho
     setPw2Err(pw && pw !== pw2 ? 'Passwords do not match' : '');
     if (!pw || pw !== pw2) return;
     act.run(true, async () => {
-      const r = await api.changePassword(tenantOf(m, user), m.recipeUserId, pw);
+      const r = await api.changePassword(tenantOf(m, user), m.recipeUserId, pw, signOut);
       if (r.status === 'INVALID_PASSWORD_ERROR') return setPwErr(r.error || 'Password is invalid');
       if (r.status !== 'OK') return 'Something went wrong. Please try again.';
       toast.success('Password updated');
@@ -43,6 +45,10 @@ export function PasswordDialog({ user, m, onClose }: { user: User; m: LoginMetho
           onValue={setPw2}
           error={pw2Err}
         />
+        <label class="radio">
+          <input type="checkbox" checked={signOut} onChange={(e) => setSignOut((e.target as HTMLInputElement).checked)} />
+          Sign out everywhere (revoke the user's sessions)
+        </label>
         <FormActions onCancel={onClose} label="Change password" busyLabel="Saving…" busy={act.busy !== null} />
       </form>
     </Dialog>
