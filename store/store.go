@@ -34,6 +34,7 @@ type Store interface {
 	DashboardUsers
 	Passwordless
 	ThirdParty
+	Suspensions
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -650,4 +651,57 @@ type ThirdParty interface {
 	// ThirdPartyUserByAccount returns the user with the provider account
 	// in tenantID. ErrNotFound when there is none.
 	ThirdPartyUserByAccount(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string) (ThirdPartyUser, error)
+}
+
+// ---------------------------------------------------------------------------
+// Suspensions (Latchkey)
+
+// Suspension keeps a user from signing in, refreshing or getting a new
+// session until it is lifted or its end time passes.
+type Suspension struct {
+	UserID string
+	// Reason is the operator's words, shown to operators only.
+	Reason string
+	// Actor is who suspended: a dashboard account's email, or what the
+	// caller of the core API names.
+	Actor       string
+	SuspendedAt time.Time
+	// Until is when the suspension ends by itself; zero means when the user
+	// is reinstated.
+	Until time.Time
+}
+
+// ActiveAt reports whether the suspension is in force at now.
+func (s Suspension) ActiveAt(now time.Time) bool { return s.Until.IsZero() || now.Before(s.Until) }
+
+// SuspensionCursor is a keyset position in a listing of suspensions, newest
+// first: the listing resumes at (and includes) this row.
+type SuspensionCursor struct {
+	SuspendedAt time.Time
+	UserID      string
+}
+
+// Suspensions stores suspended users. Every read takes now and ignores
+// suspensions that have ended by then.
+type Suspensions interface {
+	// SuspendUser stores s and, in the same transaction, removes every
+	// session of the user in every tenant, returning their handles.
+	// ErrNotFound when the user does not exist; ErrAlreadyExists when the
+	// user has a suspension active at now (an ended one is replaced).
+	SuspendUser(ctx context.Context, s Suspension, now time.Time) ([]string, error)
+	// ReinstateUser removes the user's suspension and returns it.
+	// ErrNotFound when the user has none active at now (an ended one is
+	// removed all the same).
+	ReinstateUser(ctx context.Context, userID string, now time.Time) (Suspension, error)
+	// Suspension returns the user's suspension active at now. ErrNotFound
+	// when there is none.
+	Suspension(ctx context.Context, userID string, now time.Time) (Suspension, error)
+	// SuspensionsForUsers returns the suspensions active at now of those of
+	// userIDs that have one, by user id, in one read. Callers cap how many
+	// ids a request may ask for.
+	SuspensionsForUsers(ctx context.Context, userIDs []string, now time.Time) (map[string]Suspension, error)
+	// ListSuspensions returns up to limit (> 0) suspensions active at now
+	// of users in tenantID, newest first (SuspendedAt, then UserID,
+	// descending), starting at after when it is set.
+	ListSuspensions(ctx context.Context, tenantID string, limit int, after *SuspensionCursor, now time.Time) ([]Suspension, error)
 }

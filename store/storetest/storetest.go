@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessUsers", testPasswordlessUsers},
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 		{"ThirdPartyUsers", testThirdPartyUsers},
+		{"Suspensions", testSuspensions},
 	})
 }
 
@@ -78,6 +79,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdateMetadata", testRaceUpdateMetadata},
 		{"UpdateEmailPasswordUserEmail", testRaceUpdateEmail},
 		{"ConsumeOnePasswordlessCode", testRaceConsumeOneCode},
+		{"SuspendOneUser", testRaceSuspend},
 		{"PasswordlessFailedAttempts", testRaceFailedAttempts},
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
