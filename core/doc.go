@@ -114,6 +114,10 @@
 //	DELETE /recipe/dashboard/session                  dashboard
 //	GET    /recipe/dashboard/user/sessions            dashboard
 //	GET    /recipe/dashboard/tenant/core-config       dashboard
+//	POST   /recipe/latchkey/user/suspend              suspension (Latchkey: suspend, revoking sessions)
+//	POST   /recipe/latchkey/user/reinstate            suspension (Latchkey)
+//	POST   /recipe/latchkey/user/suspensions/bulk     suspension (Latchkey: a page of users)
+//	GET    /recipe/latchkey/suspensions               suspension (Latchkey: suspended users, by keyset)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

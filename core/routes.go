@@ -14,6 +14,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/passwordless"
 	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
+	"github.com/latchkey-dev/latchkey/core/internal/suspension"
 	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
 	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
 	"github.com/latchkey-dev/latchkey/core/internal/userroles"
@@ -45,7 +46,10 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	if err != nil {
 		return err
 	}
+	// Suspensions (a Latchkey extension) are checked by every way in.
+	suspensions := &suspension.Service{Store: c.store, Now: c.now}
 	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
+		Suspended:           suspensions.Suspended,
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
 		RefreshTokenValidity: c.cfg.RefreshTokenValidity})
 	if err != nil {
@@ -58,6 +62,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
+	ep.CheckSignIn, pl.CheckSignIn, tp.CheckSignIn = suspensions.Check, suspensions.Check, suspensions.Check
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, NormalisePhone: phones.Normalise}),
 		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
@@ -71,6 +76,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			TokenLifetime: c.cfg.EmailVerificationTokenLifetime}),
 		usermetadata.New(&usermetadata.Service{Store: c.store}),
 		userroles.New(&userroles.Service{Store: c.store}),
+		suspension.New(suspensions),
 	} {
 		h.Mount(rt)
 	}

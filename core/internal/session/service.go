@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"reflect"
 	"strings"
 	"sync"
@@ -59,6 +60,13 @@ const (
 	msgBadRefreshToken = "Invalid refresh token"
 )
 
+// errSuspended is POST /recipe/session's answer for a suspended user: an
+// official SDK throws on it, the Go SDK turns it into GENERAL_ERROR.
+var errSuspended = &cdi.HTTPError{Code: http.StatusForbidden, Message: "User is suspended"}
+
+// msgSuspended is the UNAUTHORISED message of a suspended user's refresh.
+const msgSuspended = "User is suspended"
+
 func unauthorised(msg string) error { return ErrUnauthorised.With("message", msg) }
 func tryRefresh(msg string) error   { return ErrTryRefreshToken.With("message", msg) }
 func tokenTheft(s store.Session) error {
@@ -82,6 +90,10 @@ type Config struct {
 	AccessTokenValidityJitter float64
 	// RefreshTokenValidity is how long a session lives unused. Required.
 	RefreshTokenValidity time.Duration
+	// Suspended, when set, reports whether a user is suspended (a Latchkey
+	// extension): a suspended user gets no new session (403) and no
+	// refresh (UNAUTHORISED). Nil: nobody is.
+	Suspended func(ctx context.Context, userID string) (bool, error)
 }
 
 // Service is the session logic. Its errors are the outcomes above, cdi
@@ -93,6 +105,8 @@ type Service struct {
 	validity time.Duration
 	jitter   float64
 	rtLife   time.Duration
+	// suspended is Config.Suspended, never nil.
+	suspended func(ctx context.Context, userID string) (bool, error)
 
 	rtKeyMu sync.Mutex
 	rtKey   atomic.Pointer[[]byte] // HMAC key for refresh tokens, derived once
@@ -123,13 +137,17 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Suspended == nil {
+		cfg.Suspended = func(context.Context, string) (bool, error) { return false, nil }
+	}
 	return &Service{
-		store:    cfg.Store,
-		keys:     cfg.Keys,
-		now:      cfg.Now,
-		validity: cfg.AccessTokenValidity,
-		jitter:   cfg.AccessTokenValidityJitter,
-		rtLife:   cfg.RefreshTokenValidity,
+		suspended: cfg.Suspended,
+		store:     cfg.Store,
+		keys:      cfg.Keys,
+		now:       cfg.Now,
+		validity:  cfg.AccessTokenValidity,
+		jitter:    cfg.AccessTokenValidityJitter,
+		rtLife:    cfg.RefreshTokenValidity,
 	}, nil
 }
 
@@ -186,6 +204,11 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 	}
 	if _, err := objectMembers(in.UserDataInDatabase); err != nil {
 		return Tokens{}, errInvalidPayload
+	}
+	if suspended, err := s.suspended(ctx, in.UserID); err != nil {
+		return Tokens{}, err
+	} else if suspended {
+		return Tokens{}, errSuspended
 	}
 	handle := uuid.NewString()
 	if tenantID != store.DefaultTenant {
@@ -387,6 +410,16 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 		return Tokens{}, err
 	case theft:
 		return Tokens{}, tokenTheft(row)
+	}
+	// Suspending revokes the user's sessions; this catches a session
+	// created while the suspension was being written.
+	if suspended, err := s.suspended(ctx, row.UserID); err != nil {
+		return Tokens{}, err
+	} else if suspended {
+		if _, err := s.store.DeleteSessions(ctx, []string{row.Handle}); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, unauthorised(msgSuspended)
 	}
 
 	var csrf string
