@@ -34,7 +34,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time; tests move it to expire tokens. Default: time.Now.
 	Now func() time.Time
+	// SuspendedMessage is what the frontend shows a suspended user who
+	// tries to sign in (a GENERAL_ERROR; see [Latchkey.SuspendUser]).
+	// Default: DefaultSuspendedMessage.
+	SuspendedMessage string
 }
+
+// DefaultSuspendedMessage is the default Config.SuspendedMessage.
+const DefaultSuspendedMessage = "Your account is suspended. Please contact support."
 
 // AppInfo names the app and says where its API and website are
 // (reference/sdk-fdi.md §1.1).
