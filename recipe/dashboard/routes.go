@@ -39,6 +39,10 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"PUT", "/user/metadata", write, rc.setMetadata},
 		{"GET", "/user/sessions", read, rc.sessions},
 		{"POST", "/user/sessions", write, rc.revokeSessions},
+		// Latchkey: suspensions (suspend.go).
+		{"GET", "/user/suspension", read, rc.suspension},
+		{"POST", "/user/suspension", write, rc.suspend},
+		{"DELETE", "/user/suspension", write, rc.reinstate},
 		// §6.5 Creating app users.
 		{"POST", "/user/emailpassword", write, rc.createEmailPasswordUser},
 		{"POST", "/user/passwordless", write, rc.createPasswordlessUser},

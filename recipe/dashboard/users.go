@@ -25,6 +25,8 @@ type listedUser struct {
 	latchkey.User
 	FirstName string `json:"firstName,omitempty"`
 	LastName  string `json:"lastName,omitempty"`
+	// Suspension is set when the user is suspended (a Latchkey field).
+	Suspension *latchkey.Suspension `json:"suspension,omitempty"`
 }
 
 // detailedUser is the user of GET /user: names always, "" when unset.
@@ -120,6 +122,9 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if order != "ASC" && order != "DESC" {
 		return badInput("Invalid value received for 'timeJoinedOrder': use ASC or DESC")
 	}
+	if q.Get("suspended") == "true" {
+		return rc.suspendedUsers(w, r, limit)
+	}
 	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
 	max := latchkey.MaxUsersPerPage
 	// The core's search parameters, passed through from the UI's query.
@@ -139,6 +144,15 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	users, err := rc.withNames(r.Context(), page.Users)
 	if err != nil {
 		return err
+	}
+	suspended, err := rc.suspensionsFor(r.Context(), page.Users)
+	if err != nil {
+		return err
+	}
+	for i := range users {
+		if su, ok := suspended[users[i].ID]; ok {
+			users[i].Suspension = &su
+		}
 	}
 	out := map[string]any{"users": users}
 	if page.NextPaginationToken != "" {

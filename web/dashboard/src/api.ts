@@ -163,6 +163,18 @@ export interface User {
   loginMethods: LoginMethod[];
   firstName?: string;
   lastName?: string;
+  /** Set when the user is suspended (a Latchkey field). */
+  suspension?: Suspension;
+}
+
+/** Suspension is a Latchkey extension: who suspended the user, when, why, and until when. */
+export interface Suspension {
+  userId: string;
+  reason: string;
+  actor: string;
+  suspendedAt: number;
+  /** Milliseconds since the epoch; null until reinstated. */
+  until: number | null;
 }
 
 export interface Session {
@@ -237,6 +249,15 @@ export const api = {
     request<{ status: string; sessions: Session[] }>('GET', '/user/sessions', { query: { userId } }),
   revokeSessions: (sessionHandles: string[]) =>
     request<{ status: string }>('POST', '/user/sessions', { body: { sessionHandles } }),
+
+  // ---- Suspensions (Latchkey) ----
+  suspension: (userId: string) =>
+    request<{ status: string; suspension?: Suspension | null }>('GET', '/user/suspension', { query: { userId } }),
+  suspend: (userId: string, reason: string, until: number | null) =>
+    request<{ status: string; suspension?: Suspension; revokedSessions?: number }>('POST', '/user/suspension', {
+      body: until === null ? { userId, reason } : { userId, reason, until },
+    }),
+  reinstate: (userId: string) => request<{ status: string }>('DELETE', '/user/suspension', { query: { userId } }),
 
   // ---- Creating users ----
   createEmailPasswordUser: (tenant: string, email: string, password: string) =>

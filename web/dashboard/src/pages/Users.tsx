@@ -1,5 +1,6 @@
 // The user list (reference/dashboard.md §5.5–§5.6): count, pages with a selectable size,
-// newest first, search chips by tag, empty/loading/error states, and "Add user".
+// newest first, search chips by tag, empty/loading/error states, and "Add user"; a Suspended badge
+// and a filter for suspended users (Latchkey).
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, storage, type Tenant, type User } from '../api';
@@ -50,6 +51,8 @@ export function Users() {
   const [chips, setChips] = useState<Chip[]>([]);
   const [tags, setTags] = useState<string[]>(['email', 'phone', 'provider']);
   const [creating, setCreating] = useState(false);
+  // show is 'suspended' to list only suspended users, most recently suspended first.
+  const [show, setShow] = useState<'all' | 'suspended'>('all');
 
   // Tenants first: the list and count are per tenant.
   useEffect(() => {
@@ -76,7 +79,7 @@ export function Users() {
 
   // First page + count whenever the tenant, page size or a reload changes. Results are stored
   // with the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${reload}`;
+  const listKey = `${tenant}|${pageSize}|${reload}|${show}`;
   const searchKey = `${tenant}|${reload}|${JSON.stringify(chips)}`;
   const [listed, setListed] = useState<{ key: string; pages: Page[] } | null>(null);
   const [found, setFound] = useState<{ key: string; users: User[] } | null>(null);
@@ -92,10 +95,13 @@ export function Users() {
     if (!tenant || searching) return;
     let live = true;
     setIndex(0);
-    Promise.all([api.usersCount(tenant), api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC' })])
+    Promise.all([
+      show === 'all' ? api.usersCount(tenant) : Promise.resolve(null),
+      api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC', suspended: show === 'suspended' ? 'true' : undefined }),
+    ])
       .then(([c, u]) => {
         if (!live) return;
-        setCount(c.count);
+        setCount(c ? c.count : null);
         setListed({ key: listKey, pages: [{ users: u.users, next: u.nextPaginationToken }] });
       })
       .catch((e) => live && setFailed(listKey, e));
@@ -127,7 +133,12 @@ export function Users() {
     if (!cur?.next || !listed) return;
     setPaging(true);
     try {
-      const u = await api.users(tenant, { limit: pageSize, timeJoinedOrder: 'DESC', paginationToken: cur.next });
+      const u = await api.users(tenant, {
+        limit: pageSize,
+        timeJoinedOrder: 'DESC',
+        paginationToken: cur.next,
+        suspended: show === 'suspended' ? 'true' : undefined,
+      });
       setListed({ key: listed.key, pages: [...pages, { users: u.users, next: u.nextPaginationToken }] });
       setIndex(index + 1);
     } catch (e) {
@@ -174,7 +185,16 @@ export function Users() {
             </select>
           </div>
         )}
-        {count !== null && (
+        {!searching && (
+          <div class="field-inline">
+            <label for="show-select">Show</label>
+            <select id="show-select" value={show} onChange={(e) => setShow(e.currentTarget.value === 'suspended' ? 'suspended' : 'all')}>
+              <option value="all">All users</option>
+              <option value="suspended">Suspended users</option>
+            </select>
+          </div>
+        )}
+        {count !== null && show === 'all' && (
           <p class="total" aria-live="polite">
             Total users: <strong>{count}</strong>
             {tenants && tenants.length > 1 && <span class="muted"> in {tenant}</span>}
@@ -184,7 +204,14 @@ export function Users() {
 
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={setChips} />}
 
-      <UserTable users={list} status={status} failure={failure} searching={searching} onRetry={() => setReload(reload + 1)} />
+      <UserTable
+        users={list}
+        status={status}
+        failure={failure}
+        searching={searching}
+        suspendedOnly={show === 'suspended' && !searching}
+        onRetry={() => setReload(reload + 1)}
+      />
 
       {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
         <div class="pager">
@@ -207,7 +234,7 @@ export function Users() {
                 </select>
               </div>
               <p aria-live="polite" class="pager-range">
-                {list.length > 0 && count !== null ? `${from} - ${from + list.length - 1} of ${count}` : ''}
+                {list.length > 0 && count !== null && show === 'all' ? `${from} - ${from + list.length - 1} of ${count}` : ''}
               </p>
               <PagerButtons
                 hasPrev={index > 0}
@@ -312,12 +339,14 @@ function UserTable({
   status,
   failure,
   searching,
+  suspendedOnly,
   onRetry,
 }: {
   users: User[];
   status: 'loading' | 'ok' | 'error';
   failure: unknown;
   searching: boolean;
+  suspendedOnly: boolean;
   onRetry: () => void;
 }) {
   const skeleton = useMemo(() => Array.from({ length: 5 }, (_, i) => i), []);
@@ -333,6 +362,12 @@ function UserTable({
     );
   }
   if (status === 'ok' && users.length === 0) {
+    if (suspendedOnly)
+      return (
+        <div class="empty" role="status">
+          <p class="empty-title">No user is suspended.</p>
+        </div>
+      );
     return searching ? (
       <div class="empty" role="status">
         <p class="empty-title">No search results.</p>
@@ -349,7 +384,9 @@ function UserTable({
   return (
     <div class="table-wrap">
       <table class="table table-stack users-table" aria-busy={status === 'loading' ? 'true' : undefined}>
-        <caption class="sr-only">{searching ? 'Search results' : 'Users, newest first'}</caption>
+        <caption class="sr-only">
+          {searching ? 'Search results' : suspendedOnly ? 'Suspended users, most recently suspended first' : 'Users, newest first'}
+        </caption>
         <thead>
           <tr>
             <th scope="col">User</th>
@@ -404,6 +441,11 @@ function UserRow({ u }: { u: User }) {
         <Link to={userPath(u.id)} class="user-link">
           {primary}
         </Link>
+        {u.suspension && (
+          <span class="pill pill-danger badge-suspended" title={`Suspended: ${u.suspension.reason}`}>
+            Suspended
+          </span>
+        )}
         {secondary.map((s) => (
           <div key={s} class="muted small">
             {s}
