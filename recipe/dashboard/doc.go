@@ -25,6 +25,8 @@
 //	GET  /dashboard/api/user/unlink           a write: there is no account linking
 //	GET|PUT /dashboard/api/user/email/verify (PUT T), POST …/verify/token (T)
 //	PUT  /dashboard/api/user/password    T    with the sign-up password policy
+//	POST /dashboard/api/user/password/reset T  Latchkey: email a password-reset link
+//	GET|POST|DELETE /dashboard/api/user/suspension  Latchkey: read, suspend, reinstate (suspend.go)
 //	GET|PUT /dashboard/api/user/metadata
 //	GET|POST /dashboard/api/user/sessions     list; revoke
 //	POST /dashboard/api/user/emailpassword T, POST /dashboard/api/user/passwordless T
@@ -40,9 +42,10 @@
 //
 // The dashboard reaches the core only through the SDK instance's typed
 // calls (latchkey.Latchkey.ListUsers, CountUsers, DashboardSignIn, ...)
-// and the other recipes. A page of users, names included, costs three core
-// calls: the dashboard session, the users, and their metadata in one bulk
-// read (user by user against a core without it).
+// and the other recipes. A page of users, names included, costs four core
+// calls: the dashboard session, the users, their metadata in one bulk
+// read (user by user against a core without it), and their suspensions in
+// one bulk read (none against a core without suspensions).
 //
 // Every dashboard response carries Content-Security-Policy
 // "default-src 'self'; …" (see [DefaultCSP]), X-Content-Type-Options:

@@ -35,6 +35,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"PUT", "/user/email/verify", write, rc.setEmailVerified},
 		{"POST", "/user/email/verify/token", write, rc.sendVerificationEmail},
 		{"PUT", "/user/password", write, rc.changePassword},
+		{"POST", "/user/password/reset", write, rc.sendPasswordResetEmail}, // Latchkey
 		{"GET", "/user/metadata", read, rc.metadata},
 		{"PUT", "/user/metadata", write, rc.setMetadata},
 		{"GET", "/user/sessions", read, rc.sessions},

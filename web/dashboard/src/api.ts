@@ -241,6 +241,8 @@ export const api = {
     request<{ status: string }>('POST', '/user/email/verify/token', { tenant, body: { recipeUserId } }),
   changePassword: (tenant: string, recipeUserId: string, newPassword: string) =>
     request<{ status: string; error?: string }>('PUT', '/user/password', { tenant, body: { recipeUserId, newPassword } }),
+  sendPasswordReset: (tenant: string, recipeUserId: string) =>
+    request<{ status: string }>('POST', '/user/password/reset', { tenant, body: { recipeUserId } }),
   metadata: (userId: string) =>
     request<{ status: string; data?: Record<string, unknown> }>('GET', '/user/metadata', { query: { userId } }),
   setMetadata: (userId: string, data: string) =>

@@ -1,8 +1,11 @@
 // The "Login methods" card: one article per login method with its ids, contact, provider,
-// tenants, and the actions it allows (edit, change password, email verification).
+// tenants, and the actions it allows (edit, change password, a password reset email, email
+// verification).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { LoginMethod, User } from '../../api';
+import { api, type LoginMethod, type User } from '../../api';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { tenantOf } from './update';
 import { useApp } from '../../context';
 import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate, methodLabel } from '../../format';
@@ -34,7 +37,7 @@ export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: (
 
 function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChanged: () => void }) {
   const { config } = useApp();
-  const [dialog, setDialog] = useState<'' | 'edit' | 'password'>('');
+  const [dialog, setDialog] = useState<'' | 'edit' | 'password' | 'reset'>('');
   // An edit cut short by an expired session comes back after signing in again.
   const [draft, setDraft] = useState<Record<string, string> | null>(null);
   useEffect(() => {
@@ -107,6 +110,11 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
             Change password
           </WriteButton>
         )}
+        {m.recipeId === 'emailpassword' && m.email && (
+          <WriteButton class="btn btn-small" onClick={() => setDialog('reset')}>
+            Send password reset email
+          </WriteButton>
+        )}
         {ev && <VerifyControl user={user} m={m} onChanged={onChanged} />}
       </div>
       {dialog === 'edit' && (
@@ -122,6 +130,25 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
         />
       )}
       {dialog === 'password' && <PasswordDialog user={user} m={m} onClose={() => setDialog('')} />}
+      {dialog === 'reset' && (
+        <ConfirmDialog
+          title="Send a password reset email?"
+          confirm="Send email"
+          busyLabel="Sending…"
+          onClose={() => setDialog('')}
+          onConfirm={async () => {
+            const r = await api.sendPasswordReset(tenantOf(m, user), m.recipeUserId);
+            if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return 'Email-password sign-in is not enabled.';
+            if (r.status !== 'OK') return 'Could not send the email. Please try again.';
+            toast.success(`Password reset email sent to ${m.email}`);
+            setDialog('');
+          }}
+        >
+          <p>
+            {m.email} will get a link to set a new password. The current password keeps working until it is changed.
+          </p>
+        </ConfirmDialog>
+      )}
     </article>
   );
 }
