@@ -35,6 +35,7 @@ type Store interface {
 	Passwordless
 	ThirdParty
 	Suspensions
+	Activity
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -271,21 +272,31 @@ type Session struct {
 	CreatedAt    time.Time
 	// ExpiresAt is when the refresh token expires.
 	ExpiresAt time.Time
+	// ClientIP and UserAgent say where the session was created from (a
+	// Latchkey extension); "" when the caller did not say.
+	ClientIP  string
+	UserAgent string
+	// LastRefreshed is when the session was last refreshed, as the core
+	// records it (at most once per few minutes); zero when never.
+	LastRefreshed time.Time
 }
 
 // Sessions stores session rows.
 type Sessions interface {
 	// CreateSession stores a new session. ErrAlreadyExists on a duplicate
-	// handle.
+	// handle. In the same transaction it counts a sign-in of s.UserID at
+	// s.CreatedAt in the user's activity, when s.UserID is a stored user.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns a session by handle. ErrNotFound when unknown
 	// (expired rows are returned; the caller judges expiry).
 	Session(ctx context.Context, handle string) (Session, error)
 	// UpdateSession reads, updates and writes one session in a transaction
 	// that holds the row, so concurrent updates of one handle run one after
-	// the other. ErrNotFound when unknown. Handle, TenantID, UserID and
-	// CreatedAt cannot change. An error from update aborts the transaction
-	// and is returned as is.
+	// the other. ErrNotFound when unknown. Handle, TenantID, UserID,
+	// CreatedAt, ClientIP and UserAgent cannot change. When update moves
+	// LastRefreshed, the same transaction moves the user's last-active
+	// time to it. An error from update aborts the transaction and is
+	// returned as is.
 	UpdateSession(ctx context.Context, handle string, update func(*Session) error) (Session, error)
 	// DeleteSessions removes sessions by handle and returns the handles
 	// that existed.
@@ -704,4 +715,26 @@ type Suspensions interface {
 	// of users in tenantID, newest first (SuspendedAt, then UserID,
 	// descending), starting at after when it is set.
 	ListSuspensions(ctx context.Context, tenantID string, limit int, after *SuspensionCursor, now time.Time) ([]Suspension, error)
+}
+
+// ---------------------------------------------------------------------------
+// Activity (Latchkey)
+
+// UserActivity is what the core knows of a user's use of the app.
+type UserActivity struct {
+	UserID string
+	// LastSignIn is when the user's last session was created.
+	LastSignIn time.Time
+	// LastActive is the later of LastSignIn and the last recorded refresh.
+	LastActive time.Time
+	// SignIns counts the sessions created for the user.
+	SignIns int64
+}
+
+// Activity reads what CreateSession and UpdateSession record.
+type Activity interface {
+	// ActivityForUsers returns the activity of those of userIDs that have
+	// any, by user id, in one read. Callers cap how many ids a request
+	// may ask for.
+	ActivityForUsers(ctx context.Context, userIDs []string) (map[string]UserActivity, error)
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdatePasswordlessUser", testUpdatePasswordlessUser},
 		{"ThirdPartyUsers", testThirdPartyUsers},
 		{"Suspensions", testSuspensions},
+		{"Activity", testActivity},
 	})
 }
 
