@@ -118,6 +118,8 @@
 //	POST   /recipe/latchkey/user/reinstate            suspension (Latchkey)
 //	POST   /recipe/latchkey/user/suspensions/bulk     suspension (Latchkey: a page of users)
 //	GET    /recipe/latchkey/suspensions               suspension (Latchkey: suspended users, by keyset)
+//	POST   /recipe/latchkey/user/activity/bulk        suspension (Latchkey: activity of a page of users)
+//	GET    /recipe/latchkey/user/sessions             session (Latchkey: a user's sessions with their origin)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

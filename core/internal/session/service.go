@@ -90,6 +90,10 @@ type Config struct {
 	AccessTokenValidityJitter float64
 	// RefreshTokenValidity is how long a session lives unused. Required.
 	RefreshTokenValidity time.Duration
+	// ActivityInterval is how often a refresh records the session's last
+	// refresh and its user's last-active time: a refresh within this of
+	// the last recorded one writes nothing more. Default: 5 minutes.
+	ActivityInterval time.Duration
 	// Suspended, when set, reports whether a user is suspended (a Latchkey
 	// extension): a suspended user gets no new session (403) and no
 	// refresh (UNAUTHORISED). Nil: nobody is.
@@ -105,6 +109,8 @@ type Service struct {
 	validity time.Duration
 	jitter   float64
 	rtLife   time.Duration
+	// activityEvery is Config.ActivityInterval.
+	activityEvery time.Duration
 	// suspended is Config.Suspended, never nil.
 	suspended func(ctx context.Context, userID string) (bool, error)
 
@@ -140,14 +146,18 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Suspended == nil {
 		cfg.Suspended = func(context.Context, string) (bool, error) { return false, nil }
 	}
+	if cfg.ActivityInterval <= 0 {
+		cfg.ActivityInterval = 5 * time.Minute
+	}
 	return &Service{
-		suspended: cfg.Suspended,
-		store:     cfg.Store,
-		keys:      cfg.Keys,
-		now:       cfg.Now,
-		validity:  cfg.AccessTokenValidity,
-		jitter:    cfg.AccessTokenValidityJitter,
-		rtLife:    cfg.RefreshTokenValidity,
+		activityEvery: cfg.ActivityInterval,
+		suspended:     cfg.Suspended,
+		store:         cfg.Store,
+		keys:          cfg.Keys,
+		now:           cfg.Now,
+		validity:      cfg.AccessTokenValidity,
+		jitter:        cfg.AccessTokenValidityJitter,
+		rtLife:        cfg.RefreshTokenValidity,
 	}, nil
 }
 
@@ -194,6 +204,10 @@ type NewSession struct {
 	UserDataInDatabase json.RawMessage // a JSON object
 	EnableAntiCSRF     bool
 	UseDynamicKey      bool
+	// ClientIP and UserAgent say where the session is created from (a
+	// Latchkey extension); "" when the caller does not say.
+	ClientIP  string
+	UserAgent string
 }
 
 // Create starts a session for in.UserID in tenantID (CDI: POST
@@ -233,6 +247,8 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 		UseStaticKey:      !in.UseDynamicKey,
 		CreatedAt:         now.Truncate(time.Millisecond),
 		ExpiresAt:         now.Add(s.rtLife).Truncate(time.Millisecond),
+		ClientIP:          in.ClientIP,
+		UserAgent:         in.UserAgent,
 	}
 	// Sign before storing, so that a failure to sign leaves no row behind.
 	at, err := s.mint(ctx, row, accessToken{RTH1: rtHash, AntiCSRF: csrf}, now, true)
@@ -395,6 +411,12 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 		}
 		if r.UseStaticKey == in.UseDynamicKey {
 			r.UseStaticKey = !in.UseDynamicKey
+			changed = true
+		}
+		// Activity: recorded at most once per interval per session, so a
+		// busy client's refreshes cost no more writes.
+		if now.Sub(r.LastRefreshed) >= s.activityEvery {
+			r.LastRefreshed = now.Truncate(time.Millisecond)
 			changed = true
 		}
 		row = *r

@@ -6,6 +6,7 @@
 //	POST /recipe/latchkey/user/reinstate           lift a suspension
 //	POST /recipe/latchkey/user/suspensions/bulk    the suspensions of a page of users
 //	GET  /recipe/latchkey/suspensions              the tenant's suspended users, by keyset
+//	POST /recipe/latchkey/user/activity/bulk       last sign-in, last active, sign-in count of a page of users
 //
 // None of these paths is in the CDI. While a user is suspended the
 // sign-in endpoints of email-password, passwordless and third-party

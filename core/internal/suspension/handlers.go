@@ -144,3 +144,39 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	cdi.OK(w, out)
 	return nil
 }
+
+// activity serves POST /recipe/latchkey/user/activity/bulk: {userIds}
+// answers {status: "OK", activity: {<userId>: {lastSignIn, lastActive,
+// signIns}}} (times in ms) for the users with any, at most MaxBulkUsers
+// ids.
+func (h *Handler) activity(w http.ResponseWriter, r *http.Request) error {
+	b, err := cdi.ReadBody(r)
+	if err != nil {
+		return err
+	}
+	ids, ok := b.StringArray("userIds")
+	if !ok && b.Err() == nil {
+		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	if len(ids) > MaxBulkUsers {
+		return errTooManyUsers
+	}
+	m, err := h.Service.Store.ActivityForUsers(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	type activityJSON struct {
+		LastSignIn int64 `json:"lastSignIn"`
+		LastActive int64 `json:"lastActive"`
+		SignIns    int64 `json:"signIns"`
+	}
+	out := make(map[string]activityJSON, len(m))
+	for id, a := range m {
+		out[id] = activityJSON{LastSignIn: a.LastSignIn.UnixMilli(), LastActive: a.LastActive.UnixMilli(), SignIns: a.SignIns}
+	}
+	cdi.OK(w, map[string]any{"activity": out})
+	return nil
+}

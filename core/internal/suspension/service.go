@@ -17,6 +17,7 @@ import (
 // Store is what the service needs from the store.
 type Store interface {
 	store.Suspensions
+	store.Activity
 	User(ctx context.Context, userID string) (store.User, error)
 }
 
