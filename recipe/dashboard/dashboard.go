@@ -108,6 +108,8 @@ type Recipe struct {
 	// noSuspensions is set once the core answered 404 to a suspension
 	// read: an official SuperTokens core, which has none.
 	noSuspensions atomic.Bool
+	// noActivity is the same for activity and session origins.
+	noActivity atomic.Bool
 
 	// page is the HTML served for every UI path; nil serves none.
 	page []byte

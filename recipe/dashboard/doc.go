@@ -42,10 +42,10 @@
 //
 // The dashboard reaches the core only through the SDK instance's typed
 // calls (latchkey.Latchkey.ListUsers, CountUsers, DashboardSignIn, ...)
-// and the other recipes. A page of users, names included, costs four core
+// and the other recipes. A page of users, names included, costs five core
 // calls: the dashboard session, the users, their metadata in one bulk
-// read (user by user against a core without it), and their suspensions in
-// one bulk read (none against a core without suspensions).
+// read (user by user against a core without it), and their suspensions and
+// their activity in one bulk read each (none against a core without them).
 //
 // Every dashboard response carries Content-Security-Policy
 // "default-src 'self'; …" (see [DefaultCSP]), X-Content-Type-Options:

@@ -27,6 +27,8 @@ type listedUser struct {
 	LastName  string `json:"lastName,omitempty"`
 	// Suspension is set when the user is suspended (a Latchkey field).
 	Suspension *latchkey.Suspension `json:"suspension,omitempty"`
+	// Activity is set when the core has any (a Latchkey field).
+	Activity *latchkey.UserActivity `json:"activity,omitempty"`
 }
 
 // detailedUser is the user of GET /user: names always, "" when unset.
@@ -34,6 +36,8 @@ type detailedUser struct {
 	latchkey.User
 	FirstName string `json:"firstName"`
 	LastName  string `json:"lastName"`
+	// Activity is set when the core has any (a Latchkey field).
+	Activity *latchkey.UserActivity `json:"activity,omitempty"`
 }
 
 // searchTags serves GET /dashboard/api/search/tags.
@@ -149,9 +153,16 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	activity, err := rc.activityFor(r.Context(), page.Users)
+	if err != nil {
+		return err
+	}
 	for i := range users {
 		if su, ok := suspended[users[i].ID]; ok {
 			users[i].Suspension = &su
+		}
+		if a, ok := activity[users[i].ID]; ok {
+			users[i].Activity = &a
 		}
 	}
 	out := map[string]any{"users": users}
@@ -227,6 +238,13 @@ func (rc *Recipe) user(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		out.FirstName, out.LastName = names(md)
+	}
+	activity, err := rc.activityFor(r.Context(), []latchkey.User{*u})
+	if err != nil {
+		return err
+	}
+	if a, ok := activity[u.ID]; ok {
+		out.Activity = &a
 	}
 	writeStatus(w, "OK", map[string]any{"user": out})
 	return nil

@@ -154,5 +154,20 @@ func TestBrowserSuspendWalk(t *testing.T) {
 	if m, err := e.lk.Suspensions(ctx, []string{alice}); err != nil || len(m) != 0 {
 		t.Fatalf("the core still has %v, %v", m, err)
 	}
-	e.fdiSession("alice@example.com", "alice-pass-1")
+
+	// She signs in again: her page shows the activity and where the
+	// session came from.
+	e.signInAs("alice@example.com", "alice-pass-1", firefox)
+	w.reload()
+	w.waitFor("her sessions", `L.role('region', 'Sessions (1)')`)
+	w.waitFor("the device", `L.text('Firefox 128 on Linux')`)
+	w.waitFor("the IP", `L.text('127.0.0.1')`)
+	w.waitFor("the sign-ins", `L.text('2', L.role('region', 'User information'))`)
+	w.shot("activity")
+	w.click("Back", `L.role('link', 'Back to all users')`)
+	w.click("sort by last active", `L.role('button', /^Last active: sort this page/)`)
+	w.waitFor("Alice first", `document.querySelector('.users-table tbody tr') && document.querySelector('.users-table tbody tr').innerText.includes('alice@example.com')`)
+	w.click("sort again", `L.role('button', /^Last active: sort this page/)`)
+	w.waitFor("Bob first", `document.querySelector('.users-table tbody tr').innerText.includes('bob@example.com')`)
+	w.shot("sorted")
 }

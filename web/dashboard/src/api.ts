@@ -165,6 +165,15 @@ export interface User {
   lastName?: string;
   /** Set when the user is suspended (a Latchkey field). */
   suspension?: Suspension;
+  /** Set when the core has recorded any activity (a Latchkey field). */
+  activity?: Activity;
+}
+
+/** Activity is a Latchkey extension: times in milliseconds since the epoch. */
+export interface Activity {
+  lastSignIn: number;
+  lastActive: number;
+  signIns: number;
 }
 
 /** Suspension is a Latchkey extension: who suspended the user, when, why, and until when. */
@@ -184,6 +193,11 @@ export interface Session {
   tenantId: string;
   timeCreated: number;
   expiry: number;
+  /** Latchkey fields: where the session was created from, and its last recorded refresh. */
+  clientIp?: string;
+  browser?: string;
+  os?: string;
+  lastRefreshed?: number;
 }
 
 export interface Tenant {

@@ -350,6 +350,13 @@ function UserTable({
   onRetry: () => void;
 }) {
   const skeleton = useMemo(() => Array.from({ length: 5 }, (_, i) => i), []);
+  // Sorting by last activity orders the rows shown (this page), newest or oldest first.
+  const [sort, setSort] = useState<'' | 'desc' | 'asc'>('');
+  const shown = useMemo(() => {
+    if (!sort) return users;
+    const at = (u: User) => u.activity?.lastActive ?? 0;
+    return [...users].sort((a, b) => (sort === 'desc' ? at(b) - at(a) : at(a) - at(b)));
+  }, [users, sort]);
   if (status === 'error') {
     return (
       <div class="alert alert-error" role="alert">
@@ -392,6 +399,16 @@ function UserTable({
             <th scope="col">User</th>
             <th scope="col">Auth method</th>
             <th scope="col">Time joined</th>
+            <th scope="col" aria-sort={sort === 'desc' ? 'descending' : sort === 'asc' ? 'ascending' : undefined}>
+              <button
+                type="button"
+                class="link-btn sort-btn"
+                aria-label={`Last active: sort this page ${sort === 'desc' ? 'oldest' : 'most recent'} first`}
+                onClick={() => setSort(sort === 'desc' ? 'asc' : 'desc')}
+              >
+                Last active {sort === 'desc' ? '↓' : sort === 'asc' ? '↑' : ''}
+              </button>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -407,9 +424,12 @@ function UserTable({
                   <td>
                     <span class="skeleton" />
                   </td>
+                  <td>
+                    <span class="skeleton" />
+                  </td>
                 </tr>
               ))
-            : users.map((u) => <UserRow key={u.id} u={u} />)}
+            : shown.map((u) => <UserRow key={u.id} u={u} />)}
         </tbody>
       </table>
       {status === 'loading' && (
@@ -462,6 +482,13 @@ function UserRow({ u }: { u: User }) {
       </td>
       <td data-label="Time joined">
         <time dateTime={isoDate(u.timeJoined)}>{fmtDateTime(u.timeJoined)}</time>
+      </td>
+      <td data-label="Last active">
+        {u.activity ? (
+          <time dateTime={isoDate(u.activity.lastActive)}>{fmtDateTime(u.activity.lastActive)}</time>
+        ) : (
+          <span class="muted">Never</span>
+        )}
       </td>
     </tr>
   );
