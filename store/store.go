@@ -36,6 +36,7 @@ type Store interface {
 	ThirdParty
 	Suspensions
 	Activity
+	Audit
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -737,4 +738,57 @@ type Activity interface {
 	// any, by user id, in one read. Callers cap how many ids a request
 	// may ask for.
 	ActivityForUsers(ctx context.Context, userIDs []string) (map[string]UserActivity, error)
+}
+
+// ---------------------------------------------------------------------------
+// Audit log (Latchkey)
+
+// AuditEvent is one entry of the audit log.
+type AuditEvent struct {
+	// ID orders events of one millisecond; set by the store.
+	ID   int64
+	Time time.Time
+	// Actor is who acted: a dashboard account's email, "user" for the
+	// user's own sign-in, "api" for a call of the core API.
+	Actor string
+	// Action names the event, such as "signin.success" or
+	// "dashboard.user.suspend".
+	Action string
+	// UserID is the user acted on; "" when none.
+	UserID string
+	// Summary says what changed, in a line (never a secret).
+	Summary   string
+	ClientIP  string
+	UserAgent string
+}
+
+// AuditCursor is a keyset position in the audit log, newest first: a
+// page resumes after (and excludes) this event.
+type AuditCursor struct {
+	Time time.Time
+	ID   int64
+}
+
+// AuditQuery selects audit events. Empty fields do not filter.
+type AuditQuery struct {
+	UserID string
+	Actor  string
+	Action string
+	// Since and Until bound Time: Since <= Time < Until.
+	Since, Until time.Time
+	// Limit is the most events returned. Required, > 0.
+	Limit int
+	// Before continues a listing after this event.
+	Before *AuditCursor
+}
+
+// Audit stores the audit log: append-only, newest first, pruned by age.
+type Audit interface {
+	// AppendAuditEvents stores events in one transaction.
+	AppendAuditEvents(ctx context.Context, events []AuditEvent) error
+	// AuditEvents returns up to q.Limit events matching q, newest first
+	// (Time, then ID, descending).
+	AuditEvents(ctx context.Context, q AuditQuery) ([]AuditEvent, error)
+	// DeleteAuditEventsBefore removes events older than before.
+	DeleteAuditEventsBefore(ctx context.Context, before time.Time) (int64, error)
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ThirdPartyUsers", testThirdPartyUsers},
 		{"Suspensions", testSuspensions},
 		{"Activity", testActivity},
+		{"Audit", testAudit},
 	})
 }
 
