@@ -87,6 +87,13 @@ type Config struct {
 	// MaxBodyBytes caps a request body; a larger one gets 413. Default:
 	// 1 MiB.
 	MaxBodyBytes int64
+
+	// AuditLogOff turns the audit log (a Latchkey extension) off: no
+	// events are recorded; the read API answers what is stored.
+	AuditLogOff bool
+	// AuditRetention is how long audit events are kept; the cleanup job
+	// prunes older ones. Default: 90 days. Negative keeps them forever.
+	AuditRetention time.Duration
 }
 
 // PasswordHashing configures password hashing. Verification always follows
@@ -155,6 +162,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.AuditRetention == 0 {
+		cfg.AuditRetention = 90 * 24 * time.Hour
 	}
 	cfg.BasePath = "/" + strings.Trim(strings.TrimSpace(cfg.BasePath), "/")
 	if cfg.BasePath == "/" {

@@ -120,6 +120,8 @@
 //	GET    /recipe/latchkey/suspensions               suspension (Latchkey: suspended users, by keyset)
 //	POST   /recipe/latchkey/user/activity/bulk        suspension (Latchkey: activity of a page of users)
 //	GET    /recipe/latchkey/user/sessions             session (Latchkey: a user's sessions with their origin)
+//	GET    /recipe/latchkey/audit                     audit (Latchkey: the audit log, filtered, by keyset)
+//	POST   /recipe/latchkey/audit                     audit (Latchkey: an event from the dashboard)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

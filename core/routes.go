@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/latchkey-dev/latchkey/core/internal/audit"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
@@ -86,6 +87,15 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser),
 		"thirdparty": cdi.Handle(tp.GetUser)})
 	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser), "passwordless": cdi.Handle(pl.UpdateUser)})
+
+	// The audit log (a Latchkey extension) watches the auth endpoints'
+	// answers from outside them, so that no recipe carries code for it.
+	if !c.cfg.AuditLogOff {
+		c.audit = audit.NewWriter(c.store, c.logger, c.metrics.auditFailures)
+		rec := &audit.Recorder{Writer: c.audit, Now: c.now}
+		rt.Wrap(rec.Wrap)
+	}
+	(&audit.Handler{Store: c.store, Writer: c.audit, Now: c.now}).Mount(rt)
 	return nil
 }
 
