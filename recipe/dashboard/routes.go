@@ -40,6 +40,9 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"PUT", "/user/metadata", write, rc.setMetadata},
 		{"GET", "/user/sessions", read, rc.sessions},
 		{"POST", "/user/sessions", write, rc.revokeSessions},
+		// Latchkey: the audit log (audit.go).
+		{"GET", "/audit", read, rc.audit},
+		{"GET", "/audit/export", read, rc.auditExport},
 		// Latchkey: suspensions (suspend.go).
 		{"GET", "/user/suspension", read, rc.suspension},
 		{"POST", "/user/suspension", write, rc.suspend},
