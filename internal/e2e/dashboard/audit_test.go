@@ -69,3 +69,59 @@ func TestAuditAPI(t *testing.T) {
 	}
 	e.wantCode(viewer, "GET", "/dashboard/api/audit/export?format=xml", nil, http.StatusBadRequest, "'format' must be csv or json")
 }
+
+// TestBrowserActivityWalk opens the Activity page in Chromium, filters by
+// user and by event, exports CSV and JSON, and sees the user's own
+// Activity section.
+func TestBrowserActivityWalk(t *testing.T) {
+	requireChromium(t)
+	e := start(t, options{localhost: true, dash: dashboard.Config{Admins: []string{adminEmail}}})
+	w := newWalker(t, e, shotDir(t, "activity"))
+	alice := e.signUp("alice@example.com", "alice-pass-1")
+	e.signUp("bob@example.com", "bob-pass-12")
+	e.fdiSession("alice@example.com", "alice-pass-1")
+	tok := e.signIn(adminEmail)
+	e.auditEvents(tok, "", 3) // written in the background: wait for them
+
+	w.navigate(e.URL + "/auth/dashboard")
+	w.signIn(adminEmail)
+	w.click("Activity", `L.role('link', 'Activity')`)
+	w.waitFor("the Activity page", `L.role('heading', 'Activity')`)
+	w.waitFor("a sign-up", `L.text('signup')`)
+	w.waitFor("the sign-in", `L.text('signin.success')`)
+	w.shot("activity")
+
+	rows := func() int {
+		var n int
+		if err := w.eval(`document.querySelectorAll('.audit-table tbody tr').length`, &n); err != nil {
+			w.fail("counting rows: %v", err)
+		}
+		return n
+	}
+	w.fill("the user filter", `L.label('User ID')`, alice)
+	w.click("Apply", `L.role('button', 'Apply filters')`)
+	w.waitFor("two events of Alice", `document.querySelectorAll('.audit-table tbody tr').length === 2`)
+	w.choose("the event filter", `L.label('Event')`, "signup")
+	w.click("Apply", `L.role('button', 'Apply filters')`)
+	w.waitFor("her sign-up only", `document.querySelectorAll('.audit-table tbody tr').length === 1`)
+	if n := rows(); n != 1 {
+		t.Fatalf("rows: %d", n)
+	}
+	w.shot("filtered")
+
+	// Export: capture the files the page hands to the browser.
+	if err := w.eval(`(() => { window.__dl = []; const o = URL.createObjectURL; URL.createObjectURL = (b) => { window.__dl.push(b); return o.call(URL, b); }; return true; })()`, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.click("Export CSV", `L.role('button', 'Export CSV')`)
+	w.waitFor("the CSV file", `window.__dl.length === 1 && window.__dl[0].type.startsWith('text/csv') && window.__dl[0].size > 40`)
+	w.click("Export JSON", `L.role('button', 'Export JSON')`)
+	w.waitFor("the JSON file", `window.__dl.length === 2 && window.__dl[1].type.startsWith('application/json')`)
+
+	// Alice's page has her Activity section.
+	w.navigate(e.URL + "/auth/dashboard/users/" + alice)
+	w.waitFor("Alice's page", `L.role('heading', 'alice@example.com')`)
+	act := `L.role('region', 'Activity')`
+	w.waitFor("her events", `L.text('signin.success', `+act+`)`)
+	w.shot("user-activity")
+}

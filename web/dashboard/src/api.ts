@@ -137,6 +137,29 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: strin
   return data as T;
 }
 
+/** download fetches a file with the stored token and hands it to the browser to save. */
+export async function download(path: string, query: Record<string, QueryValue>): Promise<void> {
+  const headers: Record<string, string> = {};
+  const bearer = storage.token();
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+  let res: Response;
+  try {
+    res = await fetch(buildURL(path, { query }), { headers, cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) throw new ApiError(res.status, `Export failed (HTTP ${res.status})`);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'export';
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 // ---- Types (reference/dashboard.md §6.2 UserJSON) ----
 
 export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless' | 'webauthn';
@@ -167,6 +190,17 @@ export interface User {
   suspension?: Suspension;
   /** Set when the core has recorded any activity (a Latchkey field). */
   activity?: Activity;
+}
+
+/** AuditEvent is one entry of the audit log (a Latchkey extension). */
+export interface AuditEvent {
+  time: number;
+  actor: string;
+  action: string;
+  userId: string;
+  summary: string;
+  clientIp: string;
+  userAgent: string;
 }
 
 /** Activity is a Latchkey extension: times in milliseconds since the epoch. */
@@ -265,6 +299,10 @@ export const api = {
     request<{ status: string; sessions: Session[] }>('GET', '/user/sessions', { query: { userId } }),
   revokeSessions: (sessionHandles: string[]) =>
     request<{ status: string }>('POST', '/user/sessions', { body: { sessionHandles } }),
+
+  // ---- Audit log (Latchkey) ----
+  audit: (query: Record<string, QueryValue>) =>
+    request<{ status: string; events?: AuditEvent[]; nextPaginationToken?: string }>('GET', '/audit', { query }),
 
   // ---- Suspensions (Latchkey) ----
   suspension: (userId: string) =>

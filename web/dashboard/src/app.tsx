@@ -21,6 +21,7 @@ import { Users } from './pages/Users';
 import { UserPage } from './pages/user/UserPage';
 import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
+import { ActivityPage } from './pages/Activity';
 import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
@@ -183,6 +184,9 @@ export function App({ cfg }: { cfg: Config }) {
         case 'tenants':
           page = <Tenants />;
           break;
+        case 'activity':
+          page = <ActivityPage />;
+          break;
         default:
           page = <NotFound />;
       }
@@ -191,6 +195,7 @@ export function App({ cfg }: { cfg: Config }) {
       { to: '/', label: 'Users', active: r.name === 'users' || r.name === 'user' },
       { to: '/roles', label: 'Roles', long: 'Roles and Permissions', active: r.name === 'roles' },
       { to: '/tenants', label: 'Tenants', active: r.name === 'tenants' },
+      { to: '/activity', label: 'Activity', active: r.name === 'activity' },
     ];
     body = (
       <AppContext.Provider value={state}>

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'user'; id: string }
   | { name: 'roles' }
   | { name: 'tenants' }
+  | { name: 'activity' }
   | { name: 'notfound' };
 
 export interface Location {
@@ -62,6 +63,7 @@ export function parse(pathname: string, search: string): Location {
   }
   if (rest === '/roles') return { route: { name: 'roles' }, tenant };
   if (rest === '/tenants') return { route: { name: 'tenants' }, tenant };
+  if (rest === '/activity') return { route: { name: 'activity' }, tenant };
   return { route: { name: 'notfound' }, tenant };
 }
 

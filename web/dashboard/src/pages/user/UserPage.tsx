@@ -13,6 +13,7 @@ import { MetadataCard } from './MetadataCard';
 import { RolesCard } from './RolesCard';
 import { SessionsCard } from './SessionsCard';
 import { SuspensionCard } from './SuspensionCard';
+import { UserActivityCard } from '../Activity';
 import { UserHeader } from './UserHeader';
 
 export function UserPage({ id }: { id: string }) {
@@ -64,6 +65,7 @@ export function UserPage({ id }: { id: string }) {
         <RolesCard user={user} />
         <MetadataCard user={user} onChanged={loaded.reload} />
         <SessionsCard user={user} />
+        <UserActivityCard userId={user.id} />
       </div>
     </section>
   );
