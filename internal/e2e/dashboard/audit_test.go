@@ -121,7 +121,11 @@ func TestBrowserActivityWalk(t *testing.T) {
 	// Alice's page has her Activity section.
 	w.navigate(e.URL + "/auth/dashboard/users/" + alice)
 	w.waitFor("Alice's page", `L.role('heading', 'alice@example.com')`)
+	// The cards above load on their own; click once they have settled.
+	w.waitFor("her sessions", `L.role('region', 'Sessions (1)')`)
+	w.waitFor("her access", `L.text('Active', L.role('region', 'Access'))`)
 	act := `L.role('region', 'Activity')`
+	w.click("Show activity", `L.role('button', 'Show activity', `+act+`)`)
 	w.waitFor("her events", `L.text('signin.success', `+act+`)`)
 	w.shot("user-activity")
 }

@@ -55,11 +55,26 @@ export function ActivityPage() {
   );
 }
 
-/** UserActivityCard is the audit log of one user, on the user page. */
+/**
+ * UserActivityCard is the audit log of one user, on the user page. It loads when asked, so that
+ * the page's other cards do not move under the operator while it loads.
+ */
 export function UserActivityCard({ userId }: { userId: string }) {
+  const [open, setOpen] = useState(false);
   return (
-    <Card title="Activity" id="sec-activity" wide>
-      <AuditLog userId={userId} />
+    <Card
+      title="Activity"
+      id="sec-activity"
+      wide
+      actions={
+        !open && (
+          <button type="button" class="btn btn-small" onClick={() => setOpen(true)}>
+            Show activity
+          </button>
+        )
+      }
+    >
+      {open ? <AuditLog userId={userId} /> : <p class="muted">Sign-ins, password resets, suspensions and dashboard changes of this user.</p>}
     </Card>
   );
 }
