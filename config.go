@@ -41,7 +41,14 @@ type Config struct {
 	// it: a client can send any X-Forwarded-For). Return "" to send none.
 	// Default: RemoteAddrIP, the connecting peer.
 	ClientIP func(r *http.Request) string
+	// SuspendedMessage is what the frontend shows a suspended user who
+	// tries to sign in (a GENERAL_ERROR; see [Latchkey.SuspendUser]).
+	// Default: DefaultSuspendedMessage.
+	SuspendedMessage string
 }
+
+// DefaultSuspendedMessage is the default Config.SuspendedMessage.
+const DefaultSuspendedMessage = "Your account is suspended. Please contact support."
 
 // AppInfo names the app and says where its API and website are
 // (reference/sdk-fdi.md §1.1).

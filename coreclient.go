@@ -76,6 +76,10 @@ type CoreClient struct {
 
 	mu      sync.Mutex
 	version string // "" until negotiated
+
+	// suspendedMessage is Config.SuspendedMessage: a suspended user's
+	// refusal becomes a *GeneralError with it.
+	suspendedMessage string
 }
 
 type coreHost struct {
@@ -249,7 +253,15 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 				continue
 			}
 			if resp.StatusCode != http.StatusOK {
-				return &CoreError{Method: method, Path: path, Code: resp.StatusCode, Body: strings.TrimSpace(string(raw))}
+				ce := &CoreError{Method: method, Path: path, Code: resp.StatusCode, Body: strings.TrimSpace(string(raw))}
+				if ce.Code == http.StatusForbidden && ce.Body == "User is suspended" && c.suspendedMessage != "" {
+					// POST /recipe/session for a suspended user.
+					return &SuspendedError{Message: c.suspendedMessage, cause: ce}
+				}
+				return ce
+			}
+			if c.suspendedMessage != "" && isSuspendedRefusal(raw) {
+				return &SuspendedError{Message: c.suspendedMessage}
 			}
 			if out == nil {
 				return nil
@@ -365,4 +377,19 @@ func (r *recorder) Write(p []byte) (int, error) {
 		r.code = http.StatusOK
 	}
 	return r.body.Write(p)
+}
+
+// isSuspendedRefusal reports whether a 200 answer is a sign-in endpoint's
+// refusal of a suspended user: SIGN_IN_NOT_ALLOWED with "suspended": true.
+// The check is a cheap byte search before any decoding, so that other
+// answers cost nothing more.
+func isSuspendedRefusal(raw []byte) bool {
+	if !bytes.Contains(raw, []byte(`"SIGN_IN_NOT_ALLOWED"`)) {
+		return false
+	}
+	var a struct {
+		Status    string `json:"status"`
+		Suspended bool   `json:"suspended"`
+	}
+	return json.Unmarshal(raw, &a) == nil && a.Status == "SIGN_IN_NOT_ALLOWED" && a.Suspended
 }

@@ -73,6 +73,29 @@ func RetryAfterFromCore(ms int64) error {
 	return &TooManyAttemptsError{RetryAfter: time.Duration(ms) * time.Millisecond}
 }
 
+// SuspendedError is the core's refusal of a suspended user: at sign-in
+// with any recipe, or when a session is created for one. The middleware
+// answers it as GENERAL_ERROR with Message (Config.SuspendedMessage), and
+// errors.As finds a *GeneralError in it, so recipes need no code of their
+// own for it.
+type SuspendedError struct {
+	Message string
+	cause   error
+}
+
+// Error implements error.
+func (e *SuspendedError) Error() string { return "latchkey: user is suspended" }
+
+// Unwrap returns the GeneralError the frontend gets, and the core's
+// answer when there was one.
+func (e *SuspendedError) Unwrap() []error {
+	errs := []error{&GeneralError{Message: e.Message}}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	return errs
+}
+
 // ErrorWriter is implemented by recipes whose errors need a response of
 // their own (the session recipe's 401 and 403). WriteError reports whether
 // it wrote the response.

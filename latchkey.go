@@ -2,6 +2,7 @@ package latchkey
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -99,7 +100,10 @@ func New(cfg Config) (*Latchkey, error) {
 		errs = append(errs, err)
 	}
 	lk.app = app
-	if lk.core, err = newCoreClient(cfg.Core, app); err != nil {
+	if lk.core, err = newCoreClient(cfg.Core, app); err == nil {
+		lk.core.suspendedMessage = cmp.Or(strings.TrimSpace(cfg.SuspendedMessage), DefaultSuspendedMessage)
+	}
+	if err != nil {
 		errs = append(errs, err)
 	}
 	if lk.core != nil {

@@ -33,7 +33,8 @@ func (c *Core) startCleanup() {
 // CleanupOnce deletes expired sessions, password-reset and
 // email-verification tokens, dashboard sessions, brute-force counters, dynamic signing keys past
 // their verify lifetime (update interval + 2 × access-token validity), and
-// passwordless devices whose every code has expired.
+// passwordless devices whose every code has expired, and audit events
+// past AuditRetention.
 // Failures are logged; the next run tries again.
 func (c *Core) CleanupOnce(ctx context.Context) {
 	now := c.now()
@@ -50,6 +51,12 @@ func (c *Core) CleanupOnce(ctx context.Context) {
 		{"signing keys", func() (int64, error) { return c.store.DeleteDynamicSigningKeys(ctx, now.Add(-keyLifetime)) }},
 		{"passwordless devices", func() (int64, error) {
 			return c.store.DeleteExpiredPasswordlessDevices(ctx, now.Add(-c.cfg.PasswordlessCodeLifetime))
+		}},
+		{"audit events", func() (int64, error) {
+			if c.cfg.AuditRetention < 0 {
+				return 0, nil
+			}
+			return c.store.DeleteAuditEventsBefore(ctx, now.Add(-c.cfg.AuditRetention))
 		}},
 	}
 	for _, s := range steps {

@@ -113,6 +113,13 @@ type Config struct {
 	// /recipe/throttle/send), per account or address and per client IP,
 	// with counters in the store shared by every core on the database.
 	Throttling Throttling
+
+	// AuditLogOff turns the audit log (a Latchkey extension) off: no
+	// events are recorded; the read API answers what is stored.
+	AuditLogOff bool
+	// AuditRetention is how long audit events are kept; the cleanup job
+	// prunes older ones. Default: 90 days. Negative keeps them forever.
+	AuditRetention time.Duration
 }
 
 // Throttling configures brute-force protection. After a number of
@@ -220,6 +227,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.AuditRetention == 0 {
+		cfg.AuditRetention = 90 * 24 * time.Hour
 	}
 	cfg.BasePath = "/" + strings.Trim(strings.TrimSpace(cfg.BasePath), "/")
 	if cfg.BasePath == "/" {

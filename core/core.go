@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"github.com/latchkey-dev/latchkey/core/internal/audit"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -32,6 +33,8 @@ type Core struct {
 	tenants  tenants.Lookup
 
 	dashboard *dashboard.Service // also behind DashboardAccounts
+	// audit writes the audit log in the background; nil when it is off.
+	audit *audit.Writer
 
 	stopCleanup context.CancelFunc
 	cleanupDone sync.WaitGroup
@@ -87,6 +90,9 @@ func New(cfg Config) (*Core, error) {
 func (c *Core) Close() error {
 	c.stopCleanup()
 	c.cleanupDone.Wait()
+	if c.audit != nil {
+		c.audit.Close() // writes what is queued
+	}
 	return nil
 }
 

@@ -128,6 +128,14 @@
 //	POST   /recipe/throttle/send                      throttle (Latchkey: may a message be sent)
 //	GET    /recipe/throttle/signin                    throttle (Latchkey: is an account locked)
 //	POST   /recipe/throttle/signin/remove             throttle (Latchkey: unlock an account)
+//	POST   /recipe/latchkey/user/suspend              suspension (Latchkey: suspend, revoking sessions)
+//	POST   /recipe/latchkey/user/reinstate            suspension (Latchkey)
+//	POST   /recipe/latchkey/user/suspensions/bulk     suspension (Latchkey: a page of users)
+//	GET    /recipe/latchkey/suspensions               suspension (Latchkey: suspended users, by keyset)
+//	POST   /recipe/latchkey/user/activity/bulk        suspension (Latchkey: activity of a page of users)
+//	GET    /recipe/latchkey/user/sessions             session (Latchkey: a user's sessions with their origin)
+//	GET    /recipe/latchkey/audit                     audit (Latchkey: the audit log, filtered, by keyset)
+//	POST   /recipe/latchkey/audit                     audit (Latchkey: an event from the dashboard)
 //
 // Any path may also be called below /<tenant>/ and /appid-<app>/<tenant>/.
 // Other core/internal packages serve no path: cdi (the route table, body

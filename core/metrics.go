@@ -15,7 +15,10 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	handler  http.Handler
+	// auditFailures counts audit events the store refused twice (each is
+	// logged too).
+	auditFailures prometheus.Counter
+	handler       http.Handler
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -29,6 +32,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time to answer a CDI request, by route.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		auditFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "latchkey_audit_write_failures_total",
+			Help: "Audit events that could not be stored (each is logged at ERROR level).",
+		}),
 	}
 	if reg == nil {
 		r := prometheus.NewRegistry()
@@ -41,7 +48,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			m.handler = promhttp.HandlerFor(g, promhttp.HandlerOpts{})
 		}
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.auditFailures} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/core/internal/accountlinking"
+	"github.com/latchkey-dev/latchkey/core/internal/audit"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
@@ -15,6 +16,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/passwordless"
 	"github.com/latchkey-dev/latchkey/core/internal/session"
 	"github.com/latchkey-dev/latchkey/core/internal/signing"
+	"github.com/latchkey-dev/latchkey/core/internal/suspension"
 	"github.com/latchkey-dev/latchkey/core/internal/thirdparty"
 	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/core/internal/usermetadata"
@@ -47,7 +49,10 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	if err != nil {
 		return err
 	}
+	// Suspensions (a Latchkey extension) are checked by every way in.
+	suspensions := &suspension.Service{Store: c.store, Now: c.now}
 	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
+		Suspended:           suspensions.Suspended,
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
 		RefreshTokenValidity: c.cfg.RefreshTokenValidity,
 		PrimaryUserID:        c.store.PrimaryUserID, LinkedUserIDs: c.store.LinkedUserIDs})
@@ -71,6 +76,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, MaxCodesPerDevice: c.cfg.PasswordlessMaxCodesPerDevice,
 		NormalisePhone: phones.Normalise})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
+	ep.CheckSignIn, pl.CheckSignIn, tp.CheckSignIn = suspensions.Check, suspensions.Check, suspensions.Check
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
 		accountlinking.New(&accountlinking.Service{Store: c.store}),
@@ -89,6 +95,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			Account: throttle.Policy{MaxFailures: tc.SendsPerAddress, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
 			IP:      throttle.Policy{MaxFailures: tc.SendsPerIP, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
 		}},
+		suspension.New(suspensions),
 	} {
 		h.Mount(rt)
 	}
@@ -98,6 +105,15 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	rt.Handle("GET /recipe/user", byRID{"emailpassword": cdi.Handle(ep.GetUser), "passwordless": cdi.Handle(pl.GetUser),
 		"thirdparty": cdi.Handle(tp.GetUser)})
 	rt.Handle("PUT /recipe/user", byRID{"emailpassword": cdi.Handle(ep.UpdateUser), "passwordless": cdi.Handle(pl.UpdateUser)})
+
+	// The audit log (a Latchkey extension) watches the auth endpoints'
+	// answers from outside them, so that no recipe carries code for it.
+	if !c.cfg.AuditLogOff {
+		c.audit = audit.NewWriter(c.store, c.logger, c.metrics.auditFailures)
+		rec := &audit.Recorder{Writer: c.audit, Now: c.now}
+		rt.Wrap(rec.Wrap)
+	}
+	(&audit.Handler{Store: c.store, Writer: c.audit, Now: c.now}).Mount(rt)
 	return nil
 }
 

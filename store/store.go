@@ -37,6 +37,9 @@ type Store interface {
 	Stats
 	AccountLinking
 	Throttles
+	Suspensions
+	Activity
+	Audit
 
 	// Ping touches the database, for /hello.
 	Ping(ctx context.Context) error
@@ -316,21 +319,31 @@ type Session struct {
 	CreatedAt    time.Time
 	// ExpiresAt is when the refresh token expires.
 	ExpiresAt time.Time
+	// ClientIP and UserAgent say where the session was created from (a
+	// Latchkey extension); "" when the caller did not say.
+	ClientIP  string
+	UserAgent string
+	// LastRefreshed is when the session was last refreshed, as the core
+	// records it (at most once per few minutes); zero when never.
+	LastRefreshed time.Time
 }
 
 // Sessions stores session rows.
 type Sessions interface {
 	// CreateSession stores a new session. ErrAlreadyExists on a duplicate
-	// handle.
+	// handle. In the same transaction it counts a sign-in of s.UserID at
+	// s.CreatedAt in the user's activity, when s.UserID is a stored user.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns a session by handle. ErrNotFound when unknown
 	// (expired rows are returned; the caller judges expiry).
 	Session(ctx context.Context, handle string) (Session, error)
 	// UpdateSession reads, updates and writes one session in a transaction
 	// that holds the row, so concurrent updates of one handle run one after
-	// the other. ErrNotFound when unknown. Handle, TenantID, UserID and
-	// CreatedAt cannot change. An error from update aborts the transaction
-	// and is returned as is.
+	// the other. ErrNotFound when unknown. Handle, TenantID, UserID,
+	// CreatedAt, ClientIP and UserAgent cannot change. When update moves
+	// LastRefreshed, the same transaction moves the user's last-active
+	// time to it. An error from update aborts the transaction and is
+	// returned as is.
 	UpdateSession(ctx context.Context, handle string, update func(*Session) error) (Session, error)
 	// DeleteSessions removes sessions by handle and returns the handles
 	// that existed.
@@ -833,4 +846,132 @@ type Throttles interface {
 	// DeleteExpiredThrottleCounters removes counters whose Expiry is
 	// before now.
 	DeleteExpiredThrottleCounters(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ---------------------------------------------------------------------------
+// Suspensions (Latchkey)
+
+// Suspension keeps a user from signing in, refreshing or getting a new
+// session until it is lifted or its end time passes.
+type Suspension struct {
+	UserID string
+	// Reason is the operator's words, shown to operators only.
+	Reason string
+	// Actor is who suspended: a dashboard account's email, or what the
+	// caller of the core API names.
+	Actor       string
+	SuspendedAt time.Time
+	// Until is when the suspension ends by itself; zero means when the user
+	// is reinstated.
+	Until time.Time
+}
+
+// ActiveAt reports whether the suspension is in force at now.
+func (s Suspension) ActiveAt(now time.Time) bool { return s.Until.IsZero() || now.Before(s.Until) }
+
+// SuspensionCursor is a keyset position in a listing of suspensions, newest
+// first: the listing resumes at (and includes) this row.
+type SuspensionCursor struct {
+	SuspendedAt time.Time
+	UserID      string
+}
+
+// Suspensions stores suspended users. Every read takes now and ignores
+// suspensions that have ended by then.
+type Suspensions interface {
+	// SuspendUser stores s and, in the same transaction, removes every
+	// session of the user in every tenant, returning their handles.
+	// ErrNotFound when the user does not exist; ErrAlreadyExists when the
+	// user has a suspension active at now (an ended one is replaced).
+	SuspendUser(ctx context.Context, s Suspension, now time.Time) ([]string, error)
+	// ReinstateUser removes the user's suspension and returns it.
+	// ErrNotFound when the user has none active at now (an ended one is
+	// removed all the same).
+	ReinstateUser(ctx context.Context, userID string, now time.Time) (Suspension, error)
+	// Suspension returns the user's suspension active at now. ErrNotFound
+	// when there is none.
+	Suspension(ctx context.Context, userID string, now time.Time) (Suspension, error)
+	// SuspensionsForUsers returns the suspensions active at now of those of
+	// userIDs that have one, by user id, in one read. Callers cap how many
+	// ids a request may ask for.
+	SuspensionsForUsers(ctx context.Context, userIDs []string, now time.Time) (map[string]Suspension, error)
+	// ListSuspensions returns up to limit (> 0) suspensions active at now
+	// of users in tenantID, newest first (SuspendedAt, then UserID,
+	// descending), starting at after when it is set.
+	ListSuspensions(ctx context.Context, tenantID string, limit int, after *SuspensionCursor, now time.Time) ([]Suspension, error)
+}
+
+// ---------------------------------------------------------------------------
+// Activity (Latchkey)
+
+// UserActivity is what the core knows of a user's use of the app.
+type UserActivity struct {
+	UserID string
+	// LastSignIn is when the user's last session was created.
+	LastSignIn time.Time
+	// LastActive is the later of LastSignIn and the last recorded refresh.
+	LastActive time.Time
+	// SignIns counts the sessions created for the user.
+	SignIns int64
+}
+
+// Activity reads what CreateSession and UpdateSession record.
+type Activity interface {
+	// ActivityForUsers returns the activity of those of userIDs that have
+	// any, by user id, in one read. Callers cap how many ids a request
+	// may ask for.
+	ActivityForUsers(ctx context.Context, userIDs []string) (map[string]UserActivity, error)
+}
+
+// ---------------------------------------------------------------------------
+// Audit log (Latchkey)
+
+// AuditEvent is one entry of the audit log.
+type AuditEvent struct {
+	// ID orders events of one millisecond; set by the store.
+	ID   int64
+	Time time.Time
+	// Actor is who acted: a dashboard account's email, "user" for the
+	// user's own sign-in, "api" for a call of the core API.
+	Actor string
+	// Action names the event, such as "signin.success" or
+	// "dashboard.user.suspend".
+	Action string
+	// UserID is the user acted on; "" when none.
+	UserID string
+	// Summary says what changed, in a line (never a secret).
+	Summary   string
+	ClientIP  string
+	UserAgent string
+}
+
+// AuditCursor is a keyset position in the audit log, newest first: a
+// page resumes after (and excludes) this event.
+type AuditCursor struct {
+	Time time.Time
+	ID   int64
+}
+
+// AuditQuery selects audit events. Empty fields do not filter.
+type AuditQuery struct {
+	UserID string
+	Actor  string
+	Action string
+	// Since and Until bound Time: Since <= Time < Until.
+	Since, Until time.Time
+	// Limit is the most events returned. Required, > 0.
+	Limit int
+	// Before continues a listing after this event.
+	Before *AuditCursor
+}
+
+// Audit stores the audit log: append-only, newest first, pruned by age.
+type Audit interface {
+	// AppendAuditEvents stores events in one transaction.
+	AppendAuditEvents(ctx context.Context, events []AuditEvent) error
+	// AuditEvents returns up to q.Limit events matching q, newest first
+	// (Time, then ID, descending).
+	AuditEvents(ctx context.Context, q AuditQuery) ([]AuditEvent, error)
+	// DeleteAuditEventsBefore removes events older than before.
+	DeleteAuditEventsBefore(ctx context.Context, before time.Time) (int64, error)
 }

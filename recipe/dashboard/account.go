@@ -456,3 +456,41 @@ func (rc *Recipe) unlockSignIn(w http.ResponseWriter, r *http.Request) error {
 	writeStatus(w, "OK", nil)
 	return nil
 }
+
+// sendPasswordResetEmail serves POST /dashboard/api/user/password/reset
+// (a Latchkey extension): {recipeUserId} emails the user's email-password
+// login a reset link for the request's tenant, as the reset-password form
+// would. Statuses: OK, FEATURE_NOT_ENABLED_ERROR without the
+// email-password recipe; a login method that is not email-password is a
+// 400.
+// CDI: POST /{tenantId}/recipe/user/password/reset/token.
+func (rc *Recipe) sendPasswordResetEmail(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("recipeUserId")
+	if err != nil {
+		return err
+	}
+	if rc.ep == nil {
+		featureNotEnabled(w)
+		return nil
+	}
+	_, m, err := rc.loginMethod(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if m.RecipeID != emailpassword.RecipeID || m.Email == "" {
+		return badInput("A password-reset email needs an email-password login method")
+	}
+	err = rc.ep.SendResetPasswordEmail(r.Context(), latchkey.TenantID(r.Context()), id, m.Email)
+	if errors.Is(err, emailpassword.ErrUnknownUserID) {
+		return badInput("Unknown User ID provided")
+	}
+	if err != nil {
+		return err
+	}
+	writeStatus(w, "OK", nil)
+	return nil
+}

@@ -78,6 +78,9 @@ func (rc *Recipe) guard(a access, h apiFunc) latchkey.HandlerFunc {
 			latchkey.WriteJSON(w, http.StatusForbidden, map[string]string{"message": msgForbidden})
 			return nil
 		}
+		if a == write {
+			h = rc.audited(h) // audit.go
+		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/latchkey-dev/latchkey"
@@ -110,6 +111,11 @@ type Recipe struct {
 	// pwless creates and edits passwordless users; nil when the app has
 	// no passwordless recipe.
 	pwless *passwordless.Recipe
+	// noSuspensions is set once the core answered 404 to a suspension
+	// read: an official SuperTokens core, which has none.
+	noSuspensions atomic.Bool
+	// noActivity is the same for activity and session origins.
+	noActivity atomic.Bool
 
 	// page is the HTML served for every UI path; nil serves none.
 	page []byte

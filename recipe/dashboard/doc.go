@@ -25,6 +25,8 @@
 //	GET  /dashboard/api/user/unlink           a write: there is no account linking
 //	GET|PUT /dashboard/api/user/email/verify (PUT T), POST …/verify/token (T)
 //	PUT  /dashboard/api/user/password    T    with the sign-up password policy
+//	POST /dashboard/api/user/password/reset T  Latchkey: email a password-reset link
+//	GET|POST|DELETE /dashboard/api/user/suspension  Latchkey: read, suspend, reinstate (suspend.go)
 //	GET|PUT /dashboard/api/user/metadata
 //	GET|POST /dashboard/api/user/sessions     list; revoke
 //	GET /dashboard/api/user/signin-lock, POST …/remove   Latchkey: see and clear a sign-in lock
@@ -41,9 +43,10 @@
 //
 // The dashboard reaches the core only through the SDK instance's typed
 // calls (latchkey.Latchkey.ListUsers, CountUsers, DashboardSignIn, ...)
-// and the other recipes. A page of users, names included, costs three core
-// calls: the dashboard session, the users, and their metadata in one bulk
-// read (user by user against a core without it).
+// and the other recipes. A page of users, names included, costs five core
+// calls: the dashboard session, the users, their metadata in one bulk
+// read (user by user against a core without it), and their suspensions and
+// their activity in one bulk read each (none against a core without them).
 //
 // Every dashboard response carries Content-Security-Policy
 // "default-src 'self'; …" (see [DefaultCSP]), X-Content-Type-Options:

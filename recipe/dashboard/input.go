@@ -56,6 +56,13 @@ func (b body) nonEmpty(name string) (string, error) {
 	return s, nil
 }
 
+// int64 returns a whole-number field and whether it is one.
+func (b body) int64(name string) (int64, bool) {
+	var n int64
+	err := json.Unmarshal(b[name], &n)
+	return n, err == nil
+}
+
 // bool returns a required boolean field.
 func (b body) bool(name string) (bool, error) {
 	var v bool

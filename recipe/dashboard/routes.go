@@ -40,10 +40,18 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		// Latchkey: the sign-in lock of brute-force protection.
 		{"GET", "/user/signin-lock", read, rc.signInLock},
 		{"POST", "/user/signin-lock/remove", write, rc.unlockSignIn},
+		{"POST", "/user/password/reset", write, rc.sendPasswordResetEmail}, // Latchkey
 		{"GET", "/user/metadata", read, rc.metadata},
 		{"PUT", "/user/metadata", write, rc.setMetadata},
 		{"GET", "/user/sessions", read, rc.sessions},
 		{"POST", "/user/sessions", write, rc.revokeSessions},
+		// Latchkey: the audit log (audit.go).
+		{"GET", "/audit", read, rc.audit},
+		{"GET", "/audit/export", read, rc.auditExport},
+		// Latchkey: suspensions (suspend.go).
+		{"GET", "/user/suspension", read, rc.suspension},
+		{"POST", "/user/suspension", write, rc.suspend},
+		{"DELETE", "/user/suspension", write, rc.reinstate},
 		// §6.5 Creating app users.
 		{"POST", "/user/emailpassword", write, rc.createEmailPasswordUser},
 		{"POST", "/user/passwordless", write, rc.createPasswordlessUser},

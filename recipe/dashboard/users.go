@@ -25,6 +25,10 @@ type listedUser struct {
 	latchkey.User
 	FirstName string `json:"firstName,omitempty"`
 	LastName  string `json:"lastName,omitempty"`
+	// Suspension is set when the user is suspended (a Latchkey field).
+	Suspension *latchkey.Suspension `json:"suspension,omitempty"`
+	// Activity is set when the core has any (a Latchkey field).
+	Activity *latchkey.UserActivity `json:"activity,omitempty"`
 }
 
 // detailedUser is the user of GET /user: names always, "" when unset.
@@ -32,6 +36,8 @@ type detailedUser struct {
 	latchkey.User
 	FirstName string `json:"firstName"`
 	LastName  string `json:"lastName"`
+	// Activity is set when the core has any (a Latchkey field).
+	Activity *latchkey.UserActivity `json:"activity,omitempty"`
 }
 
 // searchTags serves GET /dashboard/api/search/tags.
@@ -114,6 +120,9 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if order != "ASC" && order != "DESC" {
 		return badInput("Invalid value received for 'timeJoinedOrder': use ASC or DESC")
 	}
+	if q.Get("suspended") == "true" {
+		return rc.suspendedUsers(w, r, limit)
+	}
 	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
 	max := latchkey.MaxUsersPerPage
 	// pagedSearch=true (a Latchkey extension) pages a search like the
@@ -132,6 +141,22 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	users, err := rc.withNames(r.Context(), page.Users)
 	if err != nil {
 		return err
+	}
+	suspended, err := rc.suspensionsFor(r.Context(), page.Users)
+	if err != nil {
+		return err
+	}
+	activity, err := rc.activityFor(r.Context(), page.Users)
+	if err != nil {
+		return err
+	}
+	for i := range users {
+		if su, ok := suspended[users[i].ID]; ok {
+			users[i].Suspension = &su
+		}
+		if a, ok := activity[users[i].ID]; ok {
+			users[i].Activity = &a
+		}
 	}
 	out := map[string]any{"users": users}
 	if page.NextPaginationToken != "" {
@@ -227,6 +252,13 @@ func (rc *Recipe) user(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		out.FirstName, out.LastName = names(md)
+	}
+	activity, err := rc.activityFor(r.Context(), []latchkey.User{*u})
+	if err != nil {
+		return err
+	}
+	if a, ok := activity[u.ID]; ok {
+		out.Activity = &a
 	}
 	writeStatus(w, "OK", map[string]any{"user": out})
 	return nil

@@ -46,6 +46,13 @@ const (
 
 // Config configures the session recipe. The zero value works.
 type Config struct {
+	// TrustedProxies are the addresses or prefixes ("10.0.0.0/8") of the
+	// proxies in front of the app. A session records its client's IP (a
+	// Latchkey extension shown in the dashboard): the connection's peer,
+	// or, when the peer is one of these, the first address in
+	// X-Forwarded-For, read from the right, that is not. Default: none, so
+	// X-Forwarded-For is never trusted.
+	TrustedProxies []string
 	// CookieSecure sets the Secure attribute. Default: true when the API
 	// domain is https.
 	CookieSecure *bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +47,8 @@ type Recipe struct {
 	svc  Service
 	apis APIs
 	keys *jwks
+	// proxies is Config.TrustedProxies, parsed.
+	proxies []netip.Prefix
 	// headers caches verified token headers (see headerCache).
 	headers headerCache
 
@@ -75,6 +78,11 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	if err := rc.cfg.setDefaults(); err != nil {
 		return err
 	}
+	proxies, err := parseTrustedProxies(rc.cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	rc.proxies = proxies
 	rc.lk = lk
 	rc.keys = &jwks{fetch: lk.Core().JWKS, now: lk.Now, interval: rc.cfg.JWKSRefreshInterval, cooldown: 500 * time.Millisecond}
 	svc, errSvc := latchkey.Override[Service]("session: Config.Override", coreService{rc: rc}, rc.cfg.Override)
@@ -373,7 +381,8 @@ func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenan
 			return nil, err
 		}
 	}
-	cs, err := rc.Service().CreateNewSession(ctx, CreateInput{TenantID: tenantID, UserID: recipeUserID, Payload: p, DataInDatabase: dataInDatabase, DisableAntiCSRF: m == TransferHeader})
+	cs, err := rc.Service().CreateNewSession(ctx, CreateInput{TenantID: tenantID, UserID: recipeUserID, Payload: p, DataInDatabase: dataInDatabase,
+		DisableAntiCSRF: m == TransferHeader, ClientIP: clientIP(r, rc.proxies), UserAgent: r.UserAgent()})
 	if err != nil {
 		return nil, err
 	}

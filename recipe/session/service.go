@@ -69,6 +69,10 @@ type CreateInput struct {
 	// DataInDatabase is kept by the core, never sent to the frontend.
 	DataInDatabase  map[string]any
 	DisableAntiCSRF bool
+	// ClientIP and UserAgent say where the session is created from; the
+	// core records them (a Latchkey extension, which other cores ignore).
+	ClientIP  string
+	UserAgent string
 }
 
 // CoreSession is a session with its tokens, as the core returns it.
@@ -171,10 +175,14 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 	tenant := latchkey.TenantOrDefault(in.TenantID)
 	enable := !in.DisableAntiCSRF && s.rc.cfg.AntiCSRF == AntiCSRFViaToken
 	var a coreSessionAnswer
-	err := s.call(ctx, "POST", "/recipe/session", tenant, nil, map[string]any{
+	body := map[string]any{
 		"userId": in.UserID, "userDataInJWT": payload, "userDataInDatabase": data,
 		"useDynamicSigningKey": !s.rc.cfg.UseStaticSigningKey, "enableAntiCsrf": enable,
-	}, &a)
+	}
+	if in.ClientIP != "" || in.UserAgent != "" {
+		body["latchkeyClient"] = map[string]string{"ip": in.ClientIP, "userAgent": in.UserAgent}
+	}
+	err := s.call(ctx, "POST", "/recipe/session", tenant, nil, body, &a)
 	if err != nil {
 		return nil, err
 	}

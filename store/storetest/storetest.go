@@ -63,6 +63,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Stats", testStats},
 		{"AccountLinking", testAccountLinking},
 		{"DeleteLinkedUser", testDeleteLinkedUser},
+		{"Suspensions", testSuspensions},
+		{"Activity", testActivity},
+		{"Audit", testAudit},
 	})
 }
 
@@ -85,6 +88,7 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ThrottleCounter", testRaceThrottleCounter},
 		{"UpdateEmailPasswordUserEmail", testRaceUpdateEmail},
 		{"ConsumeOnePasswordlessCode", testRaceConsumeOneCode},
+		{"SuspendOneUser", testRaceSuspend},
 		{"PasswordlessFailedAttempts", testRaceFailedAttempts},
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},

@@ -192,6 +192,16 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 // HandleFunc registers a HandlerFunc through Handle.
 func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern, Handle(h)) }
 
+// Wrap replaces every registered handler h with wrap("METHOD /path", h).
+// Call it after every route is registered and before serving.
+func (rt *Router) Wrap(wrap func(pattern string, h http.Handler) http.Handler) {
+	for path, methods := range rt.routes {
+		for m, h := range methods {
+			methods[m] = wrap(m+" "+path, h)
+		}
+	}
+}
+
 // Methods returns the handlers registered for path (lower case), or nil.
 func (rt *Router) Methods(path string) map[string]http.Handler { return rt.routes[path] }
 

@@ -1,6 +1,7 @@
 package emailpassword
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -11,6 +12,10 @@ import (
 // Handler serves the email-password endpoints over a Service.
 type Handler struct {
 	Service *Service
+	// CheckSignIn, when set, is asked after the credentials proved right
+	// whether the user may sign in (a Latchkey suspension): an error is
+	// the answer instead of the user. Nil lets everyone in.
+	CheckSignIn func(ctx context.Context, userID string) error
 }
 
 // New returns a Handler over s.
@@ -46,6 +51,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := h.Service.SignIn(r.Context(), cdi.Tenant(r.Context()), email, pw)
 	if err != nil {
+		return err
+	}
+	if err := h.checkSignIn(r.Context(), u.ID); err != nil {
 		return err
 	}
 	recipeUserID := u.ID
@@ -196,4 +204,11 @@ func (h *Handler) importHash(w http.ResponseWriter, r *http.Request) error {
 	}
 	cdi.OK(w, map[string]any{"user": userjson.From(u), "didUserAlreadyExist": existed})
 	return nil
+}
+
+func (h *Handler) checkSignIn(ctx context.Context, userID string) error {
+	if h.CheckSignIn == nil {
+		return nil
+	}
+	return h.CheckSignIn(ctx, userID)
 }

@@ -1,6 +1,7 @@
 package passwordless
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -12,6 +13,10 @@ import (
 // Handler serves the passwordless endpoints over a Service.
 type Handler struct {
 	Service *Service
+	// CheckSignIn, when set, is asked after the credentials proved right
+	// whether the user may sign in (a Latchkey suspension): an error is
+	// the answer instead of the user. Nil lets everyone in.
+	CheckSignIn func(ctx context.Context, userID string) error
 }
 
 // New returns a Handler over s.
@@ -134,6 +139,11 @@ func (h *Handler) consumeCode(w http.ResponseWriter, r *http.Request) error {
 	res, err := h.Service.Consume(r.Context(), cdi.Tenant(r.Context()), pre, cred)
 	if err != nil {
 		return err
+	}
+	if !res.CreatedNewUser { // a new user cannot be suspended yet
+		if err := h.checkSignIn(r.Context(), res.User.ID); err != nil {
+			return err
+		}
 	}
 	recipeUserID := res.User.ID
 	for _, m := range res.User.LoginMethods {
@@ -314,4 +324,11 @@ func (h *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	cdi.OK(w, nil)
 	return nil
+}
+
+func (h *Handler) checkSignIn(ctx context.Context, userID string) error {
+	if h.CheckSignIn == nil {
+		return nil
+	}
+	return h.CheckSignIn(ctx, userID)
 }

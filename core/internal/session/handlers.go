@@ -2,7 +2,11 @@ package session
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/netip"
+	"strings"
+	"time"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 )
@@ -46,8 +50,14 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	if v, ok := b.OptBool("useDynamicSigningKey"); ok {
 		in.UseDynamicKey = v
 	}
+	client, hasClient := b.OptObject("latchkeyClient")
 	if err := b.Err(); err != nil {
 		return err
+	}
+	if hasClient {
+		if in.ClientIP, in.UserAgent, err = readClient(client); err != nil {
+			return err
+		}
 	}
 	t, err := h.Service.Create(r.Context(), cdi.Tenant(r.Context()), in)
 	if err != nil {
@@ -287,4 +297,97 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Caps on what a caller may say about a session's client.
+const (
+	maxClientIP  = 64
+	maxUserAgent = 512
+)
+
+// MaxUserSessions caps the sessions GET /recipe/latchkey/user/sessions
+// answers: the newest ones.
+const MaxUserSessions = 100
+
+// userSessionJSON is one session of GET /recipe/latchkey/user/sessions:
+// the CDI's session information plus where the session was created from
+// and when it was last refreshed (0: never).
+type userSessionJSON struct {
+	SessionHandle string `json:"sessionHandle"`
+	UserID        string `json:"userId"`
+	TenantID      string `json:"tenantId"`
+	TimeCreated   int64  `json:"timeCreated"`
+	Expiry        int64  `json:"expiry"`
+	ClientIP      string `json:"clientIp"`
+	UserAgent     string `json:"userAgent"`
+	LastRefreshed int64  `json:"lastRefreshed"`
+}
+
+// userSessions serves GET /recipe/latchkey/user/sessions?userId= (a
+// Latchkey extension): the user's live sessions in every tenant, newest
+// first, at most MaxUserSessions, with their origin and last refresh.
+func (h *Handler) userSessions(w http.ResponseWriter, r *http.Request) error {
+	q := cdi.ReadQuery(r)
+	userID := q.String("userId")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	handles, err := h.Service.UserHandles(r.Context(), userID, "", true)
+	if err != nil {
+		return err
+	}
+	// Oldest first from the store: keep the newest.
+	if len(handles) > MaxUserSessions {
+		handles = handles[len(handles)-MaxUserSessions:]
+	}
+	out := make([]userSessionJSON, 0, len(handles))
+	for i := len(handles) - 1; i >= 0; i-- {
+		row, err := h.Service.Get(r.Context(), handles[i])
+		if errors.Is(err, ErrUnauthorised) {
+			continue // removed since the handles were read
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, userSessionJSON{SessionHandle: row.Handle, UserID: row.UserID, TenantID: row.TenantID,
+			TimeCreated: row.CreatedAt.UnixMilli(), Expiry: row.ExpiresAt.UnixMilli(), ClientIP: row.ClientIP,
+			UserAgent: row.UserAgent, LastRefreshed: msOrZero(row.LastRefreshed)})
+	}
+	cdi.OK(w, map[string]any{"sessions": out})
+	return nil
+}
+
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+var errBadClient = cdi.BadRequest("Field name 'latchkeyClient' is invalid in JSON input")
+
+// readClient reads POST /recipe/session's Latchkey extension,
+// "latchkeyClient": {"ip": "203.0.113.7", "userAgent": "…"}: the IP must
+// be an address; a user agent longer than maxUserAgent bytes is cut.
+func readClient(raw json.RawMessage) (ip, userAgent string, err error) {
+	b, err := cdi.ParseBody(raw)
+	if err != nil {
+		return "", "", errBadClient
+	}
+	ip, _ = b.OptString("ip")
+	userAgent, _ = b.OptString("userAgent")
+	if b.Err() != nil {
+		return "", "", errBadClient
+	}
+	if ip != "" {
+		a, perr := netip.ParseAddr(ip)
+		if perr != nil || len(ip) > maxClientIP {
+			return "", "", errBadClient
+		}
+		ip = a.Unmap().String()
+	}
+	if len(userAgent) > maxUserAgent {
+		userAgent = strings.ToValidUTF8(userAgent[:maxUserAgent], "")
+	}
+	return ip, userAgent, nil
 }

@@ -15,4 +15,6 @@ func (h *Handler) Mount(rt *cdi.Router) {
 	rt.HandleFunc("PUT /recipe/jwt/data", h.putJWTData)
 	rt.HandleFunc("GET /recipe/jwt/data", h.getJWTData)
 	rt.HandleFunc("POST /recipe/session/regenerate", h.regenerate)
+	// A Latchkey extension: a user's sessions with their origin.
+	rt.HandleFunc("GET /recipe/latchkey/user/sessions", h.userSessions)
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"reflect"
 	"strings"
 	"sync"
@@ -59,6 +60,13 @@ const (
 	msgBadRefreshToken = "Invalid refresh token"
 )
 
+// errSuspended is POST /recipe/session's answer for a suspended user: an
+// official SDK throws on it, the Go SDK turns it into GENERAL_ERROR.
+var errSuspended = &cdi.HTTPError{Code: http.StatusForbidden, Message: "User is suspended"}
+
+// msgSuspended is the UNAUTHORISED message of a suspended user's refresh.
+const msgSuspended = "User is suspended"
+
 func unauthorised(msg string) error { return ErrUnauthorised.With("message", msg) }
 func tryRefresh(msg string) error   { return ErrTryRefreshToken.With("message", msg) }
 func tokenTheft(s store.Session, primary string) error {
@@ -92,6 +100,14 @@ type Config struct {
 	// belongs to (userID included), for the calls that act on "the
 	// sessions of linked accounts too". Default: userID alone.
 	LinkedUserIDs func(ctx context.Context, userID string) ([]string, error)
+	// ActivityInterval is how often a refresh records the session's last
+	// refresh and its user's last-active time: a refresh within this of
+	// the last recorded one writes nothing more. Default: 5 minutes.
+	ActivityInterval time.Duration
+	// Suspended, when set, reports whether a user is suspended (a Latchkey
+	// extension): a suspended user gets no new session (403) and no
+	// refresh (UNAUTHORISED). Nil: nobody is.
+	Suspended func(ctx context.Context, userID string) (bool, error)
 }
 
 // Service is the session logic. Its errors are the outcomes above, cdi
@@ -105,6 +121,10 @@ type Service struct {
 	rtLife   time.Duration
 	primary  func(ctx context.Context, recipeUserID string) (string, error)
 	linked   func(ctx context.Context, userID string) ([]string, error)
+	// activityEvery is Config.ActivityInterval.
+	activityEvery time.Duration
+	// suspended is Config.Suspended, never nil.
+	suspended func(ctx context.Context, userID string) (bool, error)
 
 	rtKeyMu sync.Mutex
 	rtKey   atomic.Pointer[[]byte] // HMAC key for refresh tokens, derived once
@@ -141,15 +161,23 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.PrimaryUserID == nil {
 		cfg.PrimaryUserID = func(_ context.Context, id string) (string, error) { return id, nil }
 	}
+	if cfg.Suspended == nil {
+		cfg.Suspended = func(context.Context, string) (bool, error) { return false, nil }
+	}
+	if cfg.ActivityInterval <= 0 {
+		cfg.ActivityInterval = 5 * time.Minute
+	}
 	return &Service{
-		store:    cfg.Store,
-		keys:     cfg.Keys,
-		now:      cfg.Now,
-		validity: cfg.AccessTokenValidity,
-		jitter:   cfg.AccessTokenValidityJitter,
-		rtLife:   cfg.RefreshTokenValidity,
-		primary:  cfg.PrimaryUserID,
-		linked:   cfg.LinkedUserIDs,
+		activityEvery: cfg.ActivityInterval,
+		suspended:     cfg.Suspended,
+		store:         cfg.Store,
+		keys:          cfg.Keys,
+		now:           cfg.Now,
+		validity:      cfg.AccessTokenValidity,
+		jitter:        cfg.AccessTokenValidityJitter,
+		rtLife:        cfg.RefreshTokenValidity,
+		primary:       cfg.PrimaryUserID,
+		linked:        cfg.LinkedUserIDs,
 	}, nil
 }
 
@@ -196,6 +224,10 @@ type NewSession struct {
 	UserDataInDatabase json.RawMessage // a JSON object
 	EnableAntiCSRF     bool
 	UseDynamicKey      bool
+	// ClientIP and UserAgent say where the session is created from (a
+	// Latchkey extension); "" when the caller does not say.
+	ClientIP  string
+	UserAgent string
 }
 
 // Create starts a session for in.UserID in tenantID (CDI: POST
@@ -206,6 +238,11 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 	}
 	if _, err := objectMembers(in.UserDataInDatabase); err != nil {
 		return Tokens{}, errInvalidPayload
+	}
+	if suspended, err := s.suspended(ctx, in.UserID); err != nil {
+		return Tokens{}, err
+	} else if suspended {
+		return Tokens{}, errSuspended
 	}
 	handle := uuid.NewString()
 	if tenantID != store.DefaultTenant {
@@ -230,6 +267,8 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 		UseStaticKey:      !in.UseDynamicKey,
 		CreatedAt:         now.Truncate(time.Millisecond),
 		ExpiresAt:         now.Add(s.rtLife).Truncate(time.Millisecond),
+		ClientIP:          in.ClientIP,
+		UserAgent:         in.UserAgent,
 	}
 	// Sign before storing, so that a failure to sign leaves no row behind.
 	at, err := s.mint(ctx, row, accessToken{RTH1: rtHash, AntiCSRF: csrf}, now, true)
@@ -402,6 +441,12 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 			r.UseStaticKey = !in.UseDynamicKey
 			changed = true
 		}
+		// Activity: recorded at most once per interval per session, so a
+		// busy client's refreshes cost no more writes.
+		if now.Sub(r.LastRefreshed) >= s.activityEvery {
+			r.LastRefreshed = now.Truncate(time.Millisecond)
+			changed = true
+		}
 		row = *r
 		if !changed {
 			return errNoChange
@@ -419,6 +464,16 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 			return Tokens{}, err
 		}
 		return Tokens{}, tokenTheft(row, primary)
+	}
+	// Suspending revokes the user's sessions; this catches a session
+	// created while the suspension was being written.
+	if suspended, err := s.suspended(ctx, row.UserID); err != nil {
+		return Tokens{}, err
+	} else if suspended {
+		if _, err := s.store.DeleteSessions(ctx, []string{row.Handle}); err != nil {
+			return Tokens{}, err
+		}
+		return Tokens{}, unauthorised(msgSuspended)
 	}
 
 	var csrf string

@@ -1,6 +1,7 @@
 package thirdparty
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -11,6 +12,10 @@ import (
 // Handler serves the third-party endpoints over a Service.
 type Handler struct {
 	Service *Service
+	// CheckSignIn, when set, is asked after the credentials proved right
+	// whether the user may sign in (a Latchkey suspension): an error is
+	// the answer instead of the user. Nil lets everyone in.
+	CheckSignIn func(ctx context.Context, userID string) error
 }
 
 // New returns a Handler over s.
@@ -53,6 +58,11 @@ func (h *Handler) signInUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !res.CreatedNewUser { // a new user cannot be suspended yet
+		if err := h.checkSignIn(r.Context(), res.User.ID); err != nil {
+			return err
+		}
+	}
 	cdi.OK(w, map[string]any{
 		"createdNewUser": res.CreatedNewUser,
 		"user":           userjson.From(res.User),
@@ -91,4 +101,11 @@ func (h *Handler) GetUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	cdi.OK(w, map[string]any{"user": res})
 	return nil
+}
+
+func (h *Handler) checkSignIn(ctx context.Context, userID string) error {
+	if h.CheckSignIn == nil {
+		return nil
+	}
+	return h.CheckSignIn(ctx, userID)
 }

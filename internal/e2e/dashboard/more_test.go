@@ -54,8 +54,21 @@ func TestSessions(t *testing.T) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		if want := []string{"accessTokenPayload", "expiry", "recipeUserId", "sessionDataInDatabase", "sessionHandle", "tenantId", "timeCreated", "userId"}; !reflect.DeepEqual(keys, want) {
-			t.Errorf("session keys %v, want %v", keys, want)
+		// The reference's keys, plus Latchkey's own (where the session
+		// came from), and nothing else.
+		var ref []string
+		for _, k := range keys {
+			switch k {
+			case "clientIp", "browser", "os", "lastRefreshed":
+			default:
+				ref = append(ref, k)
+			}
+		}
+		if want := []string{"accessTokenPayload", "expiry", "recipeUserId", "sessionDataInDatabase", "sessionHandle", "tenantId", "timeCreated", "userId"}; !reflect.DeepEqual(ref, want) {
+			t.Errorf("session keys %v, want %v and Latchkey's own", keys, want)
+		}
+		if s["clientIp"] != "127.0.0.1" {
+			t.Errorf("session clientIp %v, want the peer", s["clientIp"])
 		}
 		if s["userId"] != id || s["recipeUserId"] != id || s["tenantId"] != "public" || s["expiry"].(float64) <= s["timeCreated"].(float64) {
 			t.Errorf("session: %v", s)

@@ -182,7 +182,10 @@ func (rec *recorder) calls() []call {
 // and that the core answered every call with a 200: the SDK treats any
 // other code as an exception, so a non-200 that a script survived means
 // the SDK swallowed a core error somewhere.
-func checkHeaders(t *testing.T, calls []call) {
+//
+// refused lists the non-200 answers a script provokes on purpose, as
+// "METHOD /path" to the code; each must happen exactly as listed.
+func checkHeaders(t *testing.T, calls []call, refused map[string]int) {
 	t.Helper()
 	sawVersion := false
 	for _, c := range calls {
@@ -212,6 +215,9 @@ func checkHeaders(t *testing.T, calls []call) {
 			if c.CDIVersion != "5.4" {
 				t.Errorf("%s: cdi-version = %q, want the negotiated 5.4", c, c.CDIVersion)
 			}
+		}
+		if code, ok := refused[c.Method+" "+c.Path]; ok && c.Status == code {
+			continue
 		}
 		if c.Status != http.StatusOK {
 			t.Errorf("core answered %s", c)
@@ -314,6 +320,9 @@ func TestNodeSDK(t *testing.T) {
 		// before prepares the core out of band, as an operator would.
 		before func(t *testing.T, cl *coretest.Client)
 		env    []string // more environment for the script
+		// refused lists the core's non-200 answers the script provokes
+		// on purpose ("METHOD /path" to the code).
+		refused map[string]int
 	}{
 		{name: "fdi"},
 		{name: "fdi-claims"},
@@ -326,6 +335,11 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi-two-cores", script: "fdi", cores: 2},
 		{name: "session-two-cores", script: "session", cores: 2},
 		{name: "claims"},
+		{
+			name: "suspend",
+			// Back-office code asks for a session for a suspended user.
+			refused: map[string]int{"POST /public/recipe/session": http.StatusForbidden},
+		},
 		{
 			name: "dashboard",
 			before: func(t *testing.T, cl *coretest.Client) {
@@ -356,7 +370,7 @@ func TestNodeSDK(t *testing.T) {
 					script := cmp.Or(g.script, g.name)
 					runScript(t, node, script, urls, rec, g.env...)
 					calls := rec.calls()
-					checkHeaders(t, calls)
+					checkHeaders(t, calls, g.refused)
 					served := map[string]int{}
 					for _, c := range calls {
 						served[c.Core]++

@@ -9,30 +9,93 @@ import (
 )
 
 const sessionSelect = `SELECT handle, tenant_id, user_id, refresh_token_hash_2, session_data, jwt_payload,
-use_static_key, created_at, expires_at FROM sessions WHERE handle = $1`
+use_static_key, created_at, expires_at, client_ip, user_agent, last_refreshed FROM sessions WHERE handle = $1`
 
 func scanSession(row *sql.Row) (store.Session, error) {
 	var (
 		ss                 store.Session
 		data, payload      sql.NullString
 		created, expiresAt int64
+		refreshed          int64
 	)
 	if err := row.Scan(&ss.Handle, &ss.TenantID, &ss.UserID, &ss.RefreshTokenHash2, &data, &payload,
-		&ss.UseStaticKey, &created, &expiresAt); err != nil {
+		&ss.UseStaticKey, &created, &expiresAt, &ss.ClientIP, &ss.UserAgent, &refreshed); err != nil {
 		return store.Session{}, err
 	}
 	ss.SessionData, ss.JWTPayload = rawJSON(data), rawJSON(payload)
 	ss.CreatedAt, ss.ExpiresAt = fromMS(created), fromMS(expiresAt)
+	if refreshed != 0 {
+		ss.LastRefreshed = fromMS(refreshed)
+	}
 	return ss, nil
 }
 
-// CreateSession stores a new session.
+// CreateSession stores a new session and counts a sign-in of its user, in
+// one transaction.
 func (s *DB) CreateSession(ctx context.Context, ss store.Session) error {
-	_, err := s.writer.ExecContext(ctx, `INSERT INTO sessions (handle, tenant_id, user_id, refresh_token_hash_2,
-session_data, jwt_payload, use_static_key, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		ss.Handle, ss.TenantID, ss.UserID, ss.RefreshTokenHash2, nullText(ss.SessionData), nullText(ss.JWTPayload),
-		ss.UseStaticKey, ms(ss.CreatedAt), ms(ss.ExpiresAt))
-	return s.wrap("create session", err)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (handle, tenant_id, user_id, refresh_token_hash_2,
+session_data, jwt_payload, use_static_key, created_at, expires_at, client_ip, user_agent, last_refreshed)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			ss.Handle, ss.TenantID, ss.UserID, ss.RefreshTokenHash2, nullText(ss.SessionData), nullText(ss.JWTPayload),
+			ss.UseStaticKey, ms(ss.CreatedAt), ms(ss.ExpiresAt), ss.ClientIP, ss.UserAgent, msOrZero(ss.LastRefreshed))
+		if err != nil {
+			return s.wrap("create session", err)
+		}
+		// A session of an id that is no stored user (a session-only app)
+		// selects no row here and records nothing.
+		_, err = tx.ExecContext(ctx, `INSERT INTO user_activity (user_id, last_sign_in, last_active, sign_in_count)
+SELECT user_id, $2, $2, 1 FROM users WHERE user_id = $1
+ON CONFLICT (user_id) DO UPDATE SET last_sign_in = excluded.last_sign_in,
+last_active = CASE WHEN user_activity.last_active > excluded.last_active THEN user_activity.last_active ELSE excluded.last_active END,
+sign_in_count = user_activity.sign_in_count + 1`, ss.UserID, ms(ss.CreatedAt))
+		return s.wrap("create session: activity", err)
+	})
+}
+
+// msOrZero is ms(t), or 0 for the zero time.
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+// ActivityForUsers reads the activity rows of these users.
+func (s *DB) ActivityForUsers(ctx context.Context, userIDs []string) (map[string]store.UserActivity, error) {
+	userIDs = dedupe(userIDs)
+	out := make(map[string]store.UserActivity)
+	for len(userIDs) > 0 {
+		batch := userIDs[:min(len(userIDs), suspensionBatch)]
+		userIDs = userIDs[len(batch):]
+		var a argList
+		rows, err := s.reader.QueryContext(ctx, `SELECT user_id, last_sign_in, last_active, sign_in_count FROM user_activity
+WHERE user_id IN (`+a.in(batch)+`)`, a.args...)
+		if err != nil {
+			return nil, s.wrap("activity for users", err)
+		}
+		for rows.Next() {
+			var ua store.UserActivity
+			var signIn, active int64
+			if err := rows.Scan(&ua.UserID, &signIn, &active, &ua.SignIns); err != nil {
+				rows.Close()
+				return nil, s.wrap("activity for users", err)
+			}
+			if signIn != 0 {
+				ua.LastSignIn = fromMS(signIn)
+			}
+			if active != 0 {
+				ua.LastActive = fromMS(active)
+			}
+			out[ua.UserID] = ua
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.wrap("activity for users", err)
+		}
+	}
+	return out, nil
 }
 
 // Session returns a session by handle, expired or not.
@@ -63,11 +126,18 @@ func (s *DB) UpdateSession(ctx context.Context, handle string, update func(*stor
 			return err
 		}
 		ss.Handle, ss.TenantID, ss.UserID, ss.CreatedAt = old.Handle, old.TenantID, old.UserID, old.CreatedAt
+		ss.ClientIP, ss.UserAgent = old.ClientIP, old.UserAgent
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET refresh_token_hash_2 = $1, session_data = $2,
-jwt_payload = $3, use_static_key = $4, expires_at = $5 WHERE handle = $6`,
+jwt_payload = $3, use_static_key = $4, expires_at = $5, last_refreshed = $6 WHERE handle = $7`,
 			ss.RefreshTokenHash2, nullText(ss.SessionData), nullText(ss.JWTPayload), ss.UseStaticKey,
-			ms(ss.ExpiresAt), ss.Handle); err != nil {
+			ms(ss.ExpiresAt), msOrZero(ss.LastRefreshed), ss.Handle); err != nil {
 			return s.wrap("update session", err)
+		}
+		if !ss.LastRefreshed.Equal(old.LastRefreshed) && !ss.LastRefreshed.IsZero() {
+			if _, err := tx.ExecContext(ctx, `UPDATE user_activity SET last_active = $2
+WHERE user_id = $1 AND last_active < $2`, ss.UserID, ms(ss.LastRefreshed)); err != nil {
+				return s.wrap("update session: activity", err)
+			}
 		}
 		out = ss
 		return nil

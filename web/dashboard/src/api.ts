@@ -178,6 +178,19 @@ async function download(path: string, o: Options): Promise<{ blob: Blob; filenam
   return { blob, filename: m ? m[1] : 'users' };
 }
 
+/** saveDownload downloads a file and hands it to the browser to save. */
+export async function saveDownload(path: string, query: Record<string, QueryValue>): Promise<void> {
+  const { blob, filename } = await download(path, { query });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 // ---- Types (reference/dashboard.md §6.2 UserJSON) ----
 
 export type RecipeId = 'emailpassword' | 'thirdparty' | 'passwordless' | 'webauthn';
@@ -204,6 +217,38 @@ export interface User {
   loginMethods: LoginMethod[];
   firstName?: string;
   lastName?: string;
+  /** Set when the user is suspended (a Latchkey field). */
+  suspension?: Suspension;
+  /** Set when the core has recorded any activity (a Latchkey field). */
+  activity?: Activity;
+}
+
+/** AuditEvent is one entry of the audit log (a Latchkey extension). */
+export interface AuditEvent {
+  time: number;
+  actor: string;
+  action: string;
+  userId: string;
+  summary: string;
+  clientIp: string;
+  userAgent: string;
+}
+
+/** Activity is a Latchkey extension: times in milliseconds since the epoch. */
+export interface Activity {
+  lastSignIn: number;
+  lastActive: number;
+  signIns: number;
+}
+
+/** Suspension is a Latchkey extension: who suspended the user, when, why, and until when. */
+export interface Suspension {
+  userId: string;
+  reason: string;
+  actor: string;
+  suspendedAt: number;
+  /** Milliseconds since the epoch; null until reinstated. */
+  until: number | null;
 }
 
 export interface Session {
@@ -213,6 +258,11 @@ export interface Session {
   tenantId: string;
   timeCreated: number;
   expiry: number;
+  /** Latchkey fields: where the session was created from, and its last recorded refresh. */
+  clientIp?: string;
+  browser?: string;
+  os?: string;
+  lastRefreshed?: number;
 }
 
 export interface Tenant {
@@ -314,6 +364,8 @@ export const api = {
     }),
   unlockSignIn: (tenant: string, email: string) =>
     request<{ status: string }>('POST', '/user/signin-lock/remove', { tenant, body: { email } }),
+  sendPasswordReset: (tenant: string, recipeUserId: string) =>
+    request<{ status: string }>('POST', '/user/password/reset', { tenant, body: { recipeUserId } }),
   metadata: (userId: string) =>
     request<{ status: string; data?: Record<string, unknown> }>('GET', '/user/metadata', { query: { userId } }),
   setMetadata: (userId: string, data: string) =>
@@ -322,6 +374,19 @@ export const api = {
     request<{ status: string; sessions: Session[] }>('GET', '/user/sessions', { query: { userId } }),
   revokeSessions: (sessionHandles: string[]) =>
     request<{ status: string }>('POST', '/user/sessions', { body: { sessionHandles } }),
+
+  // ---- Audit log (Latchkey) ----
+  audit: (query: Record<string, QueryValue>) =>
+    request<{ status: string; events?: AuditEvent[]; nextPaginationToken?: string }>('GET', '/audit', { query }),
+
+  // ---- Suspensions (Latchkey) ----
+  suspension: (userId: string) =>
+    request<{ status: string; suspension?: Suspension | null }>('GET', '/user/suspension', { query: { userId } }),
+  suspend: (userId: string, reason: string, until: number | null) =>
+    request<{ status: string; suspension?: Suspension; revokedSessions?: number }>('POST', '/user/suspension', {
+      body: until === null ? { userId, reason } : { userId, reason, until },
+    }),
+  reinstate: (userId: string) => request<{ status: string }>('DELETE', '/user/suspension', { query: { userId } }),
 
   // ---- Creating users ----
   createEmailPasswordUser: (tenant: string, email: string, password: string) =>

@@ -23,6 +23,7 @@ import { Roles } from './pages/Roles';
 import { Tenants } from './pages/Tenants';
 import { Team } from './pages/Team';
 import { Overview } from './pages/Overview';
+import { ActivityPage } from './pages/Activity';
 import { loadTenants } from './tenants';
 import { NotFound } from './pages/NotFound';
 
@@ -199,6 +200,9 @@ export function App({ cfg }: { cfg: Config }) {
         case 'team':
           page = hasTeam ? <Team /> : <NotFound />;
           break;
+        case 'activity':
+          page = <ActivityPage />;
+          break;
         default:
           page = <NotFound />;
       }
@@ -209,6 +213,7 @@ export function App({ cfg }: { cfg: Config }) {
       { to: '/roles', label: 'Roles', long: 'Roles and Permissions', active: r.name === 'roles' },
       { to: '/tenants', label: 'Tenants', active: r.name === 'tenants' },
       ...(hasTeam ? [{ to: '/team', label: 'Team', active: r.name === 'team' }] : []),
+      { to: '/activity', label: 'Activity', active: r.name === 'activity' },
     ];
     body = (
       <AppContext.Provider value={state}>

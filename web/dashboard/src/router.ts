@@ -12,6 +12,7 @@ export type Route =
   | { name: 'tenants' }
   | { name: 'team' }
   | { name: 'overview' }
+  | { name: 'activity' }
   | { name: 'notfound' };
 
 export interface Location {
@@ -66,6 +67,7 @@ export function parse(pathname: string, search: string): Location {
   if (rest === '/tenants') return { route: { name: 'tenants' }, tenant };
   if (rest === '/team') return { route: { name: 'team' }, tenant };
   if (rest === '/overview') return { route: { name: 'overview' }, tenant };
+  if (rest === '/activity') return { route: { name: 'activity' }, tenant };
   return { route: { name: 'notfound' }, tenant };
 }
 

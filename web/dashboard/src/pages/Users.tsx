@@ -44,6 +44,8 @@ interface Page {
 interface Place {
   size: number;
   order: 'DESC' | 'ASC';
+  /** show is 'suspended' to list only suspended users, most recently suspended first (Latchkey). */
+  show: 'all' | 'suspended';
   chips: Chip[];
   /** index is the page shown, from 0; tokens[i] fetches page i ('' for the first). */
   index: number;
@@ -55,6 +57,7 @@ function readPlace(): Place {
   const q = new URLSearchParams(location.search);
   const size = PAGE_SIZES.includes(Number(q.get('size'))) ? Number(q.get('size')) : 10;
   const order = q.get('order') === 'asc' ? 'ASC' : 'DESC';
+  const show = q.get('show') === 'suspended' ? 'suspended' : 'all';
   const chips: Chip[] = q.getAll('s').flatMap((v) => {
     const i = v.indexOf(':');
     return i > 0 && v.slice(i + 1) ? [{ tag: v.slice(0, i), value: v.slice(i + 1) }] : [];
@@ -69,7 +72,7 @@ function readPlace(): Place {
     // Reached from a link: this page is known, the ones before it are not (First page goes back).
     tokens = Array.from({ length: page }, (_, i) => (i === page - 1 ? at : i === 0 ? '' : '?'));
   }
-  return { size, order, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
+  return { size, order, show, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
 }
 
 /** writePlace puts the place in the URL, replacing the current history entry. */
@@ -77,6 +80,7 @@ function writePlace(p: Place): void {
   const q = new URLSearchParams();
   if (p.size !== 10) q.set('size', String(p.size));
   if (p.order === 'ASC') q.set('order', 'asc');
+  if (p.show === 'suspended') q.set('show', 'suspended');
   for (const c of p.chips) q.append('s', `${c.tag}:${c.value}`);
   if (p.index > 0) {
     q.set('page', String(p.index + 1));
@@ -99,6 +103,7 @@ export function Users() {
   const [tags, setTags] = useState<string[]>(['email', 'phone', 'provider']);
   const [creating, setCreating] = useState(false);
   const { size: pageSize, order, chips, index } = place;
+  const suspendedOnly = place.show === 'suspended' && chips.length === 0;
   useEffect(() => writePlace(place), [place]);
 
   // Tenants first: the list and count are per tenant.
@@ -134,7 +139,7 @@ export function Users() {
 
   // What is listed: the tenant, the search, the order and the page size. Answers are stored with
   // the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${order}|${reload}|${JSON.stringify(chips)}`;
+  const listKey = `${tenant}|${pageSize}|${order}|${suspendedOnly}|${reload}|${JSON.stringify(chips)}`;
   const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}`;
   const [shown, setShown] = useState<{ key: string; page: Page } | null>(null);
   const [failed, setFailedKey] = useState('');
@@ -180,6 +185,7 @@ export function Users() {
         timeJoinedOrder: order,
         paginationToken: token || undefined,
         pagedSearch: searching ? 'true' : undefined,
+        suspended: suspendedOnly ? 'true' : undefined,
       })
       .then((u) => {
         if (!live) return;
@@ -243,7 +249,20 @@ export function Users() {
             </select>
           </div>
         )}
-        {total?.n != null && (
+        {!searching && (
+          <div class="field-inline">
+            <label for="show-select">Show</label>
+            <select
+              id="show-select"
+              value={place.show}
+              onChange={(e) => restart({ show: e.currentTarget.value === 'suspended' ? 'suspended' : 'all' })}
+            >
+              <option value="all">All users</option>
+              <option value="suspended">Suspended users</option>
+            </select>
+          </div>
+        )}
+        {total?.n != null && !suspendedOnly && (
           <p class="total" aria-live="polite">
             {searching ? (
               <>{`${total.capped ? 'more than ' : ''}${fmtNumber(total.n)} ${total.n === 1 && !total.capped ? 'result' : 'results'}`}</>
@@ -272,6 +291,7 @@ export function Users() {
         status={status}
         failure={failure}
         searching={searching}
+        suspendedOnly={suspendedOnly}
         order={order}
         onRetry={() => setReload(reload + 1)}
       />
@@ -291,10 +311,10 @@ export function Users() {
           <p aria-live="polite" class="pager-range">
             {list.length > 0
               ? `${fmtNumber(from)} - ${fmtNumber(from + list.length - 1)}` +
-                (total?.n != null ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
+                (total?.n != null && !suspendedOnly ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
               : ''}
           </p>
-          {pages && pages > 1 && list.length > 0 && (
+          {pages && pages > 1 && list.length > 0 && !suspendedOnly && (
             <p class="muted small pager-page">{`Page ${fmtNumber(index + 1)} of ${fmtNumber(pages)}`}</p>
           )}
           <button
@@ -406,6 +426,7 @@ function UserTable({
   status,
   failure,
   searching,
+  suspendedOnly,
   order,
   onRetry,
 }: {
@@ -413,10 +434,18 @@ function UserTable({
   status: 'loading' | 'ok' | 'error';
   failure: unknown;
   searching: boolean;
+  suspendedOnly: boolean;
   order: 'DESC' | 'ASC';
   onRetry: () => void;
 }) {
   const skeleton = useMemo(() => Array.from({ length: 5 }, (_, i) => i), []);
+  // Sorting by last activity orders the rows shown (this page), newest or oldest first.
+  const [sort, setSort] = useState<'' | 'desc' | 'asc'>('');
+  const shown = useMemo(() => {
+    if (!sort) return users;
+    const at = (u: User) => u.activity?.lastActive ?? 0;
+    return [...users].sort((a, b) => (sort === 'desc' ? at(b) - at(a) : at(a) - at(b)));
+  }, [users, sort]);
   if (status === 'error') {
     return (
       <div class="alert alert-error" role="alert">
@@ -429,6 +458,12 @@ function UserTable({
     );
   }
   if (status === 'ok' && users.length === 0) {
+    if (suspendedOnly)
+      return (
+        <div class="empty" role="status">
+          <p class="empty-title">No user is suspended.</p>
+        </div>
+      );
     return searching ? (
       <div class="empty" role="status">
         <p class="empty-title">No search results.</p>
@@ -445,12 +480,26 @@ function UserTable({
   return (
     <div class="table-wrap">
       <table class="table table-stack users-table" aria-busy={status === 'loading' ? 'true' : undefined}>
-        <caption class="sr-only">{`${searching ? 'Search results' : 'Users'}, ${order === 'ASC' ? 'oldest' : 'newest'} first`}</caption>
+        <caption class="sr-only">
+          {suspendedOnly
+            ? 'Suspended users, most recently suspended first'
+            : `${searching ? 'Search results' : 'Users'}, ${order === 'ASC' ? 'oldest' : 'newest'} first`}
+        </caption>
         <thead>
           <tr>
             <th scope="col">User</th>
             <th scope="col">Auth method</th>
             <th scope="col">Time joined</th>
+            <th scope="col" aria-sort={sort === 'desc' ? 'descending' : sort === 'asc' ? 'ascending' : undefined}>
+              <button
+                type="button"
+                class="link-btn sort-btn"
+                aria-label={`Last active: sort this page ${sort === 'desc' ? 'oldest' : 'most recent'} first`}
+                onClick={() => setSort(sort === 'desc' ? 'asc' : 'desc')}
+              >
+                Last active {sort === 'desc' ? '↓' : sort === 'asc' ? '↑' : ''}
+              </button>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -466,9 +515,12 @@ function UserTable({
                   <td>
                     <span class="skeleton" />
                   </td>
+                  <td>
+                    <span class="skeleton" />
+                  </td>
                 </tr>
               ))
-            : users.map((u) => <UserRow key={u.id} u={u} />)}
+            : shown.map((u) => <UserRow key={u.id} u={u} />)}
         </tbody>
       </table>
       {status === 'loading' && (
@@ -500,6 +552,11 @@ function UserRow({ u }: { u: User }) {
         <Link to={userPath(u.id)} class="user-link">
           {primary}
         </Link>
+        {u.suspension && (
+          <span class="pill pill-danger badge-suspended" title={`Suspended: ${u.suspension.reason}`}>
+            Suspended
+          </span>
+        )}
         {secondary.map((s) => (
           <div key={s} class="muted small">
             {s}
@@ -516,6 +573,13 @@ function UserRow({ u }: { u: User }) {
       </td>
       <td data-label="Time joined">
         <time dateTime={isoDate(u.timeJoined)}>{fmtDateTime(u.timeJoined)}</time>
+      </td>
+      <td data-label="Last active">
+        {u.activity ? (
+          <time dateTime={isoDate(u.activity.lastActive)}>{fmtDateTime(u.activity.lastActive)}</time>
+        ) : (
+          <span class="muted">Never</span>
+        )}
       </td>
     </tr>
   );

@@ -1,5 +1,5 @@
 // The "User information" card: names (from the user metadata), emails, phones, sign-up time,
-// tenants, and "Edit info".
+// tenants, activity (last sign-in, last active, sign-ins: Latchkey fields), and "Edit info".
 
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from '../../api';
@@ -57,6 +57,24 @@ export function InfoCard({ user, onChanged }: { user: User; onChanged: () => voi
         </dd>
         <dt>Primary user</dt>
         <dd>{user.isPrimaryUser ? 'Yes' : 'No'}</dd>
+        <dt>Last sign-in</dt>
+        <dd>
+          {user.activity ? (
+            <time dateTime={isoDate(user.activity.lastSignIn)}>{fmtDateTime(user.activity.lastSignIn)}</time>
+          ) : (
+            <span class="muted">Never</span>
+          )}
+        </dd>
+        <dt>Last active</dt>
+        <dd>
+          {user.activity ? (
+            <time dateTime={isoDate(user.activity.lastActive)}>{fmtDateTime(user.activity.lastActive)}</time>
+          ) : (
+            <span class="muted">Never</span>
+          )}
+        </dd>
+        <dt>Sign-ins</dt>
+        <dd>{user.activity?.signIns ?? 0}</dd>
       </dl>
       {!namesEnabled && (
         <p class="muted small">Names come from the user metadata keys first_name and last_name; the UserMetadata recipe is not enabled.</p>

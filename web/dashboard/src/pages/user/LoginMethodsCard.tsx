@@ -1,10 +1,12 @@
 // The "Login methods" card: one article per login method with its ids, contact, provider,
-// tenants, and the actions it allows (edit, change password, email verification, and, for a
-// user with linked login methods, unlink or delete only that one). The primary user's own
-// login method is marked.
+// tenants, and the actions it allows (edit, change password, a password reset email, email
+// verification, and, for a user with linked login methods, unlink or delete only that one). The
+// primary user's own login method is marked.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type LoginMethod, type User } from '../../api';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { tenantOf } from './update';
 import { useApp } from '../../context';
 import { RESTORED, takeDraft } from '../../drafts';
 import { fmtDateTime, isoDate, methodLabel } from '../../format';
@@ -16,7 +18,6 @@ import { WriteButton } from '../../ui/WriteButton';
 import { EditMethodDialog } from './EditMethodDialog';
 import { MethodActionDialog } from './MethodActionDialog';
 import { PasswordDialog } from './PasswordDialog';
-import { tenantOf } from './update';
 import { VerifyControl } from './VerifyControl';
 
 export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: () => void }) {
@@ -39,7 +40,7 @@ export function LoginMethodsCard({ user, onChanged }: { user: User; onChanged: (
 
 function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChanged: () => void }) {
   const { config } = useApp();
-  const [dialog, setDialog] = useState<'' | 'edit' | 'password' | 'unlink' | 'delete'>('');
+  const [dialog, setDialog] = useState<'' | 'edit' | 'password' | 'unlink' | 'delete' | 'reset'>('');
   // An edit cut short by an expired session comes back after signing in again.
   const [draft, setDraft] = useState<Record<string, string> | null>(null);
   useEffect(() => {
@@ -126,6 +127,11 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
             Change password
           </WriteButton>
         )}
+        {m.recipeId === 'emailpassword' && m.email && (
+          <WriteButton class="btn btn-small" onClick={() => setDialog('reset')}>
+            Send password reset email
+          </WriteButton>
+        )}
         {ev && <VerifyControl user={user} m={m} onChanged={onChanged} />}
         {(linked || user.isPrimaryUser) && (
           <WriteButton class="btn btn-small" onClick={() => setDialog('unlink')} aria-label={`Unlink ${title} login`}>
@@ -189,6 +195,25 @@ function MethodCard({ user, m, onChanged }: { user: User; m: LoginMethod; onChan
         />
       )}
       {dialog === 'password' && <PasswordDialog user={user} m={m} onClose={() => setDialog('')} />}
+      {dialog === 'reset' && (
+        <ConfirmDialog
+          title="Send a password reset email?"
+          confirm="Send email"
+          busyLabel="Sending…"
+          onClose={() => setDialog('')}
+          onConfirm={async () => {
+            const r = await api.sendPasswordReset(tenantOf(m, user), m.recipeUserId);
+            if (r.status === 'FEATURE_NOT_ENABLED_ERROR') return 'Email-password sign-in is not enabled.';
+            if (r.status !== 'OK') return 'Could not send the email. Please try again.';
+            toast.success(`Password reset email sent to ${m.email}`);
+            setDialog('');
+          }}
+        >
+          <p>
+            {m.email} will get a link to set a new password. The current password keeps working until it is changed.
+          </p>
+        </ConfirmDialog>
+      )}
     </article>
   );
 }

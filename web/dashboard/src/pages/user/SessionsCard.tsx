@@ -1,4 +1,5 @@
-// The "Sessions" card: the user's active sessions, revoke one or all.
+// The "Sessions" card: the user's active sessions with their device, IP address and last
+// refresh (Latchkey fields), revoke one or all.
 
 import { useState } from 'preact/hooks';
 import { api, type User } from '../../api';
@@ -59,7 +60,10 @@ export function SessionsCard({ user }: { user: User }) {
             <thead>
               <tr>
                 <th scope="col">Session handle</th>
+                <th scope="col">Device</th>
+                <th scope="col">IP address</th>
                 <th scope="col">Created</th>
+                <th scope="col">Last refreshed</th>
                 <th scope="col">Expires</th>
                 <th scope="col">
                   <span class="sr-only">Actions</span>
@@ -73,8 +77,23 @@ export function SessionsCard({ user }: { user: User }) {
                     <code title={s.sessionHandle}>{shortHandle(s.sessionHandle)}</code>
                     {s.tenantId && s.tenantId !== 'public' && <span class="muted small"> ({s.tenantId})</span>}
                   </td>
+                  <td data-label="Device">
+                    {s.browser || s.os ? (
+                      [s.browser, s.os].filter(Boolean).join(' on ')
+                    ) : (
+                      <span class="muted">Unknown</span>
+                    )}
+                  </td>
+                  <td data-label="IP address">{s.clientIp ? <code>{s.clientIp}</code> : <span class="muted">Unknown</span>}</td>
                   <td data-label="Created">
                     <time dateTime={isoDate(s.timeCreated)}>{fmtDate(s.timeCreated)}</time>
+                  </td>
+                  <td data-label="Last refreshed">
+                    {s.lastRefreshed ? (
+                      <time dateTime={isoDate(s.lastRefreshed)}>{fmtDateTime(s.lastRefreshed)}</time>
+                    ) : (
+                      <span class="muted">Never</span>
+                    )}
                   </td>
                   <td data-label="Expires">
                     <time dateTime={isoDate(s.expiry)}>{fmtDateTime(s.expiry)}</time>

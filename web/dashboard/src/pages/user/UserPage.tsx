@@ -1,5 +1,5 @@
 // One user (reference/dashboard.md §5.8): the page shell that loads the user and lays out its
-// cards: information, login methods, roles, metadata and sessions.
+// cards: information, access (suspension), login methods, roles, metadata and sessions.
 
 import { api, type User } from '../../api';
 import { Link } from '../../app';
@@ -12,6 +12,8 @@ import { LoginMethodsCard } from './LoginMethodsCard';
 import { MetadataCard } from './MetadataCard';
 import { RolesCard } from './RolesCard';
 import { SessionsCard } from './SessionsCard';
+import { SuspensionCard } from './SuspensionCard';
+import { UserActivityCard } from '../Activity';
 import { UserHeader } from './UserHeader';
 
 export function UserPage({ id }: { id: string }) {
@@ -58,10 +60,12 @@ export function UserPage({ id }: { id: string }) {
       <UserHeader user={user} />
       <div class="detail-grid">
         <InfoCard user={user} onChanged={loaded.reload} />
+        <SuspensionCard user={user} />
         <LoginMethodsCard user={user} onChanged={loaded.reload} />
         <RolesCard user={user} />
         <MetadataCard user={user} onChanged={loaded.reload} />
         <SessionsCard user={user} />
+        <UserActivityCard userId={user.id} />
       </div>
     </section>
   );

@@ -1,0 +1,72 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/latchkey-dev/latchkey/store"
+)
+
+func testActivity(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	alice := createEP(t, ctx, s, epUser("alice@example.com", at(1)))
+
+	m, err := s.ActivityForUsers(ctx, []string{alice.ID})
+	ok(t, err, "ActivityForUsers before any session")
+	if len(m) != 0 {
+		t.Fatalf("activity before any session: %+v", m)
+	}
+
+	s1 := session("s1", store.DefaultTenant, alice.ID, base.Add(time.Hour))
+	s1.CreatedAt, s1.ClientIP, s1.UserAgent = at(10), "203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+	ok(t, s.CreateSession(ctx, s1), "CreateSession s1")
+	got, err := s.Session(ctx, "s1")
+	ok(t, err, "Session s1")
+	if got.ClientIP != s1.ClientIP || got.UserAgent != s1.UserAgent || !got.LastRefreshed.IsZero() {
+		t.Fatalf("session origin: got %q %q %v", got.ClientIP, got.UserAgent, got.LastRefreshed)
+	}
+	s2 := session("s2", store.DefaultTenant, alice.ID, base.Add(time.Hour))
+	s2.CreatedAt = at(20)
+	ok(t, s.CreateSession(ctx, s2), "CreateSession s2")
+	// A session of an id that is no user records nothing, and fails nothing.
+	ok(t, s.CreateSession(ctx, session("s3", store.DefaultTenant, "not-a-user", base.Add(time.Hour))), "CreateSession of a non-user")
+
+	m, err = s.ActivityForUsers(ctx, []string{alice.ID, "not-a-user", alice.ID})
+	ok(t, err, "ActivityForUsers")
+	a := m[alice.ID]
+	if len(m) != 1 || a.SignIns != 2 || !a.LastSignIn.Equal(at(20)) || !a.LastActive.Equal(at(20)) {
+		t.Fatalf("activity after two sign-ins: %+v", m)
+	}
+
+	// A refresh that moves LastRefreshed moves LastActive; the origin
+	// cannot change.
+	_, err = s.UpdateSession(ctx, "s1", func(ss *store.Session) error {
+		ss.LastRefreshed, ss.ClientIP = at(500), "198.51.100.1"
+		return nil
+	})
+	ok(t, err, "UpdateSession")
+	got, err = s.Session(ctx, "s1")
+	ok(t, err, "Session s1 after the refresh")
+	if !got.LastRefreshed.Equal(at(500)) || got.ClientIP != s1.ClientIP {
+		t.Fatalf("after the refresh: last refreshed %v, ip %q", got.LastRefreshed, got.ClientIP)
+	}
+	m, err = s.ActivityForUsers(ctx, []string{alice.ID})
+	ok(t, err, "ActivityForUsers after the refresh")
+	if a := m[alice.ID]; a.SignIns != 2 || !a.LastSignIn.Equal(at(20)) || !a.LastActive.Equal(at(500)) {
+		t.Fatalf("activity after the refresh: %+v", a)
+	}
+	// An older time never moves LastActive back.
+	_, err = s.UpdateSession(ctx, "s2", func(ss *store.Session) error { ss.LastRefreshed = at(100); return nil })
+	ok(t, err, "UpdateSession s2")
+	m, _ = s.ActivityForUsers(ctx, []string{alice.ID})
+	if !m[alice.ID].LastActive.Equal(at(500)) {
+		t.Fatalf("last active moved back: %+v", m[alice.ID])
+	}
+
+	ok(t, s.DeleteUser(ctx, alice.ID, true), "DeleteUser")
+	m, err = s.ActivityForUsers(ctx, []string{alice.ID})
+	ok(t, err, "ActivityForUsers of a deleted user")
+	if len(m) != 0 {
+		t.Fatalf("a deleted user's activity: %+v", m)
+	}
+}
