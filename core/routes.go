@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/claims"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
 	"github.com/latchkey-dev/latchkey/core/internal/emailverification"
@@ -71,6 +72,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			TokenLifetime: c.cfg.EmailVerificationTokenLifetime}),
 		usermetadata.New(&usermetadata.Service{Store: c.store}),
 		userroles.New(&userroles.Service{Store: c.store}),
+		claims.New(&claims.Service{Store: c.store}),
 	} {
 		h.Mount(rt)
 	}

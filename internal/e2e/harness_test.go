@@ -67,6 +67,9 @@ type options struct {
 	fields  []emailpassword.Field
 	// routes adds the app's own routes to its mux.
 	routes func(a *app, mux *http.ServeMux)
+	// wrapCore, when set, wraps the core handler the SDK calls, in process
+	// or behind a loopback server of its own (to count or refuse calls).
+	wrapCore func(http.Handler) http.Handler
 }
 
 // modes runs fn for every core mode: SQLite and PostgreSQL, in-process and
@@ -91,6 +94,14 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	coreCfg := latchkey.CoreConfig{ConnectionURI: c.URL}
 	if m.InProcess {
 		coreCfg = latchkey.CoreConfig{Handler: c.Core}
+	}
+	if o.wrapCore != nil {
+		coreCfg = latchkey.CoreConfig{Handler: o.wrapCore(c.Core)}
+		if !m.InProcess {
+			front := httptest.NewServer(o.wrapCore(c.Core))
+			t.Cleanup(front.Close)
+			coreCfg = latchkey.CoreConfig{ConnectionURI: front.URL}
+		}
 	}
 	website := o.website
 	if website == "" {

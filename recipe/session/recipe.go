@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
@@ -48,6 +49,10 @@ type Recipe struct {
 	keys *jwks
 	// headers caches verified token headers (see headerCache).
 	headers headerCache
+
+	// noCoreClaims is set once the core answers 404 to the one-call claim
+	// read (see buildClaims).
+	noCoreClaims atomic.Bool
 
 	mu         sync.RWMutex
 	claims     []*Claim
@@ -337,14 +342,12 @@ func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenan
 	rc.mu.RLock()
 	claims := rc.claims
 	rc.mu.RUnlock()
-	for _, c := range claims {
-		add, err := c.Build(ctx, userID, recipeUserID, tenantID, rc.lk.Now())
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range add {
-			p[k] = v
-		}
+	add, err := rc.buildClaims(ctx, claims, userID, recipeUserID, tenantID, rc.lk.Now())
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range add {
+		p[k] = v
 	}
 	for k, v := range payload {
 		p[k] = v
