@@ -42,7 +42,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	phones := phone.Normaliser{Region: c.cfg.PasswordlessDefaultPhoneRegion}
 	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
 	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
-		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity})
+		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity,
+		Algorithm: c.cfg.AccessTokenSigningAlgorithm})
 	if err != nil {
 		return err
 	}

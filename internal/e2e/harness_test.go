@@ -70,6 +70,8 @@ type options struct {
 	// wrapCore, when set, wraps the core handler the SDK calls, in process
 	// or behind a loopback server of its own (to count or refuse calls).
 	wrapCore func(http.Handler) http.Handler
+	// core, when set, changes the core's configuration.
+	core func(*core.Config)
 }
 
 // modes runs fn for every core mode: SQLite and PostgreSQL, in-process and
@@ -88,7 +90,12 @@ func modes(t *testing.T, fn func(t *testing.T, m coretest.Mode)) {
 func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	t.Helper()
 	clk := &clock{}
-	c := coretest.Start(t, m, func(cfg *core.Config) { cfg.Now = clk.Now })
+	c := coretest.Start(t, m, func(cfg *core.Config) {
+		cfg.Now = clk.Now
+		if o.core != nil {
+			o.core(cfg)
+		}
+	})
 	srv := httptest.NewUnstartedServer(nil)
 	a := &app{t: t, clock: clk, core: c, mail: &emaildelivery.Recorder{}, srv: srv}
 	coreCfg := latchkey.CoreConfig{ConnectionURI: c.URL}

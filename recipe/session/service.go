@@ -204,7 +204,7 @@ func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDat
 	if t.verifySignature(key) != nil {
 		return nil, &TryRefreshTokenError{Message: "the access token's signature is not valid"}
 	}
-	s.rc.headers.put(raw[:strings.IndexByte(raw, '.')], parsedHeader{kid: t.kid, version: t.version})
+	s.rc.headers.put(raw[:strings.IndexByte(raw, '.')], parsedHeader{alg: t.alg, kid: t.kid, version: t.version})
 	if t.expired(s.rc.lk.Now()) {
 		return nil, &TryRefreshTokenError{Message: "the access token expired"}
 	}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -25,6 +28,7 @@ import (
 // map is decoded only when asked for, which keeps verification cheap.
 type accessToken struct {
 	raw     string
+	alg     string // RS256, ES256 or EdDSA
 	kid     string
 	version int
 	payload []byte // the decoded JSON payload
@@ -133,6 +137,7 @@ type headerCache struct {
 }
 
 type parsedHeader struct {
+	alg     string
 	kid     string
 	version int
 }
@@ -179,17 +184,17 @@ func parseAccessTokenCached(raw string, cache *headerCache) (*accessToken, error
 			return nil, errNotAccessToken
 		}
 		v, err := strconv.Atoi(hdr.Version)
-		if err != nil || hdr.Alg != "RS256" || hdr.Typ != "JWT" || hdr.Kid == "" || v < 3 {
+		if err != nil || !knownAlgorithm(hdr.Alg) || hdr.Typ != "JWT" || hdr.Kid == "" || v < 3 {
 			return nil, errNotAccessToken
 		}
-		ph = parsedHeader{kid: hdr.Kid, version: v}
+		ph = parsedHeader{alg: hdr.Alg, kid: hdr.Kid, version: v}
 	}
 	v := ph.version
 	payload, err := base64.RawURLEncoding.DecodeString(p)
 	if err != nil {
 		return nil, errNotAccessToken
 	}
-	t := &accessToken{raw: raw, kid: ph.kid, version: v, payload: payload}
+	t := &accessToken{raw: raw, alg: ph.alg, kid: ph.kid, version: v, payload: payload}
 	if err := t.claims.decode(payload); err != nil {
 		return nil, errNotAccessToken
 	}
@@ -235,8 +240,32 @@ func (t *accessToken) expired(now time.Time) bool {
 	return t.claims.Exp*1000 < now.UnixMilli()
 }
 
-// verifySignature checks the RS256 signature with key.
-func (t *accessToken) verifySignature(key *rsa.PublicKey) error {
+// The algorithms a core signs access tokens with: RS256 (the reference's),
+// and ES256 and EdDSA (a Latchkey core's access_token_signing_algorithm).
+const (
+	algRS256 = "RS256"
+	algES256 = "ES256"
+	algEdDSA = "EdDSA"
+)
+
+func knownAlgorithm(alg string) bool { return alg == algRS256 || alg == algES256 || alg == algEdDSA }
+
+// publicKey is one JWKS key and the algorithm it verifies.
+type publicKey struct {
+	alg string
+	key crypto.PublicKey // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
+}
+
+// errAlgorithm means a token's header names another algorithm than its
+// key's: the token never chooses how a key is used.
+var errAlgorithm = errors.New("session: the access token's algorithm is not its key's")
+
+// verifySignature checks the token's signature with key, with the
+// standard library's crypto/rsa, crypto/ecdsa or crypto/ed25519.
+func (t *accessToken) verifySignature(k publicKey) error {
+	if k.alg != t.alg {
+		return errAlgorithm
+	}
 	i := strings.LastIndexByte(t.raw, '.')
 	seg := t.raw[i+1:]
 	// A 4096-bit signature is 512 bytes; decode on the stack.
@@ -248,10 +277,28 @@ func (t *accessToken) verifySignature(key *rsa.PublicKey) error {
 	if err != nil {
 		return err
 	}
+	sig := buf[:n]
+	if pub, ok := k.key.(ed25519.PublicKey); ok {
+		if !ed25519.Verify(pub, []byte(t.raw[:i]), sig) {
+			return errors.New("session: EdDSA verification failed")
+		}
+		return nil
+	}
 	h := sha256.New()
 	_, _ = io.WriteString(h, t.raw[:i])
 	var sum [sha256.Size]byte
-	return rsa.VerifyPKCS1v15(key, crypto.SHA256, h.Sum(sum[:0]), buf[:n])
+	digest := h.Sum(sum[:0])
+	switch pub := k.key.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest, sig)
+	case *ecdsa.PublicKey:
+		// r and s, 32 bytes each (RFC 7518 §3.4).
+		if len(sig) != 64 || !ecdsa.Verify(pub, digest, new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
+			return errors.New("session: ES256 verification failed")
+		}
+		return nil
+	}
+	return errors.New("session: unsupported key type")
 }
 
 // errUnknownKey means no key in the JWKS has the token's kid.
@@ -267,7 +314,7 @@ type jwks struct {
 	cooldown time.Duration
 
 	mu        sync.RWMutex
-	keys      map[string]*rsa.PublicKey
+	keys      map[string]publicKey
 	fetchedAt time.Time
 
 	fetchMu     sync.Mutex
@@ -275,7 +322,7 @@ type jwks struct {
 }
 
 // key returns the key named kid.
-func (j *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+func (j *jwks) key(ctx context.Context, kid string) (publicKey, error) {
 	now := j.now()
 	j.mu.RLock()
 	k, ok := j.keys[kid]
@@ -297,7 +344,7 @@ func (j *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 		if ok {
 			return k, nil // stale but known; refetch after the cooldown
 		}
-		return nil, errUnknownKey
+		return publicKey{}, errUnknownKey
 	}
 	j.lastAttempt = now
 	raw, err := j.fetch(ctx)
@@ -305,11 +352,11 @@ func (j *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 		if ok {
 			return k, nil
 		}
-		return nil, err
+		return publicKey{}, err
 	}
 	keys, err := parseJWKS(raw)
 	if err != nil {
-		return nil, err
+		return publicKey{}, err
 	}
 	j.mu.Lock()
 	j.keys, j.fetchedAt = keys, now
@@ -317,37 +364,64 @@ func (j *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if k, ok := keys[kid]; ok {
 		return k, nil
 	}
-	return nil, errUnknownKey
+	return publicKey{}, errUnknownKey
 }
 
-// parseJWKS reads the RS256 keys of a JWKS document.
-func parseJWKS(raw []byte) (map[string]*rsa.PublicKey, error) {
+// parseJWKS reads the keys of a JWKS document the SDK can verify with:
+// kty RSA (RS256), EC on P-256 (ES256) and OKP Ed25519 (EdDSA). A key
+// whose alg names another algorithm, or that does not parse, is skipped.
+func parseJWKS(raw []byte) (map[string]publicKey, error) {
 	var doc struct {
 		Keys []struct {
 			Kty string `json:"kty"`
 			Kid string `json:"kid"`
+			Alg string `json:"alg"`
+			Crv string `json:"crv"`
 			N   string `json:"n"`
 			E   string `json:"e"`
+			X   string `json:"x"`
+			Y   string `json:"y"`
 		} `json:"keys"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, errors.New("session: the core's JWKS is not valid JSON")
 	}
-	keys := make(map[string]*rsa.PublicKey, len(doc.Keys))
+	b64 := base64.RawURLEncoding.DecodeString
+	keys := make(map[string]publicKey, len(doc.Keys))
 	for _, k := range doc.Keys {
-		if k.Kty != "RSA" || k.Kid == "" {
+		if k.Kid == "" {
 			continue
 		}
-		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
-		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
-		if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
-			continue
+		switch {
+		case k.Kty == "RSA" && (k.Alg == "" || k.Alg == algRS256):
+			n, err1 := b64(k.N)
+			e, err2 := b64(k.E)
+			if err1 != nil || err2 != nil || len(e) == 0 || len(e) > 4 {
+				continue
+			}
+			var exp int
+			for _, b := range e {
+				exp = exp<<8 | int(b)
+			}
+			keys[k.Kid] = publicKey{alg: algRS256, key: &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}}
+		case k.Kty == "EC" && k.Crv == "P-256" && (k.Alg == "" || k.Alg == algES256):
+			x, err1 := b64(k.X)
+			y, err2 := b64(k.Y)
+			if err1 != nil || err2 != nil || len(x) != 32 || len(y) != 32 {
+				continue
+			}
+			pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
+			if err != nil {
+				continue
+			}
+			keys[k.Kid] = publicKey{alg: algES256, key: pub}
+		case k.Kty == "OKP" && k.Crv == "Ed25519" && (k.Alg == "" || k.Alg == algEdDSA):
+			x, err := b64(k.X)
+			if err != nil || len(x) != ed25519.PublicKeySize {
+				continue
+			}
+			keys[k.Kid] = publicKey{alg: algEdDSA, key: ed25519.PublicKey(x)}
 		}
-		var exp int
-		for _, b := range e {
-			exp = exp<<8 | int(b)
-		}
-		keys[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}
 	}
 	return keys, nil
 }
