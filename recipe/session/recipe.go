@@ -225,8 +225,11 @@ func (rc *Recipe) GetSession(w http.ResponseWriter, r *http.Request, opts *Verif
 	var from TokenTransferMethod
 	if allowed != TransferCookie {
 		if b := bearer(r); b != "" {
-			if _, err := parseAccessToken(b); err == nil {
+			// The parse that tells an access token from another Bearer
+			// token is kept for the verification below.
+			if t, err := parseAccessTokenCached(b, &rc.headers); err == nil {
 				raw, from = b, TransferHeader
+				ctx = withParsedToken(ctx, t)
 			}
 		}
 	}

@@ -185,9 +185,12 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 }
 
 func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDatabase bool) (*Verified, error) {
-	t, err := parseAccessTokenCached(raw, &s.rc.headers)
-	if err != nil {
-		return nil, &TryRefreshTokenError{Message: "the access token is not valid"}
+	t, ok := parsedToken(ctx, raw)
+	if !ok {
+		var err error
+		if t, err = parseAccessTokenCached(raw, &s.rc.headers); err != nil {
+			return nil, &TryRefreshTokenError{Message: "the access token is not valid"}
+		}
 	}
 	// A dynamic key id starts with "d-"; a token signed with the other kind
 	// than configured is refused, as node does.

@@ -83,32 +83,50 @@ func (c *tokenClaims) decode(payload []byte) error {
 	return nil
 }
 
-// claimNames are the JSON keys of tokenClaims, quoted, as written and
-// lower-cased.
-var claimNames = func() (out [][2][]byte) {
+// claimNames are the JSON keys of tokenClaims.
+var claimNames = func() (out [][]byte) {
 	for _, n := range []string{"sub", "exp", "iat", "sessionHandle", "refreshTokenHash1",
 		"parentRefreshTokenHash1", "antiCsrfToken", "tId", "rsub", "stt"} {
-		q := `"` + n + `"`
-		out = append(out, [2][]byte{[]byte(q), []byte(strings.ToLower(q))})
+		out = append(out, []byte(n))
 	}
 	return out
 }()
 
+// maxClaimNameLen is the length of the longest of claimNames.
+const maxClaimNameLen = len("parentRefreshTokenHash1")
+
 // foldedClaimNames reports whether payload may hold a key that differs
 // from a claim's name but folds to it. Without escapes or non-ASCII bytes
 // (encoding/json also folds "ſ" to "s" and the Kelvin sign to "k"), that
-// shows in the text: a quoted claim name, lower-cased, occurs more often
-// than it does as written.
+// shows in the text: a quoted string (a key, or a value, which only costs
+// the slower path) equals a claim's name but for ASCII case.
 func foldedClaimNames(payload []byte) bool {
 	for _, b := range payload {
 		if b >= utf8.RuneSelf || b == '\\' {
 			return true
 		}
 	}
-	lower := bytes.ToLower(payload)
-	for _, name := range claimNames {
-		if bytes.Count(lower, name[1]) != bytes.Count(payload, name[0]) {
-			return true
+	// Without escapes, quotes pair up as the strings' delimiters: look at
+	// each quoted string once, with no copy.
+	for i := 0; i < len(payload); {
+		start := bytes.IndexByte(payload[i:], '"')
+		if start < 0 {
+			return false
+		}
+		start += i + 1
+		end := bytes.IndexByte(payload[start:], '"')
+		if end < 0 {
+			return false
+		}
+		s := payload[start : start+end]
+		i = start + end + 1
+		if len(s) > maxClaimNameLen {
+			continue
+		}
+		for _, name := range claimNames {
+			if len(name) == len(s) && !bytes.Equal(name, s) && bytes.EqualFold(name, s) {
+				return true
+			}
 		}
 	}
 	return false
@@ -127,6 +145,20 @@ var errNotAccessToken = errors.New("session: not an access token")
 // fails for anything that is not a v3+ Latchkey/SuperTokens access token,
 // so that an unrelated Bearer token is ignored.
 func parseAccessToken(raw string) (*accessToken, error) { return parseAccessTokenCached(raw, nil) }
+
+type parsedTokenKey struct{}
+
+// withParsedToken returns ctx carrying t, so that the verification of the
+// same token string does not parse it again.
+func withParsedToken(ctx context.Context, t *accessToken) context.Context {
+	return context.WithValue(ctx, parsedTokenKey{}, t)
+}
+
+// parsedToken returns the token withParsedToken put in ctx, if it is raw's.
+func parsedToken(ctx context.Context, raw string) (*accessToken, bool) {
+	t, ok := ctx.Value(parsedTokenKey{}).(*accessToken)
+	return t, ok && t.raw == raw
+}
 
 // headerCache remembers the few header segments of tokens that verified:
 // every token signed with one key has the same header, so decoding it
