@@ -49,6 +49,9 @@ type Recipe struct {
 	keys *jwks
 	// headers caches verified token headers (see headerCache).
 	headers headerCache
+	// verified remembers tokens whose signature checked out (see
+	// verifiedCache).
+	verified verifiedCache
 
 	// noCoreClaims is set once the core answers 404 to the one-call claim
 	// read (see buildClaims).
@@ -225,9 +228,12 @@ func (rc *Recipe) GetSession(w http.ResponseWriter, r *http.Request, opts *Verif
 	var from TokenTransferMethod
 	if allowed != TransferCookie {
 		if b := bearer(r); b != "" {
-			// The parse that tells an access token from another Bearer
-			// token is kept for the verification below.
-			if t, err := parseAccessTokenCached(b, &rc.headers); err == nil {
+			// A token that verified before is an access token; else the
+			// parse that tells one from another Bearer token is kept for
+			// the verification below.
+			if t, _ := rc.verified.get(b); t != nil {
+				raw, from = b, TransferHeader
+			} else if t, err := parseAccessTokenCached(b, &rc.headers); err == nil {
 				raw, from = b, TransferHeader
 				ctx = withParsedToken(ctx, t)
 			}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -345,6 +346,10 @@ type jwks struct {
 	interval time.Duration
 	cooldown time.Duration
 
+	// gen counts the fetches that dropped or changed a key, so that what
+	// was verified with the old set is not trusted from a cache.
+	gen atomic.Uint64
+
 	mu        sync.RWMutex
 	keys      map[string]publicKey
 	fetchedAt time.Time
@@ -391,12 +396,70 @@ func (j *jwks) key(ctx context.Context, kid string) (publicKey, error) {
 		return publicKey{}, err
 	}
 	j.mu.Lock()
+	old := j.keys
 	j.keys, j.fetchedAt = keys, now
 	j.mu.Unlock()
+	if keysDropped(old, keys) {
+		j.gen.Add(1)
+	}
 	if k, ok := keys[kid]; ok {
 		return k, nil
 	}
 	return publicKey{}, errUnknownKey
+}
+
+// generation returns the count of fetches that dropped or changed a key.
+func (j *jwks) generation() uint64 { return j.gen.Load() }
+
+// keysDropped reports whether a key of old is missing from now, or is
+// another key under the same kid.
+func keysDropped(old, now map[string]publicKey) bool {
+	for kid, k := range old {
+		n, ok := now[kid]
+		if !ok || n.alg != k.alg || !n.key.(interface{ Equal(crypto.PublicKey) bool }).Equal(k.key) {
+			return true
+		}
+	}
+	return false
+}
+
+// verifiedCache remembers access tokens whose signature checked out, by
+// their exact text (never by a part of it), so that a client sending its
+// token again (every request until it refreshes) costs a map lookup
+// instead of a signature check, which is most of a protected route's work.
+// Only the signature step is skipped: expiry, the refresh confirmation and
+// CheckDatabase are checked on every request, and the JWKS is refetched on
+// its schedule; an entry made before a fetch dropped or changed a key is
+// not used, so a key the core withdraws stops verifying as soon as the SDK
+// sees it gone. The cache is emptied when full.
+type verifiedCache struct {
+	mu sync.RWMutex
+	m  map[string]verifiedToken
+}
+
+type verifiedToken struct {
+	t   *accessToken
+	gen uint64 // the key set's generation when it was checked
+}
+
+// maxVerifiedTokens bounds the cache: about a thousand clients' tokens,
+// a megabyte or two.
+const maxVerifiedTokens = 1024
+
+func (c *verifiedCache) get(raw string) (*accessToken, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := c.m[raw]
+	return e.t, e.gen
+}
+
+func (c *verifiedCache) put(raw string, t *accessToken, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxVerifiedTokens {
+		c.m = make(map[string]verifiedToken, 64)
+	}
+	c.m[raw] = verifiedToken{t: t, gen: gen}
 }
 
 // parseJWKS reads the keys of a JWKS document the SDK can verify with:
