@@ -46,7 +46,7 @@ func (s *DB) AddDynamicSigningKey(ctx context.Context, k store.SigningKey, newer
 		keys   []store.SigningKey
 		stored bool
 	)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if s.dialect.LockDynamicKeys != "" {
 			if _, err := tx.ExecContext(ctx, s.dialect.LockDynamicKeys); err != nil {
 				return s.wrap("add dynamic signing key: lock", err)
@@ -101,7 +101,7 @@ func (s *DB) StaticSigningKey(ctx context.Context, k store.SigningKey) (store.Si
 	if !errNoRows(err) {
 		return out, s.wrap("static signing key", err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO static_signing_keys (algorithm, kid, key_value, created_at)
 VALUES ($1, $2, $3, $4) ON CONFLICT (algorithm) DO NOTHING`,
 			k.Algorithm, k.ID, k.Value, ms(k.CreatedAt)); err != nil {

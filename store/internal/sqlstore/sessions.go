@@ -50,7 +50,7 @@ func (s *DB) Session(ctx context.Context, handle string) (store.Session, error) 
 // Handle, TenantID, UserID or CreatedAt are ignored.
 func (s *DB) UpdateSession(ctx context.Context, handle string, update func(*store.Session) error) (store.Session, error) {
 	var out store.Session
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+s.dialect.ForUpdate, handle))
 		if errNoRows(err) {
 			return notFound("update session")
@@ -105,7 +105,7 @@ func (s *DB) DeleteUserSessions(ctx context.Context, userIDs []string, tenantID 
 // transaction, reading every returned row before the commit.
 func (s *DB) deleteReturning(ctx context.Context, op, query string, args ...any) ([]string, error) {
 	var out []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = scanStrings(tx.QueryContext(ctx, query, args...))
 		return s.wrap(op, err)

@@ -227,7 +227,7 @@ func emailDomain(email string) any {
 // learn which counters to decrement; the rest is keyed by an id that need
 // not be a user, so it is deleted explicitly.
 func (s *DB) DeleteUser(ctx context.Context, userID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		counts := userCounts{}
 		rows, err := tx.QueryContext(ctx, `DELETE FROM tenant_users WHERE user_id = $1 RETURNING tenant_id, recipe_id`, userID)
 		if err != nil {
