@@ -71,6 +71,15 @@ type Config struct {
 	// made. Default: 168h; at least 1h.
 	// (access_token_dynamic_signing_key_update_interval, in hours there)
 	SigningKeyUpdateInterval time.Duration
+	// AccessTokenSigningAlgorithm is what access tokens are signed with:
+	// "RS256" (RSA 2048, the reference's), "ES256" (ECDSA P-256) or
+	// "EdDSA" (Ed25519). The other two sign far faster, so sessions are
+	// created and refreshed faster; verifiers need the key type (the
+	// SuperTokens SDKs' JWKS verification handles all three). Changing it
+	// makes a key of the new algorithm at once; tokens signed before
+	// still verify. POST /recipe/jwt stays RS256. Default: RS256.
+	// (Latchkey only: access_token_signing_algorithm)
+	AccessTokenSigningAlgorithm string
 
 	// PasswordResetTokenLifetime is how long a password-reset token works.
 	// Default: 1h. (password_reset_token_lifetime, in ms there)
@@ -206,6 +215,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.SigningKeyUpdateInterval == 0 {
 		cfg.SigningKeyUpdateInterval = 168 * time.Hour
 	}
+	if cfg.AccessTokenSigningAlgorithm == "" {
+		cfg.AccessTokenSigningAlgorithm = "RS256"
+	}
 	if cfg.PasswordResetTokenLifetime == 0 {
 		cfg.PasswordResetTokenLifetime = time.Hour
 	}
@@ -340,6 +352,9 @@ func (cfg Config) validate() error {
 	}
 	if cfg.SigningKeyUpdateInterval < time.Hour {
 		add("core: SigningKeyUpdateInterval must be at least 1h, not %s", cfg.SigningKeyUpdateInterval)
+	}
+	if a := cfg.AccessTokenSigningAlgorithm; a != "RS256" && a != "ES256" && a != "EdDSA" {
+		add("core: AccessTokenSigningAlgorithm must be RS256, ES256 or EdDSA, not %q", a)
 	}
 	if cfg.PasswordResetTokenLifetime < 0 || cfg.EmailVerificationTokenLifetime < 0 {
 		add("core: token lifetimes must be positive")

@@ -102,6 +102,7 @@
 //	POST   /recipe/user/role/remove                   userroles
 //	GET    /recipe/user/roles                         userroles
 //	GET    /recipe/role/users                         userroles
+//	GET    /recipe/user/claims                        claims (Latchkey: a session's claims in one call)
 //	GET    /users                                     users
 //	GET    /recipe/latchkey/users/stats               users (Latchkey: the dashboard's overview)
 //	GET    /users/count                               users

@@ -7,6 +7,7 @@ import (
 	"github.com/latchkey-dev/latchkey/core/internal/accountlinking"
 	"github.com/latchkey-dev/latchkey/core/internal/audit"
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/claims"
 	"github.com/latchkey-dev/latchkey/core/internal/dashboard"
 	"github.com/latchkey-dev/latchkey/core/internal/emailpassword"
 	"github.com/latchkey-dev/latchkey/core/internal/emailverification"
@@ -45,7 +46,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	phones := phone.Normaliser{Region: c.cfg.PasswordlessDefaultPhoneRegion}
 	// One key manager for every recipe that signs (sessions, JWTs, JWKS).
 	keys, err := signing.New(signing.Config{Store: c.store, Now: c.now,
-		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity})
+		UpdateInterval: c.cfg.SigningKeyUpdateInterval, AccessTokenValidity: c.cfg.AccessTokenValidity,
+		Algorithm: c.cfg.AccessTokenSigningAlgorithm})
 	if err != nil {
 		return err
 	}
@@ -96,6 +98,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 			IP:      throttle.Policy{MaxFailures: tc.SendsPerIP, LockBase: tc.LockBase, LockMax: tc.LockMax, ResetAfter: tc.ResetAfter},
 		}},
 		suspension.New(suspensions),
+		claims.New(&claims.Service{Store: c.store}),
 	} {
 		h.Mount(rt)
 	}

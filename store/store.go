@@ -362,12 +362,12 @@ type Sessions interface {
 // ---------------------------------------------------------------------------
 // Signing keys
 
-// SigningKey is an RSA key pair that signs access tokens or JWTs.
+// SigningKey is a key pair that signs access tokens or JWTs.
 type SigningKey struct {
 	// ID is the JWK "kid": "d-<created ms>" for dynamic keys, "s-<uuid>" for
 	// static ones.
 	ID        string
-	Algorithm string // "RS256"
+	Algorithm string // "RS256", "ES256" or "EdDSA"
 	// Value holds the key pair, encoded by the caller (opaque to the store).
 	Value     string
 	CreatedAt time.Time
@@ -378,8 +378,9 @@ type SigningKey struct {
 type Keys interface {
 	// DynamicSigningKeys returns every dynamic key, newest first.
 	DynamicSigningKeys(ctx context.Context) ([]SigningKey, error)
-	// AddDynamicSigningKey stores k unless a dynamic key created after
-	// newerThan already exists. The check and the insert are serialised
+	// AddDynamicSigningKey stores k unless a dynamic key of k.Algorithm
+	// created after newerThan already exists (each algorithm's keys rotate
+	// on their own). The check and the insert are serialised
 	// across processes, so that processes racing to create the first key end
 	// up with one. It returns every dynamic key afterwards, newest first,
 	// and whether k was stored.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -35,6 +36,7 @@ const (
 // users and sessions seeded on it.
 type engine struct {
 	name     string // sqlite or postgres
+	alg      string // the core's access-token signing algorithm
 	dsn      string
 	describe string
 	core     *proc
@@ -93,13 +95,26 @@ func postgresSchema(ctx context.Context, base string) (string, func(), error) {
 	return u.String(), drop, nil
 }
 
-// startEngine starts a core on the engine's store and a backend on the
-// core.
-func (h *harness) startEngine(ctx context.Context, name string) (*engine, error) {
-	e := &engine{name: name}
+// label names the engine in the report: its store, and its algorithm
+// unless that is RS256.
+func (e *engine) label() string {
+	if e.alg == "" || e.alg == algRS256 {
+		return e.name
+	}
+	return e.name + " " + e.alg
+}
+
+// startEngine starts a core on a fresh store of the named engine, signing
+// access tokens with alg, and a backend on the core.
+func (h *harness) startEngine(ctx context.Context, name, alg string) (*engine, error) {
+	e := &engine{name: name, alg: alg}
+	suffix := ""
+	if alg != algRS256 {
+		suffix = "-" + strings.ToLower(alg)
+	}
 	switch name {
 	case "sqlite":
-		e.dsn = "sqlite:" + filepath.Join(h.tmp, "core.db")
+		e.dsn = "sqlite:" + filepath.Join(h.tmp, "core"+suffix+".db")
 	case "postgres":
 		dsn, drop, err := postgresSchema(ctx, h.opts.postgresURL)
 		if err != nil {
@@ -109,14 +124,14 @@ func (h *harness) startEngine(ctx context.Context, name string) (*engine, error)
 	}
 	e.describe = openstore.Describe(e.dsn)
 	var err error
-	e.core, err = startProc(ctx, h.tmp, "core-"+name, h.latchkey, []string{"core",
-		"--addr", "127.0.0.1:0", "--db", e.dsn, "--api-keys", apiKey,
+	e.core, err = startProc(ctx, h.tmp, "core-"+name+suffix, h.latchkey, []string{"core",
+		"--addr", "127.0.0.1:0", "--db", e.dsn, "--api-keys", apiKey, "--access-token-signing-algorithm", alg,
 		"--bcrypt-log-rounds", strconv.Itoa(h.opts.cost), "--log-format", "json"}, nil, true, coreReady)
 	if err != nil {
 		return e, err
 	}
 	e.idleCore, _ = readMemory(e.core.pid())
-	e.backend, err = startProc(ctx, h.tmp, "backend-"+name, h.self, []string{"serve-backend",
+	e.backend, err = startProc(ctx, h.tmp, "backend-"+name+suffix, h.self, []string{"serve-backend",
 		"-core", e.core.url, "-api-key", apiKey}, nil, false, childReady)
 	if err != nil {
 		return e, err

@@ -53,6 +53,30 @@ const (
 
 var allScenarios = []string{scSignUp, scSignIn, scProtectedCookie, scProtectedHeader, scRefresh, scRoundTrips}
 
+// Access-token signing algorithms (the core's access_token_signing_algorithm).
+const (
+	algRS256 = "RS256"
+	algES256 = "ES256"
+	algEdDSA = "EdDSA"
+)
+
+var allAlgorithms = []string{algRS256, algES256, algEdDSA}
+
+// extraAlgorithms are the algorithms besides RS256 that refresh is
+// measured with, each on engines of its own.
+func (o options) extraAlgorithms() []string {
+	if !o.has(scRefresh) {
+		return nil
+	}
+	var out []string
+	for _, a := range o.algorithms {
+		if a != algRS256 {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // options are the command line.
 type options struct {
 	duration    time.Duration
@@ -64,6 +88,9 @@ type options struct {
 	postgresURL string
 	jsonPath    string
 	latchkeyBin string
+	// algorithms are the access-token signing algorithms refresh is
+	// measured with; every other figure uses RS256, the default.
+	algorithms []string
 }
 
 func (o options) has(scenario string) bool { return slices.Contains(o.scenarios, scenario) }
@@ -113,6 +140,7 @@ func parseFlags(args []string) (options, error) {
 	engines := fs.String("engines", "sqlite,postgres", "comma-separated store engines: sqlite, postgres (skipped with a note when no URL is given)")
 	fs.StringVar(&o.postgresURL, "postgres", os.Getenv("LATCHKEY_TEST_POSTGRES_URL"), "PostgreSQL URL; the run makes and drops a schema of its own (default $LATCHKEY_TEST_POSTGRES_URL)")
 	fs.StringVar(&o.jsonPath, "json", "", "also write every figure as JSON to this file")
+	algorithms := fs.String("algorithms", strings.Join(allAlgorithms, ","), "comma-separated access-token signing algorithms to measure refresh with: "+strings.Join(allAlgorithms, ", ")+" (each besides RS256 gets a core and backend of its own)")
 	fs.StringVar(&o.latchkeyBin, "latchkey", "", "latchkey binary to run the core with (default: build ./cmd/latchkey into a temp dir)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -165,6 +193,13 @@ func parseFlags(args []string) (options, error) {
 	}
 	if len(o.engines) == 0 {
 		errs = append(errs, errors.New("-engines names no engine"))
+	}
+	for _, s := range splitList(*algorithms) {
+		if !slices.Contains(allAlgorithms, s) {
+			errs = append(errs, fmt.Errorf("-algorithms: unknown algorithm %q; choose from %s", s, strings.Join(allAlgorithms, ", ")))
+		} else if !slices.Contains(o.algorithms, s) {
+			o.algorithms = append(o.algorithms, s)
+		}
 	}
 	return o, errors.Join(errs...)
 }

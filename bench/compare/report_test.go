@@ -127,6 +127,8 @@ func TestCheckTarget(t *testing.T) {
 		{"protected below", figureRow{Scenario: scProtectedHeader, Ratio: 0.84}, false},
 		{"refresh on sqlite needs 0.75", figureRow{Scenario: scRefresh, Engine: "sqlite", Ratio: 0.70}, false},
 		{"refresh on postgres needs 0.65", figureRow{Scenario: scRefresh, Engine: "postgres", Ratio: 0.70}, true},
+		{"refresh with ES256 has no target", figureRow{Scenario: scRefresh, Engine: "sqlite", Algorithm: algES256, Ratio: 0.10}, true},
+		{"refresh with RS256 named", figureRow{Scenario: scRefresh, Engine: "sqlite", Algorithm: algRS256, Ratio: 0.70}, false},
 		{"sign-in meets all three", figureRow{Scenario: scSignIn, Ratio: 0.96, Throughput: 19, P50Ms: 800, P99Ms: 2000}, true},
 		{"sign-in with one error", figureRow{Scenario: scSignIn, Ratio: 0.96, Throughput: 19, Errors: 1, P50Ms: 800, P99Ms: 2000}, false},
 		{"sign-up with a long tail", figureRow{Scenario: scSignUp, Ratio: 0.99, Throughput: 19, P50Ms: 800, P99Ms: 2400}, false},

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
@@ -23,8 +24,11 @@ type harness struct {
 	latchkey string // the latchkey binary
 	self     string // this binary, for the child roles
 	client   *http.Client
-	engines  []*engine
-	bare     *proc
+	engines  []*engine // RS256, every figure
+	// algEngines sign access tokens with another algorithm; only refresh
+	// runs on them.
+	algEngines []*engine
+	bare       *proc
 
 	// signKey and signInput are the RS256 floor's key and signing input,
 	// the size of a real access token's.
@@ -83,7 +87,11 @@ func (h *harness) schedule() []item {
 		if !h.opts.has(sc) {
 			continue
 		}
-		for _, e := range h.engines {
+		engines := h.engines
+		if sc == scRefresh {
+			engines = append(slices.Clip(engines), h.algEngines...)
+		}
+		for _, e := range engines {
 			for _, c := range h.opts.clients {
 				items = append(items, item{scenario: sc, engine: e, clients: c})
 			}

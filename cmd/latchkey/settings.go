@@ -102,6 +102,10 @@ var coreSettingsTable = []setting{
 		help: "hours between new signing keys (default 168)", apply: func(s *coreSettings, v string) error {
 			return parseUnit(v, time.Hour, &s.Core.SigningKeyUpdateInterval)
 		}},
+	{key: "access_token_signing_algorithm", help: "RS256, ES256 or EdDSA: what access tokens are signed with (default RS256)", apply: func(s *coreSettings, v string) error {
+		s.Core.AccessTokenSigningAlgorithm = v
+		return nil
+	}},
 	{key: "password_reset_token_lifetime", help: "password-reset token lifetime in ms (default 3600000)", apply: func(s *coreSettings, v string) error {
 		return parseUnit(v, time.Millisecond, &s.Core.PasswordResetTokenLifetime)
 	}},

@@ -21,6 +21,7 @@ api_keys:
 access_token_validity: 900
 refresh_token_validity: 60
 access_token_signing_key_update_interval: 2
+access_token_signing_algorithm: ES256
 password_hashing_alg: ARGON2
 bcrypt_log_rounds: 12
 email_verification_token_lifetime: 5000
@@ -43,7 +44,8 @@ email_verification_token_lifetime: 5000
 			if s.Addr != "127.0.0.1:1111" || s.DB != "sqlite:/from/file.db" || len(s.Core.APIKeys) != 2 ||
 				s.Core.AccessTokenValidity != 900*time.Second || s.Core.RefreshTokenValidity != time.Hour ||
 				s.Core.SigningKeyUpdateInterval != 2*time.Hour || s.Core.PasswordHashing.Algorithm != "ARGON2" ||
-				s.Core.PasswordHashing.BcryptCost != 12 || s.Core.EmailVerificationTokenLifetime != 5*time.Second {
+				s.Core.PasswordHashing.BcryptCost != 12 || s.Core.EmailVerificationTokenLifetime != 5*time.Second ||
+				s.Core.AccessTokenSigningAlgorithm != "ES256" {
 				t.Errorf("from file = %+v", s)
 			}
 		}},

@@ -69,6 +69,11 @@ type options struct {
 	keepSessionsOnReset bool
 	// routes adds the app's own routes to its mux.
 	routes func(a *app, mux *http.ServeMux)
+	// wrapCore, when set, wraps the core handler the SDK calls, in process
+	// or behind a loopback server of its own (to count or refuse calls).
+	wrapCore func(http.Handler) http.Handler
+	// core, when set, changes the core's configuration.
+	core func(*core.Config)
 }
 
 // modes runs fn for every core mode: SQLite and PostgreSQL, in-process and
@@ -87,12 +92,25 @@ func modes(t *testing.T, fn func(t *testing.T, m coretest.Mode)) {
 func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	t.Helper()
 	clk := &clock{}
-	c := coretest.Start(t, m, func(cfg *core.Config) { cfg.Now = clk.Now })
+	c := coretest.Start(t, m, func(cfg *core.Config) {
+		cfg.Now = clk.Now
+		if o.core != nil {
+			o.core(cfg)
+		}
+	})
 	srv := httptest.NewUnstartedServer(nil)
 	a := &app{t: t, clock: clk, core: c, mail: &emaildelivery.Recorder{}, srv: srv}
 	coreCfg := latchkey.CoreConfig{ConnectionURI: c.URL}
 	if m.InProcess {
 		coreCfg = latchkey.CoreConfig{Handler: c.Core}
+	}
+	if o.wrapCore != nil {
+		coreCfg = latchkey.CoreConfig{Handler: o.wrapCore(c.Core)}
+		if !m.InProcess {
+			front := httptest.NewServer(o.wrapCore(c.Core))
+			t.Cleanup(front.Close)
+			coreCfg = latchkey.CoreConfig{ConnectionURI: front.URL}
+		}
 	}
 	website := o.website
 	if website == "" {

@@ -96,6 +96,11 @@ var (
 func New(cfg Config) *Recipe {
 	rc := &Recipe{cfg: cfg}
 	rc.claim = session.BooleanClaim{Claim: &session.Claim{Key: "st-ev", Fetch: rc.fetchClaim}}
+	if cfg.Override == nil && cfg.EmailForUserID == nil {
+		// Fetch is the core's reading: a Latchkey core answers it with the
+		// other claims in one call.
+		rc.claim.CoreValue = "emailVerified"
+	}
 	return rc
 }
 

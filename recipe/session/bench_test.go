@@ -13,8 +13,15 @@ import (
 )
 
 // BenchmarkVerifySession measures VerifySession on a valid access token in
-// a cookie: local verification only, no core call.
+// a cookie and in the Authorization header: local verification only, no
+// core call.
 func BenchmarkVerifySession(b *testing.B) {
+	for _, mode := range []string{"cookie", "header"} {
+		b.Run(mode, func(b *testing.B) { benchmarkVerifySession(b, mode == "header") })
+	}
+}
+
+func benchmarkVerifySession(b *testing.B, header bool) {
 	f := newFakeCore(b)
 	_, rc := newTestRecipe(b, f, Config{}, nil)
 	tok := f.token(b, "user-1", time.Now().Add(time.Hour), nil)
@@ -25,7 +32,11 @@ func BenchmarkVerifySession(b *testing.B) {
 	})
 	h := rc.VerifySession(nil, ok)
 	r := httptest.NewRequest("GET", "/api/me", nil)
-	r.Header.Set("Cookie", "sAccessToken="+tok)
+	if header {
+		r.Header.Set("Authorization", "Bearer "+tok)
+	} else {
+		r.Header.Set("Cookie", "sAccessToken="+tok)
+	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r) // warms the JWKS cache
 	if w.Code != 200 {

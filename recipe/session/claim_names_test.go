@@ -78,3 +78,29 @@ func TestCreateNewSessionRefusesProtectedClaims(t *testing.T) {
 		t.Errorf("the core was called %d times, want none", n)
 	}
 }
+
+// TestFoldedClaimNames pins the check that sends a payload down the slow,
+// exact-name path: any quoted string that equals a claim's name but for
+// case, any escape, any non-ASCII byte.
+func TestFoldedClaimNames(t *testing.T) {
+	t.Parallel()
+	for payload, want := range map[string]bool{
+		`{"sub":"a","exp":1,"iat":1,"sessionHandle":"h","refreshTokenHash1":"r","parentRefreshTokenHash1":null}`: false,
+		`{"sub":"a","role":"sub","subject":"SUB-1","n":[1,{"x":"y"}]}`:                                           false,
+		`{"sub":"a","SUB":"b"}`:                     true,
+		`{"sub":"a","x":{"Sub":"b"}}`:               true,
+		`{"sub":"a","sessionhandle":"h"}`:           true,
+		`{"sub":"a","PARENTREFRESHTOKENHASH1":"h"}`: true,
+		`{"sub":"a","tid":"t"}`:                     true,
+		`{"sub":"a","x":"STT"}`:                     true, // a value: only the slow path
+		`{"sub":"a","x":"\u0053ub"}`:                true,
+		`{"sub":"a","ſub":"b"}`:                     true,
+		`{"sub":"a","x":"unterminated`:              false,
+		`{}`:                                        false,
+		``:                                          false,
+	} {
+		if got := foldedClaimNames([]byte(payload)); got != want {
+			t.Errorf("foldedClaimNames(%s) = %v, want %v", payload, got, want)
+		}
+	}
+}

@@ -20,6 +20,14 @@ type Claim struct {
 	// DefaultMaxAge is the age after which validators built without an
 	// explicit max age refetch the value. Zero means never.
 	DefaultMaxAge time.Duration
+	// CoreValue, when set, names the value in the Latchkey core's one-call
+	// claim read (GET /recipe/user/claims, a Latchkey extension:
+	// "emailVerified", "roles" or "permissions"). A new session then takes
+	// every such claim from one call, and Fetch runs only when the core
+	// does not answer that value (an official SuperTokens core). Set it
+	// only when Fetch reads exactly that value from the core; leave it
+	// empty when an override changes what Fetch returns.
+	CoreValue string
 }
 
 // Build fetches the value and returns the payload entries to add, or nil.

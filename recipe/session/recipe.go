@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
@@ -51,6 +52,13 @@ type Recipe struct {
 	proxies []netip.Prefix
 	// headers caches verified token headers (see headerCache).
 	headers headerCache
+	// verified remembers tokens whose signature checked out (see
+	// verifiedCache).
+	verified verifiedCache
+
+	// noCoreClaims is set once the core answers 404 to the one-call claim
+	// read (see buildClaims).
+	noCoreClaims atomic.Bool
 
 	mu         sync.RWMutex
 	claims     []*Claim
@@ -228,8 +236,14 @@ func (rc *Recipe) GetSession(w http.ResponseWriter, r *http.Request, opts *Verif
 	var from TokenTransferMethod
 	if allowed != TransferCookie {
 		if b := bearer(r); b != "" {
-			if _, err := parseAccessToken(b); err == nil {
+			// A token that verified before is an access token; else the
+			// parse that tells one from another Bearer token is kept for
+			// the verification below.
+			if t, _ := rc.verified.get(b); t != nil {
 				raw, from = b, TransferHeader
+			} else if t, err := parseAccessTokenCached(b, &rc.headers); err == nil {
+				raw, from = b, TransferHeader
+				ctx = withParsedToken(ctx, t)
 			}
 		}
 	}
@@ -357,14 +371,12 @@ func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenan
 	rc.mu.RLock()
 	claims := rc.claims
 	rc.mu.RUnlock()
-	for _, c := range claims {
-		add, err := c.Build(ctx, userID, recipeUserID, tenantID, rc.lk.Now())
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range add {
-			p[k] = v
-		}
+	add, err := rc.buildClaims(ctx, claims, userID, recipeUserID, tenantID, rc.lk.Now())
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range add {
+		p[k] = v
 	}
 	for k, v := range payload {
 		p[k] = v

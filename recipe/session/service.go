@@ -192,10 +192,27 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 	return a.coreSession(), nil
 }
 
-func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDatabase bool) (*Verified, error) {
-	t, err := parseAccessTokenCached(raw, &s.rc.headers)
-	if err != nil {
-		return nil, &TryRefreshTokenError{Message: "the access token is not valid"}
+// checkSignature returns raw parsed, once its signature checks out with
+// the key its kid names in the core's JWKS. A token string that checked out
+// before is taken from the recipe's verified cache without the signature
+// work.
+func (s coreService) checkSignature(ctx context.Context, raw string) (*accessToken, error) {
+	// The key set's generation before any fetch below: a token checked
+	// with a key set that has changed since is not trusted from the cache.
+	gen := s.rc.keys.generation()
+	if t, tgen := s.rc.verified.get(raw); t != nil {
+		// The JWKS is refetched on schedule as for any token; a fetch
+		// that drops or changes a key bumps the generation.
+		if _, err := s.rc.keys.key(ctx, t.kid); err == nil && tgen == s.rc.keys.generation() {
+			return t, nil
+		}
+	}
+	t, ok := parsedToken(ctx, raw)
+	if !ok {
+		var err error
+		if t, err = parseAccessTokenCached(raw, &s.rc.headers); err != nil {
+			return nil, &TryRefreshTokenError{Message: "the access token is not valid"}
+		}
 	}
 	// A dynamic key id starts with "d-"; a token signed with the other kind
 	// than configured is refused, as node does.
@@ -212,7 +229,16 @@ func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDat
 	if t.verifySignature(key) != nil {
 		return nil, &TryRefreshTokenError{Message: "the access token's signature is not valid"}
 	}
-	s.rc.headers.put(raw[:strings.IndexByte(raw, '.')], parsedHeader{kid: t.kid, version: t.version})
+	s.rc.headers.put(raw[:strings.IndexByte(raw, '.')], parsedHeader{alg: t.alg, kid: t.kid, version: t.version})
+	s.rc.verified.put(raw, t, gen)
+	return t, nil
+}
+
+func (s coreService) VerifyAccessToken(ctx context.Context, raw string, checkDatabase bool) (*Verified, error) {
+	t, err := s.checkSignature(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
 	if t.expired(s.rc.lk.Now()) {
 		return nil, &TryRefreshTokenError{Message: "the access token expired"}
 	}

@@ -86,6 +86,11 @@ func New(cfg Config) *Recipe {
 	rc := &Recipe{cfg: cfg}
 	rc.roles = session.ArrayClaim{Claim: &session.Claim{Key: "st-role", DefaultMaxAge: 300 * time.Second, Fetch: rc.fetchRoles}}
 	rc.perms = session.ArrayClaim{Claim: &session.Claim{Key: "st-perm", DefaultMaxAge: 300 * time.Second, Fetch: rc.fetchPermissions}}
+	if cfg.Override == nil {
+		// Fetch is the core's reading: a Latchkey core answers both with
+		// the other claims in one call.
+		rc.roles.CoreValue, rc.perms.CoreValue = "roles", "permissions"
+	}
 	return rc
 }
 

@@ -39,6 +39,7 @@ var _ store.Store = (*DB)(nil)
 // dialect: write transactions are serialised by BEGIN IMMEDIATE on the one
 // writer connection, so no row or advisory locks are needed.
 var dialect = sqlstore.Dialect{
+	GroupCommit:    true,
 	SearchWalkFrom: "account_infos INDEXED BY account_infos_walk",
 	Classify:       classify,
 	InStrings:      inStrings,

@@ -70,6 +70,24 @@ func testDynamicSigningKeys(t *testing.T, open Opener) {
 	keys, err = s.DynamicSigningKeys(ctx)
 	ok(t, err, "DynamicSigningKeys")
 	wantStrings(t, keyIDs(keys), []string{k3.ID, k2.ID}, "after delete")
+
+	// Each algorithm's keys rotate on their own: k3 does not stop an ES256
+	// key, which then stops the next ES256 key but not an RS256 one.
+	es := dynamicKey(at(3100))
+	es.ID, es.Algorithm = es.ID+"-es256", "ES256"
+	keys, stored, err = s.AddDynamicSigningKey(ctx, es, at(2500))
+	ok(t, err, "AddDynamicSigningKey ES256")
+	if !stored || keys[0] != es {
+		t.Fatalf("AddDynamicSigningKey ES256 = %v, %v: an RS256 key kept it out", keyIDs(keys), stored)
+	}
+	es2 := dynamicKey(at(3200))
+	es2.ID, es2.Algorithm = es2.ID+"-es256", "ES256"
+	if _, stored, err = s.AddDynamicSigningKey(ctx, es2, at(3000)); err != nil || stored {
+		t.Fatalf("AddDynamicSigningKey second ES256 = %v, %v; want refused", stored, err)
+	}
+	if _, stored, err = s.AddDynamicSigningKey(ctx, dynamicKey(at(3300)), at(3050)); err != nil || !stored {
+		t.Fatalf("AddDynamicSigningKey RS256 after ES256 = %v, %v; want stored", stored, err)
+	}
 }
 
 func testStaticSigningKey(t *testing.T, open Opener) {

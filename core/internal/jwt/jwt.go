@@ -48,14 +48,14 @@ func (s *Service) JWKS(ctx context.Context) ([]signing.JWK, time.Duration, error
 // payload already has it, as the Java core lets the payload win. The
 // static key signs unless useStaticKey is false.
 func (s *Service) CreateJWT(ctx context.Context, algorithm, jwksDomain string, payload json.RawMessage, validity time.Duration, useStaticKey bool) (string, error) {
-	if strings.ToUpper(algorithm) != signing.Algorithm {
+	if strings.ToUpper(algorithm) != signing.RS256 {
 		return "", cdi.ErrUnsupportedAlgorithm
 	}
 	var claims map[string]json.RawMessage
 	if err := json.Unmarshal(payload, &claims); err != nil || claims == nil {
 		return "", errPayload
 	}
-	key, err := s.Keys.SigningKey(ctx, !useStaticKey)
+	key, err := s.Keys.SigningKey(ctx, signing.RS256, !useStaticKey)
 	if err != nil {
 		return "", err
 	}

@@ -34,13 +34,18 @@ type accessToken struct {
 	// StaticKey reports whether the static key signed the token (read
 	// from its kid by verifyAccessToken; not a claim).
 	StaticKey bool
+	// Algorithm is the header's alg (read by parseAccessToken; not a
+	// claim).
+	Algorithm string
 }
 
 // mint signs t with k as the reference's V5 token: header {alg, typ, kid,
 // version:"5"}, then the claims in the core's order, custom claims last.
 func (t *accessToken) mint(k *signing.Key) (string, error) {
 	var h bytes.Buffer
-	h.WriteString(`{"alg":"RS256","typ":"JWT","kid":`)
+	h.WriteString(`{"alg":`)
+	writeString(&h, k.Algorithm)
+	h.WriteString(`,"typ":"JWT","kid":`)
 	writeString(&h, k.ID)
 	h.WriteString(`,"version":"5"}`)
 
@@ -91,7 +96,7 @@ func parseAccessToken(token string) (accessToken, signing.Parts, string, error) 
 		return accessToken{}, parts, "", errTokenMalformed
 	}
 	var h tokenHeader
-	if json.Unmarshal(parts.Header, &h) != nil || h.Alg != "RS256" || h.Typ != "JWT" {
+	if json.Unmarshal(parts.Header, &h) != nil || signing.CheckAlgorithm(h.Alg) != nil || h.Typ != "JWT" {
 		return accessToken{}, parts, "", errTokenMalformed
 	}
 	kid, ok := h.Kid.(string)
@@ -109,6 +114,7 @@ func parseAccessToken(token string) (accessToken, signing.Parts, string, error) 
 		return accessToken{}, parts, "", errTokenMalformed
 	}
 	t, err := parseClaims(parts.Payload, version)
+	t.Algorithm = h.Alg
 	return t, parts, kid, err
 }
 

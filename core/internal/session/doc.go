@@ -18,9 +18,10 @@
 //
 // # Access tokens
 //
-// Access tokens are the reference's V5 JWTs (§2.4.2), signed RS256 by keys
-// from core/internal/signing, with the header and the claims written in the
-// reference's order.
+// Access tokens are the reference's V5 JWTs (§2.4.2), signed by keys from
+// core/internal/signing with the core's AccessTokenSigningAlgorithm (RS256
+// by default, or ES256 or EdDSA), with the header and the claims written
+// in the reference's order.
 //
 // # Refresh tokens
 //

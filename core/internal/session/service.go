@@ -555,7 +555,7 @@ func (s *Service) Regenerate(ctx context.Context, accessTokenText string, payloa
 	t.Payload = row.JWTPayload
 	t.UserID, t.RecipeUserID, t.TenantID = inf.UserID, row.UserID, row.TenantID
 	t.IssuedAt = now.Unix()
-	key, err := s.keys.SigningKey(ctx, !row.UseStaticKey)
+	key, err := s.keys.SigningKey(ctx, s.keys.Algorithm(), !row.UseStaticKey)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -663,7 +663,7 @@ func (s *Service) verifyAccessToken(ctx context.Context, text string) (accessTok
 	if err != nil {
 		return accessToken{}, err
 	}
-	if parts.Verify(key) != nil {
+	if parts.Verify(key, t.Algorithm) != nil {
 		return accessToken{}, tryRefresh(msgBadAccessToken)
 	}
 	if t.Expiry*1000 < s.now().UnixMilli() {
@@ -677,7 +677,7 @@ func (s *Service) verifyAccessToken(ctx context.Context, text string) (accessTok
 // tenant, handle and payload. With jitter the validity is shortened by a
 // random fraction (create and refresh); without, it is full (promotion).
 func (s *Service) mint(ctx context.Context, row store.Session, t accessToken, now time.Time, jitter bool) (*Token, error) {
-	key, err := s.keys.SigningKey(ctx, !row.UseStaticKey)
+	key, err := s.keys.SigningKey(ctx, s.keys.Algorithm(), !row.UseStaticKey)
 	if err != nil {
 		return nil, err
 	}
@@ -727,7 +727,9 @@ func (s *Service) refreshKey(ctx context.Context) ([]byte, error) {
 	if k := s.rtKey.Load(); k != nil {
 		return *k, nil
 	}
-	k, err := s.keys.StaticKey(ctx)
+	// Always RS256's static key: the HMAC key must not change when the
+	// access tokens' algorithm does, or every refresh token would fail.
+	k, err := s.keys.StaticKey(ctx, signing.RS256)
 	if err != nil {
 		return nil, err
 	}

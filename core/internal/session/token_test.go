@@ -19,7 +19,7 @@ func testKey(t testing.TB) *signing.Key {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &signing.Key{ID: "d-1700000000000", Dynamic: true, Private: priv}
+	return &signing.Key{ID: "d-1700000000000", Algorithm: signing.RS256, Dynamic: true, Private: priv}
 }
 
 func TestRefreshTokenRoundTrip(t *testing.T) {
@@ -105,7 +105,7 @@ func TestAccessTokenFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Verify(k); err != nil {
+	if err := p.Verify(k, out.Algorithm); err != nil {
 		t.Errorf("verify: %v", err)
 	}
 	if kid != k.ID || out.UserID != "u1" || out.Expiry != in.Expiry || out.ParentRTH1 != "" ||
@@ -115,7 +115,7 @@ func TestAccessTokenFormat(t *testing.T) {
 	// A changed payload no longer verifies.
 	forged := parts[0] + "." + base64.RawURLEncoding.EncodeToString(bytes.Replace(payload, []byte(`"u1"`), []byte(`"u2"`), 1)) + "." + parts[2]
 	_, p, _, err = parseAccessToken(forged)
-	if err != nil || p.Verify(k) == nil {
+	if err != nil || p.Verify(k, signing.RS256) == nil {
 		t.Errorf("forged token verified (parse err %v)", err)
 	}
 }

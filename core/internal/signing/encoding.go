@@ -1,7 +1,7 @@
 package signing
 
 import (
-	"crypto/rsa"
+	"crypto"
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
@@ -11,9 +11,10 @@ import (
 )
 
 // encodeValue writes a key pair as the reference stores it:
-// base64(X.509 SPKI DER) + "|" + base64(PKCS#8 DER).
-func encodeValue(priv *rsa.PrivateKey) (string, error) {
-	pub, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+// base64(X.509 SPKI DER) + "|" + base64(PKCS#8 DER). Both forms hold
+// RSA, ECDSA and Ed25519 keys alike.
+func encodeValue(priv crypto.Signer) (string, error) {
+	pub, err := x509.MarshalPKIXPublicKey(priv.Public())
 	if err != nil {
 		return "", err
 	}
@@ -24,9 +25,14 @@ func encodeValue(priv *rsa.PrivateKey) (string, error) {
 	return base64.StdEncoding.EncodeToString(pub) + "|" + base64.StdEncoding.EncodeToString(der), nil
 }
 
-// parseKey reads a stored key. Legacy values separate the halves with ';'.
+// parseKey reads a stored key. Legacy values separate the halves with ';';
+// a key stored without an algorithm is RS256.
 func parseKey(k store.SigningKey, dynamic bool) (*Key, error) {
-	if k.Algorithm != "" && k.Algorithm != Algorithm {
+	alg := k.Algorithm
+	if alg == "" {
+		alg = RS256
+	}
+	if err := CheckAlgorithm(alg); err != nil {
 		return nil, fmt.Errorf("signing: key %s: unsupported algorithm %q", k.ID, k.Algorithm)
 	}
 	pubText, privText, ok := strings.Cut(k.Value, "|")
@@ -52,14 +58,14 @@ func parseKey(k store.SigningKey, dynamic bool) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("signing: key %s: %w", k.ID, err)
 	}
-	priv, ok := anyPriv.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("signing: key %s: not an RSA key", k.ID)
+	priv, keyAlg, ok := algorithmOf(anyPriv)
+	if !ok || keyAlg != alg {
+		return nil, fmt.Errorf("signing: key %s: not an %s key", k.ID, alg)
 	}
-	if !priv.PublicKey.Equal(pub) {
+	if !priv.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(pub) {
 		return nil, fmt.Errorf("signing: key %s: public and private halves do not match", k.ID)
 	}
-	return &Key{ID: k.ID, Dynamic: dynamic, CreatedAt: k.CreatedAt, Private: priv}, nil
+	return &Key{ID: k.ID, Algorithm: alg, Dynamic: dynamic, CreatedAt: k.CreatedAt, Private: priv}, nil
 }
 
 func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

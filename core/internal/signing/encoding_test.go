@@ -25,7 +25,7 @@ func TestKeyValueRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("parse %q…: %v", v[:10], err)
 		}
-		if !k.Private.Equal(priv) {
+		if !priv.Equal(k.Private) || k.Algorithm != RS256 {
 			t.Error("parsed key differs")
 		}
 	}
@@ -34,7 +34,7 @@ func TestKeyValueRoundTrip(t *testing.T) {
 			t.Errorf("parsed %q", bad)
 		}
 	}
-	jwk := (&Key{ID: "d-1", Private: priv}).JWK()
+	jwk := (&Key{ID: "d-1", Algorithm: RS256, Private: priv}).JWK()
 	if jwk.Kty != "RSA" || jwk.E != "AQAB" || jwk.Alg != "RS256" || jwk.Use != "sig" || len(jwk.N) != 342 {
 		t.Errorf("JWK = %+v", jwk)
 	}
@@ -42,7 +42,8 @@ func TestKeyValueRoundTrip(t *testing.T) {
 
 func TestDynamicKeyMillis(t *testing.T) {
 	t.Parallel()
-	for kid, want := range map[string]bool{"d-1700000000000": true, "d-": false, "s-1": false, "d-x": false, "d--1": false, "d-99999999999999999999": false} {
+	for kid, want := range map[string]bool{"d-1700000000000": true, "d-": false, "s-1": false, "d-x": false, "d--1": false, "d-99999999999999999999": false,
+		"d-1700000000000-es256": true, "d-1700000000000-eddsa": true, "d-1700000000000-rs256": false, "d-1700000000000-": false, "d--es256": false} {
 		if _, ok := dynamicKeyMillis(kid); ok != want {
 			t.Errorf("dynamicKeyMillis(%q) ok = %v", kid, ok)
 		}

@@ -1,10 +1,6 @@
 package signing
 
 import (
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
@@ -14,14 +10,13 @@ import (
 var ErrMalformed = errors.New("signing: malformed token")
 
 // Sign returns the compact JWS of header and payload, both JSON objects
-// the caller wrote (so claim order is the caller's), signed RS256 with k.
-// RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3), which the
-// standard library's crypto/rsa does; no JOSE library is needed, and one
+// the caller wrote (so claim order is the caller's; its "alg" must be
+// k.Algorithm), signed with k. Each algorithm is one call into the
+// standard library (see algorithm.go); no JOSE library is needed, and one
 // would not keep the caller's header order.
 func Sign(k *Key, header, payload []byte) (string, error) {
 	input := b64url(header) + "." + b64url(payload)
-	digest := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, k.Private, crypto.SHA256, digest[:])
+	sig, err := signInput(k, []byte(input))
 	if err != nil {
 		return "", err
 	}
@@ -60,8 +55,12 @@ func Split(token string) (Parts, error) {
 	return parts, nil
 }
 
-// Verify checks the parts' RS256 signature against k.
-func (p Parts) Verify(k *Key) error {
-	digest := sha256.Sum256([]byte(p.signingInput))
-	return rsa.VerifyPKCS1v15(k.Public(), crypto.SHA256, digest[:], p.signature)
+// Verify checks the parts' signature against k. alg is the header's
+// "alg", which must be k's: a verifier never lets the token choose how
+// its key is used.
+func (p Parts) Verify(k *Key, alg string) error {
+	if alg != k.Algorithm {
+		return errAlgorithm
+	}
+	return verifyInput(k, p.signingInput, p.signature)
 }

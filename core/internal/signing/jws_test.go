@@ -28,7 +28,7 @@ func testKey(tb testing.TB) *Key {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Key{ID: "d-1", Dynamic: true, Private: priv}
+	return &Key{ID: "d-1", Algorithm: RS256, Dynamic: true, Private: priv}
 }
 
 // The header and claims are the caller's bytes, in the caller's order.
@@ -69,7 +69,7 @@ func TestSplitVerify(t *testing.T) {
 	if string(p.Header) != testHeader || string(p.Payload) != testPayload {
 		t.Errorf("split: %s %s", p.Header, p.Payload)
 	}
-	if err := p.Verify(k); err != nil {
+	if err := p.Verify(k, RS256); err != nil {
 		t.Errorf("verify golden: %v", err)
 	}
 
@@ -77,7 +77,7 @@ func TestSplitVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Verify(&Key{ID: "d-2", Private: other}) == nil {
+	if p.Verify(&Key{ID: "d-2", Algorithm: RS256, Private: other}, RS256) == nil {
 		t.Error("verified with another key")
 	}
 
@@ -100,7 +100,7 @@ func TestSplitVerify(t *testing.T) {
 		if err != nil {
 			continue // refused before verification is as good
 		}
-		if p.Verify(k) == nil {
+		if p.Verify(k, RS256) == nil {
 			t.Errorf("%s: tampered token verified", name)
 		}
 	}
@@ -133,7 +133,7 @@ func BenchmarkVerify(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := p.Verify(k); err != nil {
+		if err := p.Verify(k, RS256); err != nil {
 			b.Fatal(err)
 		}
 	}

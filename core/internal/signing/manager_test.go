@@ -2,7 +2,9 @@ package signing_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -69,12 +71,12 @@ func TestFirstUse(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range ids {
 		wg.Go(func() {
-			k, err := managers[i%2].SigningKey(t.Context(), true)
+			k, err := managers[i%2].SigningKey(t.Context(), signing.RS256, true)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			s, err := managers[i%2].SigningKey(t.Context(), false)
+			s, err := managers[i%2].SigningKey(t.Context(), signing.RS256, false)
 			if err != nil {
 				t.Error(err)
 				return
@@ -106,7 +108,7 @@ func TestVerifyingKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(168*time.Hour - time.Minute) // a new key is due
-	k, err := a.SigningKey(t.Context(), true)
+	k, err := a.SigningKey(t.Context(), signing.RS256, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,5 +138,80 @@ func TestVerifyingKey(t *testing.T) {
 	clk.Advance(time.Millisecond)
 	if _, err := b.VerifyingKey(t.Context(), first); !errors.Is(err, signing.ErrKeyNotFound) {
 		t.Errorf("first key at U+2V: %v", err)
+	}
+}
+
+// TestAlgorithmChange: a core switched to ES256 or EdDSA makes a key of
+// that algorithm at once, next to the RS256 keys, which still verify and
+// are still listed; each algorithm then rotates on its own.
+func TestAlgorithmChange(t *testing.T) {
+	t.Parallel()
+	for _, alg := range []string{signing.ES256, signing.EdDSA} {
+		t.Run(alg, func(t *testing.T) {
+			t.Parallel()
+			st := openStore(t)
+			clk := &clock{now: time.UnixMilli(1_750_000_000_000)}
+			old := newManager(t, st, clk)
+			rs, err := old.SigningKey(t.Context(), signing.RS256, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(time.Hour)
+			m, err := signing.New(signing.Config{Store: st, Now: clk.Now, UpdateInterval: 168 * time.Hour, AccessTokenValidity: time.Hour, Algorithm: alg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Algorithm() != alg || old.Algorithm() != signing.RS256 {
+				t.Fatalf("algorithms %s, %s", m.Algorithm(), old.Algorithm())
+			}
+			k, err := m.SigningKey(t.Context(), alg, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.Algorithm != alg || k.ID != fmt.Sprintf("d-%d-%s", clk.Now().UnixMilli(), strings.ToLower(alg)) {
+				t.Fatalf("signing key %s %s", k.ID, k.Algorithm)
+			}
+			static, err := m.SigningKey(t.Context(), alg, false)
+			if err != nil || static.Algorithm != alg || !strings.HasPrefix(static.ID, "s-") {
+				t.Fatalf("static key %+v, %v", static, err)
+			}
+			// The RS256 core keeps its key: nothing was due for RS256.
+			if again, err := old.SigningKey(t.Context(), signing.RS256, true); err != nil || again.ID != rs.ID {
+				t.Fatalf("RS256 key after the change: %v, %v; want %s", again, err, rs.ID)
+			}
+			keys, maxAge, err := m.JWKS(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, j := range keys {
+				got = append(got, j.Algorithm+" "+j.ID[:2])
+			}
+			if want := []string{alg + " d-", "RS256 d-", "RS256 s-", alg + " s-"}; !slices.Equal(got, want) {
+				t.Errorf("JWKS %v, want %v", got, want)
+			}
+			// The RS256 key is due first (it is an hour older).
+			if want := 167*time.Hour - time.Minute; maxAge != want {
+				t.Errorf("JWKS max age %s, want %s", maxAge, want)
+			}
+			for _, kid := range []string{rs.ID, k.ID, static.ID} {
+				if _, err := m.VerifyingKey(t.Context(), kid); err != nil {
+					t.Errorf("VerifyingKey(%s): %v", kid, err)
+				}
+			}
+			// A week on, only the algorithm in use gets a new key.
+			clk.Advance(168*time.Hour - time.Minute)
+			if _, err := m.SigningKey(t.Context(), alg, true); err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := st.DynamicSigningKeys(t.Context())
+			var algs []string
+			for _, r := range rows {
+				algs = append(algs, r.Algorithm)
+			}
+			if want := []string{alg, alg, signing.RS256}; !slices.Equal(algs, want) {
+				t.Errorf("stored keys %v, want %v", algs, want)
+			}
+		})
 	}
 }

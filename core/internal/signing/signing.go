@@ -2,7 +2,9 @@ package signing
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -17,9 +19,6 @@ import (
 
 	"github.com/latchkey-dev/latchkey/store"
 )
-
-// Algorithm is the only JWS algorithm the core signs with.
-const Algorithm = "RS256"
 
 // Constants the reference fixes (§2.4.3, §3.5).
 const (
@@ -52,19 +51,30 @@ type Config struct {
 	// CacheTTL is how long a key set read from the store is used before it
 	// is read again. Default: 30 s.
 	CacheTTL time.Duration
+	// Algorithm is what access tokens are signed with: RS256, ES256 or
+	// EdDSA. Each algorithm's dynamic keys rotate on their own, so that
+	// changing it makes a key of the new algorithm at once while the old
+	// ones verify until they expire. Default: RS256.
+	Algorithm string
 }
 
-// Key is one RSA signing key.
+// Key is one signing key.
 type Key struct {
-	// ID is the JWS "kid": "d-<created ms>" or "s-<uuid>".
-	ID        string
+	// ID is the JWS "kid": "d-<created ms>" or "s-<uuid>" for RS256 keys,
+	// "d-<created ms>-<algorithm>" for dynamic keys of the others.
+	ID string
+	// Algorithm is the key's JWS "alg": RS256, ES256 or EdDSA.
+	Algorithm string
 	Dynamic   bool
 	CreatedAt time.Time
-	Private   *rsa.PrivateKey
+	// Private is an *rsa.PrivateKey, *ecdsa.PrivateKey (P-256) or
+	// ed25519.PrivateKey.
+	Private crypto.Signer
 }
 
-// Public returns the key's public half.
-func (k *Key) Public() *rsa.PublicKey { return &k.Private.PublicKey }
+// Public returns the key's public half: an *rsa.PublicKey,
+// *ecdsa.PublicKey or ed25519.PublicKey.
+func (k *Key) Public() crypto.PublicKey { return k.Private.Public() }
 
 // Manager hands out signing keys. It is safe for concurrent use; create one
 // per core and share it between the recipes that sign.
@@ -74,9 +84,12 @@ type Manager struct {
 	interval time.Duration
 	lifetime time.Duration // U + 2V
 	cacheTTL time.Duration
+	alg      string
 
-	snap   atomic.Pointer[snapshot]
-	static atomic.Pointer[Key]
+	snap atomic.Pointer[snapshot]
+	// static holds each algorithm's static key once made; the map itself
+	// is never written after New.
+	static map[string]*atomic.Pointer[Key]
 
 	// mu serialises store reads and key creation, so that a crowd of
 	// requests meeting a stale cache causes one read, and a due key is
@@ -106,6 +119,12 @@ func New(cfg Config) (*Manager, error) {
 	if cfg.AccessTokenValidity <= 0 {
 		errs = append(errs, errors.New("signing: AccessTokenValidity must be positive"))
 	}
+	if cfg.Algorithm == "" {
+		cfg.Algorithm = RS256
+	}
+	if err := CheckAlgorithm(cfg.Algorithm); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -115,32 +134,42 @@ func New(cfg Config) (*Manager, error) {
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = defaultCacheTTL
 	}
+	static := make(map[string]*atomic.Pointer[Key], len(Algorithms))
+	for _, a := range Algorithms {
+		static[a] = new(atomic.Pointer[Key])
+	}
 	return &Manager{
 		store:    cfg.Store,
 		now:      cfg.Now,
 		interval: cfg.UpdateInterval,
 		lifetime: cfg.UpdateInterval + 2*cfg.AccessTokenValidity,
 		cacheTTL: cfg.CacheTTL,
+		alg:      cfg.Algorithm,
+		static:   static,
 		parsed:   map[string]*Key{},
 	}, nil
 }
 
-// SigningKey returns the key to sign with now: the static key, or the
-// dynamic key the reference's rule picks (the newest, unless it is under
-// 60 s old and its predecessor still signs). It makes a dynamic key when
-// one is due.
-func (m *Manager) SigningKey(ctx context.Context, dynamic bool) (*Key, error) {
+// Algorithm returns the algorithm access tokens are signed with
+// (Config.Algorithm).
+func (m *Manager) Algorithm() string { return m.alg }
+
+// SigningKey returns the key of algorithm alg to sign with now: the static
+// key, or the dynamic key the reference's rule picks (the newest, unless
+// it is under 60 s old and its predecessor still signs). It makes a
+// dynamic key when one is due.
+func (m *Manager) SigningKey(ctx context.Context, alg string, dynamic bool) (*Key, error) {
 	if !dynamic {
-		return m.StaticKey(ctx)
+		return m.StaticKey(ctx, alg)
 	}
 	now := m.now()
-	s, err := m.current(ctx, now)
+	s, err := m.current(ctx, now, alg)
 	if err != nil {
 		return nil, err
 	}
-	newest := s.keys[0]
-	if now.Sub(newest.CreatedAt) < overlap && len(s.keys) > 1 && s.keys[1].CreatedAt.Add(m.interval).After(now) {
-		return s.keys[1], nil
+	newest, previous := s.newest(alg)
+	if now.Sub(newest.CreatedAt) < overlap && previous != nil && previous.CreatedAt.Add(m.interval).After(now) {
+		return previous, nil
 	}
 	return newest, nil
 }
@@ -150,14 +179,16 @@ func (m *Manager) SigningKey(ctx context.Context, dynamic bool) (*Key, error) {
 // another process may have made the key.
 func (m *Manager) VerifyingKey(ctx context.Context, kid string) (*Key, error) {
 	if strings.HasPrefix(kid, "s-") {
-		k, err := m.StaticKey(ctx)
-		if err != nil {
-			return nil, err
+		for _, alg := range m.staticAlgorithms() {
+			k, err := m.StaticKey(ctx, alg)
+			if err != nil {
+				return nil, err
+			}
+			if k.ID == kid {
+				return k, nil
+			}
 		}
-		if k.ID != kid {
-			return nil, ErrKeyNotFound
-		}
-		return k, nil
+		return nil, ErrKeyNotFound
 	}
 	ms, ok := dynamicKeyMillis(kid)
 	if !ok {
@@ -202,45 +233,72 @@ func (m *Manager) find(s *snapshot, kid string, now time.Time) *Key {
 }
 
 // JWKS returns every key a verifier may meet, newest dynamic key first and
-// the static key last, and how long this set stays complete: until the next
-// dynamic key is due (at least one second).
+// the static keys last (RS256's, and the access tokens' algorithm's), and
+// how long this set stays complete: until the next dynamic key of an
+// algorithm still rotating is due (at least one second).
 func (m *Manager) JWKS(ctx context.Context) ([]*Key, time.Duration, error) {
 	now := m.now()
-	s, err := m.current(ctx, now)
+	s, err := m.current(ctx, now, m.alg)
 	if err != nil {
 		return nil, 0, err
 	}
-	static, err := m.StaticKey(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	keys := make([]*Key, 0, len(s.keys)+1)
+	keys := make([]*Key, 0, len(s.keys)+2)
 	for _, k := range s.keys {
 		if k.CreatedAt.Add(m.lifetime).After(now) {
 			keys = append(keys, k)
 		}
 	}
-	keys = append(keys, static)
-	maxAge := s.keys[0].CreatedAt.Add(m.interval - overlap).Sub(now)
+	for _, alg := range m.staticAlgorithms() {
+		static, err := m.StaticKey(ctx, alg)
+		if err != nil {
+			return nil, 0, err
+		}
+		keys = append(keys, static)
+	}
+	newest, _ := s.newest(m.alg)
+	next := newest.CreatedAt.Add(m.interval - overlap)
+	// Another algorithm's keys (RS256 for POST /recipe/jwt, or the one
+	// signing before a change) may rotate too, while they sign.
+	for _, alg := range Algorithms {
+		if n, _ := s.newest(alg); n != nil && !m.due(s, now, alg) && n.CreatedAt.Add(m.interval-overlap).Before(next) {
+			next = n.CreatedAt.Add(m.interval - overlap)
+		}
+	}
+	maxAge := next.Sub(now)
 	if maxAge < time.Second {
 		maxAge = time.Second
 	}
 	return keys, maxAge, nil
 }
 
-// StaticKey returns the static RS256 key, making it on first use.
-func (m *Manager) StaticKey(ctx context.Context) (*Key, error) {
-	if k := m.static.Load(); k != nil {
+// staticAlgorithms are the algorithms whose static keys are listed and
+// looked up: RS256 (the JWT recipe's, and the refresh-token HMAC's
+// root) and the access tokens'.
+func (m *Manager) staticAlgorithms() []string {
+	if m.alg == RS256 {
+		return []string{RS256}
+	}
+	return []string{RS256, m.alg}
+}
+
+// StaticKey returns the static key of algorithm alg, making it on first
+// use.
+func (m *Manager) StaticKey(ctx context.Context, alg string) (*Key, error) {
+	slot := m.static[alg]
+	if slot == nil {
+		return nil, CheckAlgorithm(alg)
+	}
+	if k := slot.Load(); k != nil {
 		return k, nil
 	}
 	m.staticMu.Lock()
 	defer m.staticMu.Unlock()
-	if k := m.static.Load(); k != nil {
+	if k := slot.Load(); k != nil {
 		return k, nil
 	}
 	// The store has no read-only lookup, so a candidate is offered every
 	// time; the store keeps the first one stored by any process.
-	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
+	priv, err := generate(alg)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +309,7 @@ func (m *Manager) StaticKey(ctx context.Context) (*Key, error) {
 	now := m.now()
 	stored, err := m.store.StaticSigningKey(context.WithoutCancel(ctx), store.SigningKey{
 		ID:        "s-" + uuid.NewString(),
-		Algorithm: Algorithm,
+		Algorithm: alg,
 		Value:     value,
 		CreatedAt: now.Truncate(time.Millisecond),
 	})
@@ -262,32 +320,35 @@ func (m *Manager) StaticKey(ctx context.Context) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.static.Store(k)
+	slot.Store(k)
 	return k, nil
 }
 
-// current returns a fresh view of the dynamic keys in which no key is due,
-// making one if needed.
-func (m *Manager) current(ctx context.Context, now time.Time) (*snapshot, error) {
-	if s := m.snap.Load(); s != nil && m.usable(s, now) {
+// current returns a fresh view of the dynamic keys in which no key of alg
+// is due, making one if needed.
+func (m *Manager) current(ctx context.Context, now time.Time, alg string) (*snapshot, error) {
+	if err := CheckAlgorithm(alg); err != nil {
+		return nil, err
+	}
+	if s := m.snap.Load(); s != nil && m.usable(s, now, alg) {
 		return s, nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if s := m.snap.Load(); s != nil && m.usable(s, now) {
+	if s := m.snap.Load(); s != nil && m.usable(s, now, alg) {
 		return s, nil
 	}
 	s, err := m.load(ctx, now)
 	if err != nil {
 		return nil, err
 	}
-	if !m.due(s, now) {
+	if !m.due(s, now, alg) {
 		return s, nil
 	}
 	// Keygen takes long enough that the client may give up; finish anyway,
 	// so the work is not redone by the next request.
 	ctx = context.WithoutCancel(ctx)
-	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
+	priv, err := generate(alg)
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +358,8 @@ func (m *Manager) current(ctx context.Context, now time.Time) (*snapshot, error)
 	}
 	created := now.Truncate(time.Millisecond)
 	rows, _, err := m.store.AddDynamicSigningKey(ctx, store.SigningKey{
-		ID:        "d-" + strconv.FormatInt(created.UnixMilli(), 10),
-		Algorithm: Algorithm,
+		ID:        dynamicKeyID(created, alg),
+		Algorithm: alg,
 		Value:     value,
 		CreatedAt: created,
 	}, now.Add(-m.interval+overlap))
@@ -309,21 +370,49 @@ func (m *Manager) current(ctx context.Context, now time.Time) (*snapshot, error)
 	if err != nil {
 		return nil, err
 	}
-	if len(s.keys) == 0 {
-		return nil, errors.New("signing: store returned no dynamic keys after adding one")
+	if n, _ := s.newest(alg); n == nil {
+		return nil, fmt.Errorf("signing: store returned no dynamic %s keys after adding one", alg)
 	}
 	return s, nil
 }
 
-// usable reports whether s may be used without reading the store.
-func (m *Manager) usable(s *snapshot, now time.Time) bool {
-	return now.Sub(s.loadedAt) < m.cacheTTL && !m.due(s, now)
+// dynamicKeyID is a new dynamic key's kid: "d-<ms>" as the reference has
+// it for RS256, "d-<ms>-<algorithm>" for the others, so that keys of two
+// algorithms made in one millisecond do not collide.
+func dynamicKeyID(created time.Time, alg string) string {
+	id := "d-" + strconv.FormatInt(created.UnixMilli(), 10)
+	if alg != RS256 {
+		id += "-" + strings.ToLower(alg)
+	}
+	return id
 }
 
-// due reports whether a new dynamic key should be made: no key was made
-// after now − U + 60 s.
-func (m *Manager) due(s *snapshot, now time.Time) bool {
-	return len(s.keys) == 0 || !s.keys[0].CreatedAt.After(now.Add(-m.interval+overlap))
+// usable reports whether s may be used for alg without reading the store.
+func (m *Manager) usable(s *snapshot, now time.Time, alg string) bool {
+	return now.Sub(s.loadedAt) < m.cacheTTL && !m.due(s, now, alg)
+}
+
+// due reports whether a new dynamic key of alg should be made: no key of
+// alg was made after now − U + 60 s.
+func (m *Manager) due(s *snapshot, now time.Time, alg string) bool {
+	newest, _ := s.newest(alg)
+	return newest == nil || !newest.CreatedAt.After(now.Add(-m.interval+overlap))
+}
+
+// newest returns the newest dynamic key of alg and the one before it; nil
+// when there are none.
+func (s *snapshot) newest(alg string) (newest, previous *Key) {
+	for _, k := range s.keys {
+		if k.Algorithm != alg {
+			continue
+		}
+		if newest == nil {
+			newest = k
+		} else {
+			return newest, k
+		}
+	}
+	return newest, nil
 }
 
 // reload reads the store unless another goroutine did since old was
@@ -372,9 +461,18 @@ func (m *Manager) install(rows []store.SigningKey, now time.Time) (*snapshot, er
 	return s, nil
 }
 
-// dynamicKeyMillis returns the creation time in a "d-<ms>" kid.
+// dynamicKeyMillis returns the creation time in a "d-<ms>" or
+// "d-<ms>-<algorithm>" kid.
 func dynamicKeyMillis(kid string) (int64, bool) {
 	rest, ok := strings.CutPrefix(kid, "d-")
+	if i := strings.IndexByte(rest, '-'); i >= 0 {
+		switch rest[i+1:] {
+		case "es256", "eddsa":
+			rest = rest[:i]
+		default:
+			return 0, false
+		}
+	}
 	if !ok || rest == "" || len(rest) > 19 {
 		return 0, false
 	}
@@ -383,25 +481,35 @@ func dynamicKeyMillis(kid string) (int64, bool) {
 }
 
 // JWK is a public key in the JSON form the JWKS endpoints list, with the
-// fields in the reference's order.
+// fields in the reference's order: kty "RSA" with n and e (RFC 7518 §6.3),
+// kty "EC" with crv "P-256", x and y (§6.2), or kty "OKP" with crv
+// "Ed25519" and x (RFC 8037 §2).
 type JWK struct {
 	Kty string `json:"kty"`
 	Kid string `json:"kid"`
-	N   string `json:"n"`
-	E   string `json:"e"`
+	N   string `json:"n,omitempty"`
+	E   string `json:"e,omitempty"`
+	Crv string `json:"crv,omitempty"`
+	X   string `json:"x,omitempty"`
+	Y   string `json:"y,omitempty"`
 	Alg string `json:"alg"`
 	Use string `json:"use"`
 }
 
 // JWK returns the key's public half as a JWK.
 func (k *Key) JWK() JWK {
-	pub := k.Public()
-	return JWK{
-		Kty: "RSA",
-		Kid: k.ID,
-		N:   b64url(pub.N.Bytes()),
-		E:   b64url(big.NewInt(int64(pub.E)).Bytes()),
-		Alg: Algorithm,
-		Use: "sig",
+	j := JWK{Kid: k.ID, Alg: k.Algorithm, Use: "sig"}
+	switch pub := k.Public().(type) {
+	case *rsa.PublicKey:
+		j.Kty, j.N, j.E = "RSA", b64url(pub.N.Bytes()), b64url(big.NewInt(int64(pub.E)).Bytes())
+	case *ecdsa.PublicKey:
+		// The uncompressed point: 0x04, then x and y, 32 bytes each.
+		pt, err := pub.Bytes()
+		if err == nil && len(pt) == 1+2*es256Size {
+			j.Kty, j.Crv, j.X, j.Y = "EC", "P-256", b64url(pt[1:1+es256Size]), b64url(pt[1+es256Size:])
+		}
+	case ed25519.PublicKey:
+		j.Kty, j.Crv, j.X = "OKP", "Ed25519", b64url(pub)
 	}
+	return j
 }

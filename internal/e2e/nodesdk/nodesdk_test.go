@@ -233,7 +233,7 @@ func checkHeaders(t *testing.T, calls []call, refused map[string]int) {
 // first core's test client (which talks to it directly) and the URLs the
 // SDK is to use. More than one core shares one PostgreSQL schema, as
 // processes that scale out do (DESIGN.md: the core is stateless).
-func startCores(t *testing.T, engine string, n int) (*coretest.Client, *recorder, []string) {
+func startCores(t *testing.T, engine string, n int, configure func(*core.Config)) (*coretest.Client, *recorder, []string) {
 	t.Helper()
 	rec := &recorder{}
 	var first *coretest.Client
@@ -247,6 +247,9 @@ func startCores(t *testing.T, engine string, n int) (*coretest.Client, *recorder
 		if n == 1 {
 			cl = coretest.Start(t, coretest.Mode{Engine: engine}, func(cfg *core.Config) {
 				cfg.APIKeys = []string{apiKey}
+				if configure != nil {
+					configure(cfg)
+				}
 			})
 		} else {
 			st, err := postgres.Open(t.Context(), shared)
@@ -254,13 +257,17 @@ func startCores(t *testing.T, engine string, n int) (*coretest.Client, *recorder
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
-			c, err := core.New(core.Config{
+			cfg := core.Config{
 				Store:           st,
 				APIKeys:         []string{apiKey},
 				Logger:          slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 				CleanupInterval: -1,
 				PasswordHashing: core.PasswordHashing{BcryptCost: 4},
-			})
+			}
+			if configure != nil {
+				configure(&cfg)
+			}
+			c, err := core.New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -323,6 +330,8 @@ func TestNodeSDK(t *testing.T) {
 		// refused lists the core's non-200 answers the script provokes
 		// on purpose ("METHOD /path" to the code).
 		refused map[string]int
+		// core changes the core's configuration.
+		core func(*core.Config)
 	}{
 		{name: "fdi"},
 		{name: "fdi-claims"},
@@ -335,6 +344,12 @@ func TestNodeSDK(t *testing.T) {
 		{name: "fdi-two-cores", script: "fdi", cores: 2},
 		{name: "session-two-cores", script: "session", cores: 2},
 		{name: "claims"},
+		// supertokens-node verifies access tokens of each signing algorithm.
+		{name: "signing-rs256", script: "signing-algorithm", env: []string{"LATCHKEY_SIGNING_ALGORITHM=RS256"}},
+		{name: "signing-es256", script: "signing-algorithm", env: []string{"LATCHKEY_SIGNING_ALGORITHM=ES256"},
+			core: func(cfg *core.Config) { cfg.AccessTokenSigningAlgorithm = "ES256" }},
+		{name: "signing-eddsa", script: "signing-algorithm", env: []string{"LATCHKEY_SIGNING_ALGORITHM=EdDSA"},
+			core: func(cfg *core.Config) { cfg.AccessTokenSigningAlgorithm = "EdDSA" }},
 		{
 			name: "suspend",
 			// Back-office code asks for a session for a suspended user.
@@ -363,7 +378,7 @@ func TestNodeSDK(t *testing.T) {
 				}
 				t.Run(g.name, func(t *testing.T) {
 					t.Parallel()
-					cl, rec, urls := startCores(t, engine, max(g.cores, 1))
+					cl, rec, urls := startCores(t, engine, max(g.cores, 1), g.core)
 					if g.before != nil {
 						g.before(t, cl)
 					}

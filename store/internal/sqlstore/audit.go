@@ -18,7 +18,7 @@ func (s *DB) AppendAuditEvents(ctx context.Context, events []store.AuditEvent) e
 	if len(events) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit_events (time_ms, actor, action, user_id, summary, client_ip, user_agent)
 VALUES ($1, $2, $3, $4, $5, $6, $7)`)
 		if err != nil {

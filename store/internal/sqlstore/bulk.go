@@ -45,7 +45,7 @@ var bulkTables = []bulkTable{
 // benchmarks; a duplicate id or email fails the whole load with
 // store.ErrAlreadyExists.
 func (s *DB) BulkLoadEmailPasswordUsers(ctx context.Context, users []store.EmailPasswordUser) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		counts, days := userCounts{}, signUps{}
 		stmts := map[int][]*sql.Stmt{} // by batch size, one per table
 		defer func() {

@@ -71,7 +71,7 @@ func (s *DB) ListDashboardUsers(ctx context.Context) ([]store.DashboardUser, err
 // A change update makes to ID or TimeJoined is ignored.
 func (s *DB) UpdateDashboardUser(ctx context.Context, userID string, update func(*store.DashboardUser) error) (store.DashboardUser, error) {
 	var out store.DashboardUser
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanDashboardUser(tx.QueryRowContext(ctx,
 			dashboardUserSelect+` WHERE user_id = $1`+s.dialect.ForUpdate, userID))
 		if errNoRows(err) {

@@ -36,7 +36,7 @@ func scanEP(row *sql.Row) (store.EmailPasswordUser, error) {
 // tenant is the account_infos primary key, so racing sign-ups are settled
 // by the database: exactly one insert wins.
 func (s *DB) CreateEmailPasswordUser(ctx context.Context, u store.EmailPasswordUser) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return s.insertEmailPasswordUser(ctx, tx, u)
 	})
 }
@@ -90,7 +90,7 @@ func (s *DB) EmailPasswordUserByEmail(ctx context.Context, tenantID, email strin
 // password-reset tokens in the same transaction.
 func (s *DB) UpdateEmailPasswordUser(ctx context.Context, userID string, update func(*store.EmailPasswordUser) error) (store.EmailPasswordUser, error) {
 	var out store.EmailPasswordUser
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanEP(tx.QueryRowContext(ctx, epSelect+` WHERE e.user_id = $1`+s.dialect.ForUpdate, userID))
 		if errNoRows(err) {
 			return notFound("update email-password user")
@@ -141,7 +141,7 @@ func (s *DB) ImportEmailPasswordUser(ctx context.Context, u store.EmailPasswordU
 			out     store.EmailPasswordUser
 			existed bool
 		)
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			old, err := scanEP(tx.QueryRowContext(ctx, epSelect+epByEmail+s.dialect.ForUpdate, u.TenantID, u.Email))
 			switch {
 			case errNoRows(err):
@@ -188,7 +188,7 @@ func (s *DB) CreatePasswordResetToken(ctx context.Context, t store.PasswordReset
 // racing consumers only one gets the token.
 func (s *DB) ConsumePasswordResetToken(ctx context.Context, tokenHash string, now time.Time) (store.PasswordResetToken, error) {
 	var out store.PasswordResetToken
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var expiry int64
 		err := tx.QueryRowContext(ctx,
 			`SELECT user_id, email, expiry FROM password_reset_tokens WHERE token_hash = $1`+s.dialect.ForUpdate,

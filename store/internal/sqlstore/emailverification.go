@@ -22,7 +22,7 @@ func (s *DB) CreateEmailVerificationToken(ctx context.Context, t store.EmailVeri
 // email verified, in one transaction that holds the token's row.
 func (s *DB) ConsumeEmailVerificationToken(ctx context.Context, tenantID, tokenHash string, now time.Time) (store.EmailVerificationToken, error) {
 	out := store.EmailVerificationToken{TenantID: tenantID, TokenHash: tokenHash}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var expiry int64
 		err := tx.QueryRowContext(ctx,
 			`SELECT user_id, email, expiry FROM email_verification_tokens WHERE token_hash = $1 AND tenant_id = $2`+s.dialect.ForUpdate,

@@ -36,7 +36,8 @@ func (s *DB) DynamicSigningKeys(ctx context.Context) ([]store.SigningKey, error)
 	return keys, s.wrap("dynamic signing keys", err)
 }
 
-// AddDynamicSigningKey stores k unless a key newer than newerThan exists.
+// AddDynamicSigningKey stores k unless a key of k.Algorithm newer than
+// newerThan exists.
 // There may be no row to lock yet (the first key), so the check and insert
 // are serialised by the dialect's LockDynamicKeys (an advisory lock on
 // PostgreSQL; SQLite's write transactions are exclusive already).
@@ -45,7 +46,7 @@ func (s *DB) AddDynamicSigningKey(ctx context.Context, k store.SigningKey, newer
 		keys   []store.SigningKey
 		stored bool
 	)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if s.dialect.LockDynamicKeys != "" {
 			if _, err := tx.ExecContext(ctx, s.dialect.LockDynamicKeys); err != nil {
 				return s.wrap("add dynamic signing key: lock", err)
@@ -53,7 +54,7 @@ func (s *DB) AddDynamicSigningKey(ctx context.Context, k store.SigningKey, newer
 		}
 		var one int
 		err := tx.QueryRowContext(ctx,
-			`SELECT 1 FROM dynamic_signing_keys WHERE created_at > $1 LIMIT 1`, ms(newerThan)).Scan(&one)
+			`SELECT 1 FROM dynamic_signing_keys WHERE created_at > $1 AND algorithm = $2 LIMIT 1`, ms(newerThan), k.Algorithm).Scan(&one)
 		switch {
 		case errNoRows(err):
 			if _, err := tx.ExecContext(ctx,
@@ -100,7 +101,7 @@ func (s *DB) StaticSigningKey(ctx context.Context, k store.SigningKey) (store.Si
 	if !errNoRows(err) {
 		return out, s.wrap("static signing key", err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO static_signing_keys (algorithm, kid, key_value, created_at)
 VALUES ($1, $2, $3, $4) ON CONFLICT (algorithm) DO NOTHING`,
 			k.Algorithm, k.ID, k.Value, ms(k.CreatedAt)); err != nil {

@@ -57,7 +57,7 @@ func (s *DB) lockUsers(ctx context.Context, tx *sql.Tx, ids ...string) (map[stri
 // linkTx runs a linking write in one transaction; with dryRun it decides
 // the same way and rolls back.
 func (s *DB) linkTx(ctx context.Context, dryRun bool, fn func(tx *sql.Tx) error) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func (s *DB) reclaimFor(ctx context.Context, tx *sql.Tx, userID string) error {
 // [store.AccountLinking].
 func (s *DB) UnlinkAccount(ctx context.Context, recipeUserID string) (store.UnlinkResult, error) {
 	var out store.UnlinkResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := s.lockUsers(ctx, tx, recipeUserID)
 		if err != nil {
 			return err
@@ -338,7 +338,7 @@ func (s *DB) UnlinkAccount(ctx context.Context, recipeUserID string) (store.Unli
 
 // DeleteUser removes a user, or a whole person; see [store.Users].
 func (s *DB) DeleteUser(ctx context.Context, userID string, removeAllLinked bool) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := s.lockUsers(ctx, tx, userID)
 		if err != nil {
 			return err

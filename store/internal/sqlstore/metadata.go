@@ -64,7 +64,7 @@ func (s *DB) MetadataForUsers(ctx context.Context, userIDs []string) (map[string
 // both start from nil and one would lose the other's keys.
 func (s *DB) UpdateMetadata(ctx context.Context, userID string, update func(old json.RawMessage) (json.RawMessage, error)) (json.RawMessage, error) {
 	var out json.RawMessage
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO user_metadata (user_id, metadata) VALUES ($1, NULL) ON CONFLICT DO NOTHING`, userID); err != nil {
 			return s.wrap("update metadata", err)

@@ -151,7 +151,7 @@ func (s *DB) withCodes(ctx context.Context, q querier, tenantID string, devices 
 // CreatePasswordlessDevice stores a device and its first code in one
 // transaction.
 func (s *DB) CreatePasswordlessDevice(ctx context.Context, d store.PasswordlessDevice, c store.PasswordlessCode) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO passwordless_devices
 (tenant_id, pre_auth_session_id, email, phone_number, link_code_salt, failed_attempts) VALUES ($1, $2, $3, $4, $5, 0)`,
 			d.TenantID, d.PreAuthSessionID, nullIfEmpty(d.Email), nullIfEmpty(d.PhoneNumber), d.LinkCodeSalt); err != nil {
@@ -176,7 +176,7 @@ func (s *DB) insertCode(ctx context.Context, q querier, tenantID, preAuthSession
 // that concurrent resends cannot leave more. The device is a foreign key,
 // so a device consumed concurrently is reported as not found.
 func (s *DB) CreatePasswordlessCode(ctx context.Context, tenantID string, c store.PasswordlessCode, maxCodes int) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM passwordless_devices WHERE tenant_id = $1 AND pre_auth_session_id = $2`+s.dialect.ForUpdate,
 			tenantID, c.PreAuthSessionID).Scan(&one)
@@ -253,7 +253,7 @@ func (s *DB) PasswordlessCodeByLinkCodeHash(ctx context.Context, tenantID, linkC
 // DeletePasswordlessCode removes a code, and its device when no code is
 // left, in one transaction that holds the device.
 func (s *DB) DeletePasswordlessCode(ctx context.Context, tenantID, codeID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var pre string
 		err := tx.QueryRowContext(ctx, `SELECT pre_auth_session_id FROM passwordless_codes WHERE tenant_id = $1 AND code_id = $2`,
 			tenantID, codeID).Scan(&pre)
@@ -297,7 +297,7 @@ func (s *DB) DeletePasswordlessDevicesByPhoneNumber(ctx context.Context, tenantI
 }
 
 func (s *DB) deleteDevicesOf(ctx context.Context, tenantID string, emails, phones []string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		locked, err := s.lockDevices(ctx, tx, tenantID, emails, phones)
 		if err != nil {
 			return err
@@ -372,7 +372,7 @@ func (s *DB) deleteDevices(ctx context.Context, tx *sql.Tx, tenantID string, pre
 // codes again, so a device that was given a new code meanwhile stays.
 func (s *DB) DeleteExpiredPasswordlessDevices(ctx context.Context, createdBefore time.Time) (int64, error) {
 	var deleted int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT tenant_id, pre_auth_session_id FROM passwordless_devices d
 WHERE NOT EXISTS (SELECT 1 FROM passwordless_codes c
 	WHERE c.tenant_id = d.tenant_id AND c.pre_auth_session_id = d.pre_auth_session_id AND c.created_at >= $1)
@@ -423,7 +423,7 @@ func (s *DB) ConsumePasswordlessCode(ctx context.Context, tenantID, preAuthSessi
 			out      store.PasswordlessConsumed
 			checkErr error
 		)
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var err error
 			out, checkErr, err = s.consume(ctx, tx, tenantID, preAuthSessionID, newUser, check)
 			if err != nil {
@@ -582,7 +582,7 @@ func (s *DB) pwlUserByContact(ctx context.Context, q querier, tenantID, email, p
 
 // CreatePasswordlessUser stores a new user.
 func (s *DB) CreatePasswordlessUser(ctx context.Context, u store.PasswordlessUser) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertPasswordlessUser(ctx, tx, u) })
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.insertPasswordlessUser(ctx, tx, u) })
 }
 
 func (s *DB) insertPasswordlessUser(ctx context.Context, tx *sql.Tx, u store.PasswordlessUser) error {
@@ -668,7 +668,7 @@ func (s *DB) PasswordlessUserByPhoneNumber(ctx context.Context, tenantID, phoneN
 // contacts (see the lock order above).
 func (s *DB) UpdatePasswordlessUser(ctx context.Context, userID string, update func(*store.PasswordlessUser) error) (store.PasswordlessUser, error) {
 	var out store.PasswordlessUser
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanPwlUser(tx.QueryRowContext(ctx, pwlUserSelect+` WHERE p.user_id = $1`+s.dialect.ForUpdate, userID))
 		if errNoRows(err) {
 			return notFound("update passwordless user")

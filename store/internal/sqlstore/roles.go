@@ -20,7 +20,7 @@ const createRoleAttempts = 3
 func (s *DB) CreateRole(ctx context.Context, role string, permissions []string) (bool, error) {
 	for attempt := 1; ; attempt++ {
 		var created bool
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `INSERT INTO roles (role) VALUES ($1) ON CONFLICT DO NOTHING`, role)
 			if err != nil {
 				return s.wrap("create role", err)
@@ -99,7 +99,7 @@ func (s *DB) roleExists(ctx context.Context, tx *sql.Tx, role string) (bool, err
 // RemoveRolePermissions removes the given permissions from the role, or all
 // of them when permissions is nil.
 func (s *DB) RemoveRolePermissions(ctx context.Context, role string, permissions []string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ok, err := s.roleExists(ctx, tx, role)
 		if err != nil {
 			return s.wrap("remove role permissions", err)
@@ -130,7 +130,7 @@ JOIN roles r ON r.role = p.role WHERE p.permission = $1 ORDER BY r.seq`, permiss
 // permissions go with it, ON DELETE CASCADE).
 func (s *DB) DeleteRole(ctx context.Context, role string) (bool, error) {
 	var existed bool
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE role = $1`, role); err != nil {
 			return s.wrap("delete role", err)
 		}
@@ -175,7 +175,7 @@ func (s *DB) AddUserRole(ctx context.Context, tenantID, userID, role string) (bo
 // RemoveUserRole takes the role from the user in tenantID.
 func (s *DB) RemoveUserRole(ctx context.Context, tenantID, userID, role string) (bool, error) {
 	var had bool
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ok, err := s.roleExists(ctx, tx, role)
 		if err != nil {
 			return s.wrap("remove user role", err)

@@ -33,7 +33,7 @@ func scanSession(row *sql.Row) (store.Session, error) {
 // CreateSession stores a new session and counts a sign-in of its user, in
 // one transaction.
 func (s *DB) CreateSession(ctx context.Context, ss store.Session) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (handle, tenant_id, user_id, refresh_token_hash_2,
 session_data, jwt_payload, use_static_key, created_at, expires_at, client_ip, user_agent, last_refreshed)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -113,7 +113,7 @@ func (s *DB) Session(ctx context.Context, handle string) (store.Session, error) 
 // Handle, TenantID, UserID or CreatedAt are ignored.
 func (s *DB) UpdateSession(ctx context.Context, handle string, update func(*store.Session) error) (store.Session, error) {
 	var out store.Session
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+s.dialect.ForUpdate, handle))
 		if errNoRows(err) {
 			return notFound("update session")
@@ -175,7 +175,7 @@ func (s *DB) DeleteUserSessions(ctx context.Context, userIDs []string, tenantID 
 // transaction, reading every returned row before the commit.
 func (s *DB) deleteReturning(ctx context.Context, op, query string, args ...any) ([]string, error) {
 	var out []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = scanStrings(tx.QueryContext(ctx, query, args...))
 		return s.wrap(op, err)

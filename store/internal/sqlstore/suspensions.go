@@ -47,7 +47,7 @@ func nullMS(t time.Time) any {
 // removes the user's sessions in the same transaction.
 func (s *DB) SuspendUser(ctx context.Context, su store.Suspension, now time.Time) ([]string, error) {
 	var handles []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
 		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE user_id = $1`+s.dialect.ForUpdate, su.UserID).Scan(&one); {
 		case errNoRows(err):
@@ -86,7 +86,7 @@ WHERE user_suspensions.until_ms IS NOT NULL AND user_suspensions.until_ms <= $6`
 // returns it when it was active.
 func (s *DB) ReinstateUser(ctx context.Context, userID string, now time.Time) (store.Suspension, error) {
 	var out store.Suspension
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		su, err := scanSuspension(tx.QueryRowContext(ctx, `DELETE FROM user_suspensions WHERE user_id = $1 RETURNING `+suspensionColumns, userID))
 		if errNoRows(err) {
 			return notFound("reinstate user")

@@ -43,7 +43,7 @@ func (s *DB) ThirdPartySignInUp(ctx context.Context, u store.ThirdPartyUser, ver
 		created bool
 	)
 	for attempt := 1; ; attempt++ {
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			old, err := scanTPUser(tx.QueryRowContext(ctx, tpUserSelect+
 				` WHERE t.tenant_id = $1 AND t.third_party_id = $2 AND t.third_party_user_id = $3`+s.dialect.ForUpdate,
 				u.TenantID, u.ThirdPartyID, u.ThirdPartyUserID))

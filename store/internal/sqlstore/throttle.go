@@ -47,7 +47,7 @@ func scanThrottle(r interface{ Scan(...any) error }) (store.ThrottleCounter, err
 // updates it, so that concurrent failures on several cores all count.
 func (s *DB) UpdateThrottleCounter(ctx context.Context, key string, update func(*store.ThrottleCounter) error) (store.ThrottleCounter, error) {
 	var out store.ThrottleCounter
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO throttle_counters (throttle_key, failures, window_start, locked_until, expiry)
 VALUES ($1, 0, 0, 0, 0) ON CONFLICT DO NOTHING`, key); err != nil {
 			return s.wrap("update throttle counter", err)
