@@ -60,7 +60,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
-		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
+		multitenancy.New(&multitenancy.Service{Store: c.store, Tenants: c.tenants, Forget: c.forgetTenant, Now: c.now}),
 		dashboard.New(c.dashboard),
 		ep,
 		pl,

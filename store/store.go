@@ -104,11 +104,11 @@ type Tenants interface {
 	// returned unchanged and nothing is written.
 	CreateOrUpdateTenant(ctx context.Context, tenantID string, now time.Time, update func(t *Tenant, created bool) error) (created bool, err error)
 	// DeleteTenant removes the tenant and everything that is only its:
-	// its providers, its user associations (the users stay in the app,
-	// as with SuperTokens), the users' sessions, role assignments,
-	// verification tokens and passwordless codes in it, and its counters.
-	// It reports whether the tenant existed; DefaultTenant gives
-	// ErrConflict.
+	// its providers, the users associated with no other tenant (as
+	// DeleteUser removes them), the other users' association, sessions,
+	// role assignments and verification tokens in it, its passwordless
+	// codes and its counters. It reports whether the tenant existed;
+	// DefaultTenant gives ErrConflict.
 	DeleteTenant(ctx context.Context, tenantID string) (bool, error)
 	// PutTenantProvider stores p for the tenant, replacing the config with
 	// its ThirdPartyID, and reports whether it is new. ErrNotFound when
@@ -126,7 +126,8 @@ type Tenants interface {
 	AddUserToTenant(ctx context.Context, tenantID, userID string) (alreadyAssociated bool, err error)
 	// RemoveUserFromTenant ends the association, with the user's
 	// sessions, role assignments and verification tokens in the tenant,
-	// and reports whether there was one. The user stays in the app.
+	// and reports whether there was one. The user stays in the app, also
+	// when it is left without tenants (it can be associated again).
 	RemoveUserFromTenant(ctx context.Context, tenantID, userID string) (bool, error)
 }
 

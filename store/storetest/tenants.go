@@ -260,26 +260,36 @@ func testTenantUsers(t *testing.T, open Opener) {
 		t.Fatalf("ann in a after removal from b: %v", err)
 	}
 
-	// Removing tenant a: its users stay in the app, without it.
+	// Removing tenant a: ann, now only in a, goes with it; the others
+	// stay, without a.
+	all, _ := s.CountUsers(ctx, "", nil)
 	_, err = s.DeleteTenant(ctx, "a")
 	ok(t, err, "DeleteTenant(a)")
 	_, err = s.EmailPasswordUserByEmail(ctx, "a", ep.Email)
 	is(t, err, store.ErrNotFound, "ann in a after a is removed")
-	user, err = s.User(ctx, ep.ID)
-	ok(t, err, "User(ann) after a is removed")
-	if len(user.TenantIDs) != 0 {
-		t.Fatalf("ann's tenants after a is removed = %v", user.TenantIDs)
-	}
+	_, err = s.User(ctx, ep.ID)
+	is(t, err, store.ErrNotFound, "ann, only in a, after a is removed")
 	if u, _ := s.User(ctx, pl.ID); !equalStrings(u.TenantIDs, []string{"b"}) {
 		t.Fatalf("pat's tenants after a is removed = %v", u.TenantIDs)
+	}
+	if u, _ := s.User(ctx, tp.ID); !equalStrings(u.TenantIDs, []string{"b"}) {
+		t.Fatalf("tia's tenants after a is removed = %v", u.TenantIDs)
 	}
 	if n, _ := s.CountUsers(ctx, "a", nil); n != 0 {
 		t.Fatalf("CountUsers(a) after removal = %d", n)
 	}
-	// A user without tenants can join one again.
-	_, err = s.AddUserToTenant(ctx, "b", ep.ID)
-	ok(t, err, "AddUserToTenant after its tenant was removed")
-	if u, err := s.EmailPasswordUserByEmail(ctx, "b", ep.Email); err != nil || u.ID != ep.ID {
-		t.Fatalf("ann in b again = %+v, %v", u, err)
+	if n, _ := s.CountUsers(ctx, "", nil); n != all-1 {
+		t.Fatalf("CountUsers(all) after removal = %d, want %d", n, all-1)
+	}
+	// A user removed from its last tenant stays, and can join one again.
+	_, err = s.RemoveUserFromTenant(ctx, "b", pl.ID)
+	ok(t, err, "RemoveUserFromTenant(pat, b)")
+	if u, err := s.User(ctx, pl.ID); err != nil || len(u.TenantIDs) != 0 {
+		t.Fatalf("pat without tenants = %+v, %v", u, err)
+	}
+	_, err = s.AddUserToTenant(ctx, "b", pl.ID)
+	ok(t, err, "AddUserToTenant after its last tenant was left")
+	if u, err := s.PasswordlessUserByEmail(ctx, "b", pl.Email); err != nil || u.ID != pl.ID {
+		t.Fatalf("pat in b again = %+v, %v", u, err)
 	}
 }

@@ -181,8 +181,8 @@ func jsonOrNull(v []string) (sql.NullString, error) {
 }
 
 // DeleteTenant removes the tenant and what is only its, in one
-// transaction. The users stay: an app's users belong to the app, and a
-// user left without tenants can be associated again.
+// transaction: the users associated with no other tenant too, and of the
+// others their rows in this tenant.
 func (s *DB) DeleteTenant(ctx context.Context, tenantID string) (bool, error) {
 	if tenantID == store.DefaultTenant {
 		return false, fmt.Errorf("sqlstore: delete tenant: the default tenant cannot be removed: %w", store.ErrConflict)
@@ -198,6 +198,33 @@ func (s *DB) DeleteTenant(ctx context.Context, tenantID string) (bool, error) {
 			return s.wrap("delete tenant", err)
 		}
 		existed = n == 1
+		// The users that belong to this tenant only go with it, with the
+		// rows keyed by their ids, as DeleteUser removes them (the rest
+		// cascades from users).
+		const only = `(SELECT t.user_id FROM tenant_users t WHERE t.tenant_id = $1
+	AND NOT EXISTS (SELECT 1 FROM tenant_users o WHERE o.user_id = t.user_id AND o.tenant_id <> $1))`
+		for _, table := range []string{"sessions", "email_verification_tokens", "verified_emails", "user_metadata", "user_roles"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id IN `+only, tenantID); err != nil {
+				return s.wrap("delete tenant", err)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `DELETE FROM users WHERE user_id IN `+only+` RETURNING recipe_id`, tenantID)
+		if err != nil {
+			return s.wrap("delete tenant", err)
+		}
+		counts := userCounts{}
+		for rows.Next() {
+			var recipe string
+			if err := rows.Scan(&recipe); err != nil {
+				rows.Close()
+				return s.wrap("delete tenant", err)
+			}
+			counts[countKey{"", recipe}]--
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return s.wrap("delete tenant", err)
+		}
 		// Also when the tenant row was gone: rows a racing association
 		// wrote for it must not outlive it.
 		for _, q := range []string{
@@ -216,7 +243,7 @@ func (s *DB) DeleteTenant(ctx context.Context, tenantID string) (bool, error) {
 				return s.wrap("delete tenant", err)
 			}
 		}
-		return nil
+		return s.adjustCounts(ctx, tx, counts)
 	})
 	return existed, err
 }
