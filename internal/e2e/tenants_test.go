@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/core/coretest"
+)
+
+// TestTenantsThroughTheSDK: the SDK's typed tenant calls against a real
+// core, and its FDI under /auth/<tenant>/: a user signed up on a tenant
+// signs in there only, its session names the tenant, /loginmethods
+// follows the tenant's stored factors and providers, and an unknown
+// tenant is refused.
+func TestTenantsThroughTheSDK(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		ctx := t.Context()
+		lk := a.lk
+
+		factors := []string{"emailpassword"}
+		created, err := lk.CreateOrUpdateTenant(ctx, "acme", latchkey.TenantConfig{FirstFactors: &factors})
+		if err != nil || !created {
+			t.Fatalf("CreateOrUpdateTenant = %v, %v", created, err)
+		}
+		if _, err := lk.CreateOrUpdateThirdPartyConfig(ctx, "acme", map[string]any{"thirdPartyId": "okta", "name": "Okta",
+			"clients": []any{map[string]any{"clientId": "c"}}}, false); err != nil {
+			t.Fatalf("CreateOrUpdateThirdPartyConfig: %v", err)
+		}
+		var cve *latchkey.ConfigValidationError
+		if _, err := lk.CreateOrUpdateThirdPartyConfig(ctx, "acme", map[string]any{"thirdPartyId": "x"}, false); !errors.As(err, &cve) {
+			t.Errorf("a nameless provider: %v, want a ConfigValidationError", err)
+		}
+		tn, err := lk.GetTenant(ctx, "acme")
+		if err != nil || tn.TenantID != "acme" || len(tn.FirstFactors) != 1 || len(tn.Providers) != 1 {
+			t.Fatalf("GetTenant = %+v, %v", tn, err)
+		}
+		if _, err := lk.GetTenant(ctx, "nope"); !errors.Is(err, latchkey.ErrUnknownTenant) {
+			t.Errorf("GetTenant(nope) = %v, want ErrUnknownTenant", err)
+		}
+
+		b := a.browser(true)
+		up := b.post("/auth/acme/signup", fields("email", "ann@example.com", "password", "ann-pass-1"))
+		up.want(t, 200, "OK")
+		userID := up.body["user"].(map[string]any)["id"].(string)
+		if p := b.frontPayload(); p["tId"] != "acme" {
+			t.Errorf("session payload tId = %v, want acme", p["tId"])
+		}
+		b.get("/api/me").want(t, 200, "")
+
+		other := a.browser(true)
+		other.post("/auth/signin", fields("email", "ann@example.com", "password", "ann-pass-1")).want(t, 200, "WRONG_CREDENTIALS_ERROR")
+		other.post("/auth/nope/signin", fields("email", "ann@example.com", "password", "ann-pass-1")).want(t, 400, "")
+		other.post("/auth/acme/signin", fields("email", "ann@example.com", "password", "ann-pass-1")).want(t, 200, "OK")
+
+		lm := other.get("/auth/acme/loginmethods")
+		lm.want(t, 200, "OK")
+		if ep := lm.body["emailPassword"].(map[string]any); ep["enabled"] != true {
+			t.Errorf("acme loginmethods emailPassword = %v", ep)
+		}
+		if ff := lm.body["firstFactors"].([]any); len(ff) != 1 || ff[0] != "emailpassword" {
+			t.Errorf("acme loginmethods firstFactors = %v", ff)
+		}
+		// Third party is not a first factor of acme, so its stored
+		// provider is not offered.
+		if tp := lm.body["thirdParty"].(map[string]any); tp["enabled"] != false || len(tp["providers"].([]any)) != 0 {
+			t.Errorf("acme loginmethods thirdParty = %v", tp)
+		}
+		other.get("/auth/nope/loginmethods").want(t, 400, "")
+
+		// Association, through the SDK.
+		if already, err := lk.AssociateUserToTenant(ctx, latchkey.DefaultTenantID, userID); err != nil || already {
+			t.Fatalf("AssociateUserToTenant = %v, %v", already, err)
+		}
+		a.browser(true).post("/auth/signin", fields("email", "ann@example.com", "password", "ann-pass-1")).want(t, 200, "OK")
+		var ae *latchkey.AssociationError
+		if _, err := lk.AssociateUserToTenant(ctx, "acme", "00000000-0000-4000-8000-000000000000"); !errors.As(err, &ae) || ae.Status != "UNKNOWN_USER_ID_ERROR" {
+			t.Errorf("AssociateUserToTenant(unknown) = %v", err)
+		}
+		if was, err := lk.DisassociateUserFromTenant(ctx, latchkey.DefaultTenantID, userID); err != nil || !was {
+			t.Errorf("DisassociateUserFromTenant = %v, %v", was, err)
+		}
+		ts, err := lk.Tenants(ctx)
+		if err != nil || len(ts) != 2 || ts[0].TenantID != "acme" {
+			t.Errorf("Tenants = %+v, %v", ts, err)
+		}
+		if existed, err := lk.DeleteThirdPartyConfig(ctx, "acme", "okta"); err != nil || !existed {
+			t.Errorf("DeleteThirdPartyConfig = %v, %v", existed, err)
+		}
+		if existed, err := lk.DeleteTenant(ctx, "acme"); err != nil || !existed {
+			t.Errorf("DeleteTenant = %v, %v", existed, err)
+		}
+	})
+}
