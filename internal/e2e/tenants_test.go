@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"errors"
+	"net/url"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/core/coretest"
+	"github.com/latchkey-dev/latchkey/internal/localoidc"
 )
 
 // TestTenantsThroughTheSDK: the SDK's typed tenant calls against a real
@@ -90,6 +92,57 @@ func TestTenantsThroughTheSDK(t *testing.T) {
 		}
 		if existed, err := lk.DeleteTenant(ctx, "acme"); err != nil || !existed {
 			t.Errorf("DeleteTenant = %v, %v", existed, err)
+		}
+	})
+}
+
+// TestThirdPartyFromTenantConfig: a provider the SDK does not configure,
+// stored for a tenant in the core, signs users in on that tenant only.
+func TestThirdPartyFromTenantConfig(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newTPApp(t, m)
+		ctx := t.Context()
+		factors := []string{"thirdparty"}
+		if _, err := a.lk.CreateOrUpdateTenant(ctx, "acme", latchkey.TenantConfig{FirstFactors: &factors}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.lk.CreateOrUpdateThirdPartyConfig(ctx, "acme", map[string]any{
+			"thirdPartyId": "acme-sso", "name": "Acme SSO",
+			"oidcDiscoveryEndpoint": a.idp.URL + "/.well-known/openid-configuration",
+			"clients": []any{map[string]any{"clientId": "latchkey-e2e", "clientSecret": "e2e-secret", "scope": []string{"openid", "email"}}},
+		}, false); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser(false)
+		lm := b.get("/auth/acme/loginmethods")
+		lm.want(t, 200, "OK")
+		found := false
+		for _, p := range lm.body["thirdParty"].(map[string]any)["providers"].([]any) {
+			found = found || p.(map[string]any)["id"] == "acme-sso" && p.(map[string]any)["name"] == "Acme SSO"
+		}
+		if !found {
+			t.Errorf("acme loginmethods lack the stored provider: %s", lm.raw)
+		}
+		// Not a provider of public.
+		b.get("/auth/authorisationurl?thirdPartyId=acme-sso&redirectURIOnProviderDashboard="+url.QueryEscape(tpRedirect)).want(t, 400, "")
+
+		r := b.get("/auth/acme/authorisationurl?thirdPartyId=acme-sso&redirectURIOnProviderDashboard=" + url.QueryEscape(tpRedirect))
+		r.want(t, 200, "OK")
+		q, err := localoidc.SignIn(r.body["urlWithQueryParams"].(string)+"&state=frontend-state", tpRedirect, localoidc.Login{Email: "sso@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		params := map[string]any{}
+		for k := range q {
+			params[k] = q.Get(k)
+		}
+		up := b.post("/auth/acme/signinup", map[string]any{"thirdPartyId": "acme-sso", "redirectURIInfo": map[string]any{
+			"redirectURIOnProviderDashboard": tpRedirect, "redirectURIQueryParams": params, "pkceCodeVerifier": r.body["pkceCodeVerifier"]}},
+			"rid", "thirdparty")
+		up.want(t, 200, "OK")
+		user := up.body["user"].(map[string]any)
+		if ts := user["tenantIds"].([]any); len(ts) != 1 || ts[0] != "acme" || user["emails"].([]any)[0] != "sso@example.com" {
+			t.Errorf("sign-up through the stored provider: %s", up.raw)
 		}
 	})
 }
