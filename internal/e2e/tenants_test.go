@@ -109,7 +109,7 @@ func TestThirdPartyFromTenantConfig(t *testing.T) {
 		if _, err := a.lk.CreateOrUpdateThirdPartyConfig(ctx, "acme", map[string]any{
 			"thirdPartyId": "acme-sso", "name": "Acme SSO",
 			"oidcDiscoveryEndpoint": a.idp.URL + "/.well-known/openid-configuration",
-			"clients": []any{map[string]any{"clientId": "latchkey-e2e", "clientSecret": "e2e-secret", "scope": []string{"openid", "email"}}},
+			"clients":               []any{map[string]any{"clientId": "latchkey-e2e", "clientSecret": "e2e-secret", "scope": []string{"openid", "email"}}},
 		}, false); err != nil {
 			t.Fatal(err)
 		}
