@@ -65,6 +65,8 @@ type options struct {
 	website string
 	session session.Config
 	fields  []emailpassword.Field
+	// extra recipes, after the harness's own.
+	extra []latchkey.Recipe
 	// routes adds the app's own routes to its mux.
 	routes func(a *app, mux *http.ServeMux)
 }
@@ -101,6 +103,7 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	a.md = usermetadata.New(usermetadata.Config{})
 	a.roles = userroles.New(userroles.Config{})
 	recipes := []latchkey.Recipe{a.sess, a.ep, a.md, a.roles}
+	recipes = append(recipes, o.extra...)
 	if o.evMode != "" {
 		a.ev = emailverification.New(emailverification.Config{Mode: o.evMode, EmailDelivery: a.mail})
 		recipes = append(recipes, a.ev)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/core/coretest"
 	"github.com/latchkey-dev/latchkey/internal/localoidc"
+	"github.com/latchkey-dev/latchkey/recipe/multitenancy"
 )
 
 // TestTenantsThroughTheSDK: the SDK's typed tenant calls against a real
@@ -143,6 +145,33 @@ func TestThirdPartyFromTenantConfig(t *testing.T) {
 		user := up.body["user"].(map[string]any)
 		if ts := user["tenantIds"].([]any); len(ts) != 1 || ts[0] != "acme" || user["emails"].([]any)[0] != "sso@example.com" {
 			t.Errorf("sign-up through the stored provider: %s", up.raw)
+		}
+	})
+}
+
+// TestAllowedDomainsClaim: with AllowedDomains set, a session carries its
+// tenant's domains as st-t-dmns.
+func TestAllowedDomainsClaim(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		mt := multitenancy.New(multitenancy.Config{AllowedDomains: func(_ context.Context, tenantID string) ([]string, error) {
+			return []string{tenantID + ".example.com"}, nil
+		}})
+		a := newApp(t, m, options{extra: []latchkey.Recipe{mt}})
+		factors := []string{"emailpassword"}
+		if _, err := a.lk.CreateOrUpdateTenant(t.Context(), "acme", latchkey.TenantConfig{FirstFactors: &factors}); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser(true)
+		b.post("/auth/acme/signup", fields("email", "dom@example.com", "password", "dom-pass-1")).want(t, 200, "OK")
+		claim, _ := b.frontPayload()[multitenancy.AllowedDomainsClaimKey].(map[string]any)
+		if v, _ := claim["v"].([]any); len(v) != 1 || v[0] != "acme.example.com" {
+			t.Errorf("st-t-dmns = %v, want acme's domain", claim)
+		}
+		pub := a.browser(true)
+		pub.post("/auth/signup", fields("email", "dom@example.com", "password", "dom-pass-1")).want(t, 200, "OK")
+		claim, _ = pub.frontPayload()[multitenancy.AllowedDomainsClaimKey].(map[string]any)
+		if v, _ := claim["v"].([]any); len(v) != 1 || v[0] != "public.example.com" {
+			t.Errorf("st-t-dmns on public = %v", claim)
 		}
 	})
 }
