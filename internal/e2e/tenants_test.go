@@ -175,3 +175,25 @@ func TestAllowedDomainsClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginMethodNotEnabled: the FDI of a login method the tenant has not
+// enabled answers node's 401, not a 500, and creates no user.
+func TestLoginMethodNotEnabled(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newApp(t, m, options{})
+		factors := []string{"thirdparty"}
+		if _, err := a.lk.CreateOrUpdateTenant(t.Context(), "sso-only", latchkey.TenantConfig{FirstFactors: &factors}); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser(true)
+		for _, path := range []string{"/auth/sso-only/signup", "/auth/sso-only/signin"} {
+			r := b.post(path, fields("email", "no@example.com", "password", "no-pass-1"))
+			if r.code != 401 || r.body["message"] != "A valid session is required to authenticate with secondary factors" {
+				t.Errorf("%s: %d %s", path, r.code, r.raw)
+			}
+		}
+		if n := a.core.Get(t, "/sso-only/users/count").JSON(t)["count"]; n != 0.0 {
+			t.Errorf("users on sso-only = %v", n)
+		}
+	})
+}
