@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
@@ -208,7 +209,9 @@ func (s *Service) CreateOrUpdate(ctx context.Context, tenantID string, in Tenant
 // tenant cannot be removed.
 func (s *Service) Remove(ctx context.Context, tenantID string) (bool, error) {
 	if tenantID == tenantid.Default {
-		return false, cdi.BadRequest("Cannot delete public tenant, use remove app API instead")
+		// 403, as the SuperTokens core answers: node's dashboard reads
+		// it as CANNOT_DELETE_PUBLIC_TENANT_ERROR (reference/dashboard.md §6.7).
+		return false, &cdi.HTTPError{Code: http.StatusForbidden, Message: "Cannot delete public tenant, use remove app API instead"}
 	}
 	existed, err := s.Store.DeleteTenant(ctx, tenantID)
 	s.forget(tenantID)
