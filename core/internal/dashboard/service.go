@@ -28,6 +28,9 @@ type Service struct {
 	Store  store.DashboardUsers
 	Hasher *password.Hasher
 	Now    func() time.Time
+	// TenantSettings are the settings a tenant may have of its own, which
+	// GET /recipe/dashboard/tenant/core-config lists.
+	TenantSettings []TenantSetting
 }
 
 // Account names an account by id or, when UserID is empty, by email.
