@@ -85,6 +85,8 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessSignUpOnePhone", testRaceSignUpOnePhone},
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
 		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
+		{"CreateOneTenant", testRaceCreateTenant},
+		{"AssociateOneEmail", testRaceAssociateOneEmail},
 	})
 }
 

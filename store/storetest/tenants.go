@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey/store"
@@ -291,5 +292,69 @@ func testTenantUsers(t *testing.T, open Opener) {
 	ok(t, err, "AddUserToTenant after its last tenant was left")
 	if u, err := s.PasswordlessUserByEmail(ctx, "b", pl.Email); err != nil || u.ID != pl.ID {
 		t.Fatalf("pat in b again = %+v, %v", u, err)
+	}
+}
+
+// testRaceCreateTenant: racing creators of one tenant; exactly one creates
+// it, the others update it, and none fails.
+func testRaceCreateTenant(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := t.Context()
+	created := make([]bool, racers)
+	errs := race(racers, func(i int) error {
+		var err error
+		created[i], err = s.CreateOrUpdateTenant(ctx, "raced", at(int64(i)), func(tn *store.Tenant, _ bool) error {
+			tn.FirstFactors = append(tn.FirstFactors, fmt.Sprintf("f%d", i))
+			return nil
+		})
+		return err
+	})
+	n := 0
+	for i, err := range errs {
+		ok(t, err, "CreateOrUpdateTenant racer")
+		if created[i] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d racers created the tenant, want 1", n)
+	}
+	// Each update saw the one before: every racer's factor is kept.
+	got, err := s.Tenant(ctx, "raced")
+	ok(t, err, "Tenant(raced)")
+	if len(got.FirstFactors) != racers {
+		t.Fatalf("factors after the race = %v, want one per racer", got.FirstFactors)
+	}
+}
+
+// testRaceAssociateOneEmail: users of two tenants with one email race to
+// join a third; exactly one does.
+func testRaceAssociateOneEmail(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := t.Context()
+	ids := make([]string, racers)
+	for i := range racers {
+		tenant := fmt.Sprintf("src-%d", i)
+		_, err := s.CreateOrUpdateTenant(ctx, tenant, at(0), func(*store.Tenant, bool) error { return nil })
+		ok(t, err, "create "+tenant)
+		u := epUser("same@example.com", at(int64(i)))
+		u.TenantID = tenant
+		createEP(t, ctx, s, u)
+		ids[i] = u.ID
+	}
+	_, err := s.CreateOrUpdateTenant(ctx, "dest", at(0), func(*store.Tenant, bool) error { return nil })
+	ok(t, err, "create dest")
+	errs := race(racers, func(i int) error {
+		_, err := s.AddUserToTenant(ctx, "dest", ids[i])
+		return err
+	})
+	w := oneWinner(t, errs, store.ErrEmailPasswordEmailTaken, "AddUserToTenant")
+	got, err := s.EmailPasswordUserByEmail(ctx, "dest", "same@example.com")
+	ok(t, err, "the winner in dest")
+	if got.ID != ids[w] {
+		t.Fatalf("dest has %s, the winner was %s", got.ID, ids[w])
+	}
+	if n, _ := s.CountUsers(ctx, "dest", nil); n != 1 {
+		t.Fatalf("CountUsers(dest) = %d, want 1", n)
 	}
 }
