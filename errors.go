@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"strings"
 )
 
 // ErrNotHandled, returned by an API handler, makes the middleware pass the
@@ -134,6 +135,13 @@ func (lk *Latchkey) WriteError(w http.ResponseWriter, r *http.Request, err error
 		// SDK's validation let through): a bad request, not a fault.
 		lk.logger.WarnContext(r.Context(), "latchkey: the core refused the request's input", "method", r.Method, "path", r.URL.Path, "err", err)
 		WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "the request has invalid input"})
+		return
+	}
+	if errors.As(err, &ce) && ce.Code == http.StatusForbidden && strings.HasSuffix(ce.Body, "login not enabled for tenant") {
+		// The tenant has not enabled this login method (the core checks
+		// its first factors): node refuses such a first factor without a
+		// session with this 401.
+		WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "A valid session is required to authenticate with secondary factors"})
 		return
 	}
 	if lk.cfg.ErrorHandler != nil {

@@ -98,6 +98,13 @@ func (c *Core) Close() error {
 
 func (c *Core) now() time.Time { return c.cfg.Now() }
 
+// forgetTenant drops a tenant from the lookup cache after a change to it.
+func (c *Core) forgetTenant(tenantID string) {
+	if f, ok := c.tenants.(interface{ Forget(string) }); ok {
+		f.Forget(tenantID)
+	}
+}
+
 // serveHello answers /hello and / (reference §1.4): "Hello" after touching
 // the store.
 func (c *Core) serveHello(w http.ResponseWriter, r *http.Request) error {

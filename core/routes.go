@@ -73,7 +73,16 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	}
 	ep := emailpassword.New(&emailpassword.Service{Store: c.store, Hasher: hasher, Now: c.now,
 		ResetTokenLifetime: c.cfg.PasswordResetTokenLifetime, Limiter: limiter, SignInRule: signInRule})
-	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now, Limiter: limiter, SignInRule: signInRule}
+	c.dashboard = &dashboard.Service{Store: c.store, Hasher: hasher, Now: c.now, Limiter: limiter, SignInRule: signInRule, TenantSettings: []dashboard.TenantSetting{
+		{Key: "email_verification_token_lifetime", Description: "Time in milliseconds for how long an email verification token / link is valid for.",
+			Default: c.cfg.EmailVerificationTokenLifetime.Milliseconds()},
+		{Key: "password_reset_token_lifetime", Description: "Time in milliseconds for how long a password reset token / link is valid for.",
+			Default: c.cfg.PasswordResetTokenLifetime.Milliseconds()},
+		{Key: "passwordless_code_lifetime", Description: "Time in milliseconds for how long a passwordless code is valid for.",
+			Default: c.cfg.PasswordlessCodeLifetime.Milliseconds()},
+		{Key: "passwordless_max_code_input_attempts", Description: "The maximum number of code input attempts per login before the user needs to restart.",
+			Default: int64(c.cfg.PasswordlessMaxCodeInputAttempts)},
+	}}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, MaxCodesPerDevice: c.cfg.PasswordlessMaxCodesPerDevice,
 		NormalisePhone: phones.Normalise})
@@ -82,7 +91,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	for _, h := range []mounter{
 		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
 		accountlinking.New(&accountlinking.Service{Store: c.store}),
-		multitenancy.New(&multitenancy.Service{Tenants: c.tenants}),
+		multitenancy.New(&multitenancy.Service{Store: c.store, Tenants: c.tenants, Forget: c.forgetTenant, Now: c.now}),
 		dashboard.New(c.dashboard),
 		ep,
 		pl,

@@ -170,7 +170,8 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 		fail(cdi.BadRequestf("AppId or tenantId not found => App with the following connectionURIDomain and appId combination not found: (, %s)", rt.appID))
 		return rt.path
 	}
-	if _, err := c.tenants.Tenant(r.Context(), rt.tenantID); err != nil {
+	tenant, err := c.tenants.Tenant(r.Context(), rt.tenantID)
+	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			err = cdi.BadRequestf("AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, %s, %s)", rt.appID, rt.tenantID)
 		}
@@ -190,6 +191,8 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 	ctx := cdi.WithRequest(r.Context(), cdi.Request{
 		AppID: rt.appID, TenantID: rt.tenantID, Version: version, RequestID: requestID, Logger: logger,
 		ClientIP: clientIP(r.Header.Get(cdi.ClientIPHeader)),
+		Settings: cdi.TenantSettings{FirstFactors: tenant.FirstFactors,
+			RequiredSecondaryFactors: tenant.RequiredSecondaryFactors, CoreConfig: tenant.CoreConfig},
 	})
 	h.ServeHTTP(w, r.WithContext(ctx))
 	return rt.path

@@ -50,19 +50,90 @@ type Store interface {
 // ---------------------------------------------------------------------------
 // Tenants
 
-// Tenant is a tenant of the app. For now a tenant is only its id: the
-// login methods and settings a tenant may have come with multitenancy.
+// Tenant is a tenant of the app: its login methods, its per-tenant core
+// settings and its third-party providers (reference/cdi-api-spec.yaml,
+// tenantConfigV2). The store keeps what it is given; the core checks it.
 type Tenant struct {
 	ID        string
 	CreatedAt time.Time
+	// FirstFactors are the login methods users may start with: nil means
+	// every one, empty means none.
+	FirstFactors []string
+	// RequiredSecondaryFactors are the factors a user must complete after
+	// the first: nil means none.
+	RequiredSecondaryFactors []string
+	// CoreConfig holds the tenant's own core settings, by config key.
+	// Never nil when read.
+	CoreConfig map[string]any
+	// Providers are the tenant's third-party provider configs, oldest
+	// first. Tenant and ListTenants fill it; CreateOrUpdateTenant ignores
+	// it.
+	Providers []TenantProvider
 }
 
-// Tenants knows which tenants exist. Every store has DefaultTenant, which
-// its migrations create and nothing removes.
+// TenantProvider is one third-party provider config of a tenant, kept as
+// the JSON object the CDI carries (thirdPartyProviderConfig).
+type TenantProvider struct {
+	ThirdPartyID string
+	Config       json.RawMessage
+}
+
+// MaxTenants caps ListTenants, and so how many tenants the core lets an
+// app create.
+const MaxTenants = 10_000
+
+// Errors associating a user with a tenant can fail with. Each wraps
+// ErrAlreadyExists and names the identifier another user of the tenant
+// already has.
+var (
+	// ErrEmailPasswordEmailTaken: another email-password user of the
+	// tenant has the email.
+	ErrEmailPasswordEmailTaken = fmt.Errorf("%w: email-password email", ErrAlreadyExists)
+	// ErrThirdPartyUserTaken: another user of the tenant has the provider
+	// account.
+	ErrThirdPartyUserTaken = fmt.Errorf("%w: third-party account", ErrAlreadyExists)
+)
+
+// Tenants keeps the tenants of the app. Every store has DefaultTenant,
+// which its migrations create and nothing removes.
 type Tenants interface {
 	// Tenant returns the tenant with this id (ids are lower case).
 	// ErrNotFound when there is none.
 	Tenant(ctx context.Context, tenantID string) (Tenant, error)
+	// ListTenants returns the tenants by id, at most limit of them.
+	ListTenants(ctx context.Context, limit int) ([]Tenant, error)
+	// CreateOrUpdateTenant creates the tenant (at now) when it is missing
+	// and, in the same transaction, applies update to it: to its stored
+	// state, or to an empty tenant when created. Changes to ID,
+	// CreatedAt and Providers are ignored; an error from update is
+	// returned unchanged and nothing is written.
+	CreateOrUpdateTenant(ctx context.Context, tenantID string, now time.Time, update func(t *Tenant, created bool) error) (created bool, err error)
+	// DeleteTenant removes the tenant and everything that is only its:
+	// its providers, the users associated with no other tenant (as
+	// DeleteUser removes them), the other users' association, sessions,
+	// role assignments and verification tokens in it, its passwordless
+	// codes and its counters. It reports whether the tenant existed;
+	// DefaultTenant gives ErrConflict.
+	DeleteTenant(ctx context.Context, tenantID string) (bool, error)
+	// PutTenantProvider stores p for the tenant, replacing the config with
+	// its ThirdPartyID, and reports whether it is new. ErrNotFound when
+	// the tenant is unknown.
+	PutTenantProvider(ctx context.Context, tenantID string, p TenantProvider, now time.Time) (created bool, err error)
+	// DeleteTenantProvider removes a provider config and reports whether
+	// it existed.
+	DeleteTenantProvider(ctx context.Context, tenantID, thirdPartyID string) (bool, error)
+	// AddUserToTenant associates the (recipe) user with the tenant, so
+	// that its login method works in it, and reports whether it already
+	// was. ErrNotFound when the user or the tenant is unknown;
+	// ErrEmailPasswordEmailTaken, ErrEmailTaken, ErrPhoneNumberTaken or
+	// ErrThirdPartyUserTaken when another user of the tenant has one of
+	// its identifiers.
+	AddUserToTenant(ctx context.Context, tenantID, userID string) (alreadyAssociated bool, err error)
+	// RemoveUserFromTenant ends the association, with the user's
+	// sessions, role assignments and verification tokens in the tenant,
+	// and reports whether there was one. The user stays in the app, also
+	// when it is left without tenants (it can be associated again).
+	RemoveUserFromTenant(ctx context.Context, tenantID, userID string) (bool, error)
 }
 
 // ---------------------------------------------------------------------------

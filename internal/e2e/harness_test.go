@@ -67,6 +67,8 @@ type options struct {
 	fields  []emailpassword.Field
 	// keepSessionsOnReset sets emailpassword.Config.KeepSessionsOnPasswordReset.
 	keepSessionsOnReset bool
+	// extra recipes, after the harness's own.
+	extra []latchkey.Recipe
 	// routes adds the app's own routes to its mux.
 	routes func(a *app, mux *http.ServeMux)
 	// wrapCore, when set, wraps the core handler the SDK calls, in process
@@ -121,6 +123,7 @@ func newApp(t *testing.T, m coretest.Mode, o options) *app {
 	a.md = usermetadata.New(usermetadata.Config{})
 	a.roles = userroles.New(userroles.Config{})
 	recipes := []latchkey.Recipe{a.sess, a.ep, a.md, a.roles}
+	recipes = append(recipes, o.extra...)
 	if o.evMode != "" {
 		a.ev = emailverification.New(emailverification.Config{Mode: o.evMode, EmailDelivery: a.mail})
 		recipes = append(recipes, a.ev)

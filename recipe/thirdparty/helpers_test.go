@@ -144,6 +144,12 @@ func (f *fakeCore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		latchkey.WriteJSON(w, 200, map[string]any{"versions": []string{"5.4"}})
 		return
 	}
+	if r.URL.Path == "/public/recipe/multitenancy/tenant/v2" {
+		// What /loginmethods reads: the tenant leaves the factors to the SDK.
+		latchkey.WriteJSON(w, 200, map[string]any{"status": "OK", "tenantId": "public",
+			"thirdParty": map[string]any{"providers": []any{}}, "coreConfig": map[string]any{}})
+		return
+	}
 	f.mu.Lock()
 	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
 	f.mu.Unlock()

@@ -2,6 +2,7 @@ package thirdparty
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -182,6 +183,45 @@ func (rc *Recipe) provider(tenantID, thirdPartyID, clientType string) (Provider,
 		return nil, &lookupError{kind: ErrUnknownClientType, msg: "Could not find client config for clientType: " + clientType}
 	}
 	return nil, &lookupError{kind: ErrUnknownProvider, msg: "the provider " + thirdPartyID + " could not be found in the configuration"}
+}
+
+// storedProvider builds the provider from the tenant's config stored in
+// the core (PUT /<tenant>/recipe/multitenancy/config/thirdparty), which
+// wins over the SDK's configuration for the same id, as in node. found
+// is false when the tenant stores no config with this id.
+func (rc *Recipe) storedProvider(ctx context.Context, tenantID, thirdPartyID, clientType string) (p Provider, found bool, err error) {
+	t, err := rc.lk.GetTenant(ctx, tenantID)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, raw := range t.Providers {
+		var cfg ProviderConfig
+		if err := json.Unmarshal(raw, &cfg); err != nil || cfg.ThirdPartyID != thirdPartyID {
+			if err != nil {
+				rc.lk.Logger().WarnContext(ctx, "thirdparty: a provider config stored for the tenant does not fit the SDK's", "tenantId", tenantID, "err", err)
+			}
+			continue
+		}
+		var cc *ClientConfig
+		for i := range cfg.Clients {
+			if clientType == "" && len(cfg.Clients) == 1 || clientType != "" && cfg.Clients[i].ClientType == clientType {
+				cc = &cfg.Clients[i]
+			}
+		}
+		if cc == nil {
+			msg := "please provide exactly one client config or pass clientType or tenantId"
+			if clientType != "" {
+				msg = "Could not find client config for clientType: " + clientType
+			}
+			return nil, true, &lookupError{kind: ErrUnknownClientType, msg: msg}
+		}
+		built, errs := buildProvider(ProviderInput{Config: cfg}, *cc, providerClient(rc.cfg.HTTPClient), rc.lk)
+		if len(errs) > 0 {
+			return nil, true, fmt.Errorf("thirdparty: the config stored for tenant %q: %w", tenantID, errors.Join(errs...))
+		}
+		return built, true, nil
+	}
+	return nil, false, nil
 }
 
 // lookupError is ErrUnknownProvider or ErrUnknownClientType with the

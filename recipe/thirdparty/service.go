@@ -112,8 +112,12 @@ func (s coreService) SignInUp(ctx context.Context, tenantID string, a Account, _
 	return s.rc.svc.ManuallyCreateOrUpdateUser(ctx, tenantID, a)
 }
 
-func (s coreService) Provider(_ context.Context, tenantID, thirdPartyID, clientType string) (Provider, error) {
-	return s.rc.provider(latchkey.TenantOrDefault(tenantID), thirdPartyID, clientType)
+func (s coreService) Provider(ctx context.Context, tenantID, thirdPartyID, clientType string) (Provider, error) {
+	tenantID = latchkey.TenantOrDefault(tenantID)
+	if p, found, err := s.rc.storedProvider(ctx, tenantID, thirdPartyID, clientType); found || err != nil {
+		return p, err
+	}
+	return s.rc.provider(tenantID, thirdPartyID, clientType)
 }
 
 // UserByAccount returns the user of tenantID with the third-party account,

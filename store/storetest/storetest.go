@@ -27,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	runCases(t, open, []suiteCase{
 		{"Ping", testPing},
 		{"Tenants", testTenants},
+		{"TenantCRUD", testTenantCRUD},
+		{"TenantUsers", testTenantUsers},
 		{"EmailPasswordUsers", testEmailPasswordUsers},
 		{"UpdateEmailPasswordUser", testUpdateEmailPasswordUser},
 		{"ImportEmailPasswordUser", testImportEmailPasswordUser},
@@ -94,6 +96,8 @@ func RunConcurrency(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PasswordlessConsumeAndUpdate", testRaceConsumeAndUpdate},
 		{"ThirdPartySignUpOneAccount", testRaceThirdPartySignUp},
 		{"LinkOneRecipeUser", testRaceLink},
+		{"CreateOneTenant", testRaceCreateTenant},
+		{"AssociateOneEmail", testRaceAssociateOneEmail},
 	})
 }
 

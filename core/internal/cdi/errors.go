@@ -70,6 +70,10 @@ var (
 	ErrExpiredUserInputCode     = Status("EXPIRED_USER_INPUT_CODE_ERROR")
 	ErrUnknownPhoneNumber       = Status("UNKNOWN_PHONE_NUMBER_ERROR")
 	ErrPhoneNumberAlreadyExists = Status("PHONE_NUMBER_ALREADY_EXISTS_ERROR")
+
+	// Multitenancy (cdi-api-spec.yaml, /recipe/multitenancy/...).
+	ErrThirdPartyUserAlreadyExists = Status("THIRD_PARTY_USER_ALREADY_EXISTS_ERROR")
+	ErrConfigValidation            = Status("CONFIG_VALIDATION_ERROR")
 )
 
 // HTTPError is a failure with a non-200 code and a plain-text message that
@@ -100,4 +104,12 @@ var (
 	ErrBodyTooLarge       = &HTTPError{Code: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
 	ErrInvalidJSON        = BadRequest("Invalid Json Input")
 	ErrPublicTenantOnly   = &HTTPError{Code: http.StatusForbidden, Message: "Only public tenantId can call this app specific API"}
+)
+
+// A login method the request's tenant has not enabled (reference §2.3:
+// checked through the tenant's firstFactors).
+var (
+	ErrEmailPasswordNotEnabled = &HTTPError{Code: http.StatusForbidden, Message: "Email password login not enabled for tenant"}
+	ErrPasswordlessNotEnabled  = &HTTPError{Code: http.StatusForbidden, Message: "Passwordless login not enabled for tenant"}
+	ErrThirdPartyNotEnabled    = &HTTPError{Code: http.StatusForbidden, Message: "Thirdparty login not enabled for tenant"}
 )

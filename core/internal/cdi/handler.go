@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/latchkey-dev/latchkey/internal/tenantid"
 )
@@ -95,7 +96,20 @@ const (
 	loggerKey
 	requestIDKey
 	clientIPKey
+	settingsKey
 )
+
+// TenantSettings is what the request's tenant stored about itself: its
+// login methods and its own core settings.
+type TenantSettings struct {
+	// FirstFactors are the login methods the tenant enabled; nil means
+	// every one.
+	FirstFactors []string
+	// RequiredSecondaryFactors are the factors required after the first.
+	RequiredSecondaryFactors []string
+	// CoreConfig holds the tenant's own core settings by key.
+	CoreConfig map[string]any
+}
 
 // Request carries what the transport learned about a request.
 type Request struct {
@@ -108,6 +122,8 @@ type Request struct {
 	// latchkey-client-ip header, a Latchkey extension), or "" when the
 	// caller did not say. It keys per-IP brute-force limits.
 	ClientIP string
+	// Settings are the tenant's stored settings.
+	Settings TenantSettings
 }
 
 // ClientIPHeader is the request header in which the Latchkey SDK names the
@@ -120,6 +136,7 @@ func WithRequest(ctx context.Context, rq Request) context.Context {
 	ctx = context.WithValue(ctx, versionKey, rq.Version)
 	ctx = context.WithValue(ctx, requestIDKey, rq.RequestID)
 	ctx = context.WithValue(ctx, clientIPKey, rq.ClientIP)
+	ctx = context.WithValue(ctx, settingsKey, rq.Settings)
 	if rq.Logger != nil {
 		ctx = context.WithValue(ctx, loggerKey, rq.Logger)
 	}
@@ -133,6 +150,74 @@ func Tenant(ctx context.Context) string {
 		return t
 	}
 	return tenantid.Default
+}
+
+// Settings returns the request's tenant's stored settings (the zero value,
+// every login method and no settings of its own, when none were put).
+func Settings(ctx context.Context) TenantSettings {
+	s, _ := ctx.Value(settingsKey).(TenantSettings)
+	return s
+}
+
+// recipeFactors are the factor ids that stand for each login recipe.
+var recipeFactors = map[string][]string{
+	"emailpassword": {"emailpassword"},
+	"passwordless":  {"otp-email", "otp-phone", "link-email", "link-phone"},
+	"thirdparty":    {"thirdparty"},
+}
+
+// RequireLoginMethod refuses, with the reference's 403, a request for a
+// login recipe ("emailpassword", "passwordless" or "thirdparty") that the
+// request's tenant has not enabled: enabled means the tenant leaves its
+// first factors to the SDK (nil), or names one of the recipe's factors as
+// a first or a required secondary factor, as the SuperTokens core reads
+// its own tenant config.
+func RequireLoginMethod(ctx context.Context, recipe string) error {
+	s := Settings(ctx)
+	if s.FirstFactors == nil {
+		return nil
+	}
+	for _, f := range recipeFactors[recipe] {
+		if slices.Contains(s.FirstFactors, f) || slices.Contains(s.RequiredSecondaryFactors, f) {
+			return nil
+		}
+	}
+	switch recipe {
+	case "passwordless":
+		return ErrPasswordlessNotEnabled
+	case "thirdparty":
+		return ErrThirdPartyNotEnabled
+	}
+	return ErrEmailPasswordNotEnabled
+}
+
+// ForLoginMethod wraps h so that it first checks, with
+// RequireLoginMethod, that the request's tenant enabled recipe.
+func ForLoginMethod(recipe string, h HandlerFunc) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := RequireLoginMethod(r.Context(), recipe); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
+
+// ConfigInt returns the tenant's own value of an integer core setting, or
+// def when the tenant has none (the core validated stored values).
+func ConfigInt(ctx context.Context, key string, def int64) int64 {
+	if v, ok := Settings(ctx).CoreConfig[key].(float64); ok && v > 0 {
+		return int64(v)
+	}
+	return def
+}
+
+// ConfigMillis returns the tenant's own value of a setting in
+// milliseconds, or def.
+func ConfigMillis(ctx context.Context, key string, def time.Duration) time.Duration {
+	if v := ConfigInt(ctx, key, 0); v > 0 {
+		return time.Duration(v) * time.Millisecond
+	}
+	return def
 }
 
 // Version returns the request's CDI version.

@@ -35,6 +35,9 @@ type Service struct {
 	Limiter *throttle.Limiter
 	// SignInRule is the limit per account (email) and per client IP.
 	SignInRule throttle.Rule
+	// TenantSettings are the settings a tenant may have of its own, which
+	// GET /recipe/dashboard/tenant/core-config lists.
+	TenantSettings []TenantSetting
 }
 
 // Account names an account by id or, when UserID is empty, by email.

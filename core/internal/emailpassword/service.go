@@ -227,7 +227,7 @@ func (s *Service) CreateResetToken(ctx context.Context, userID, email string) (s
 		UserID:    userID,
 		Email:     NormaliseEmail(email),
 		TokenHash: hashToken(token),
-		Expiry:    s.Now().Add(s.ResetTokenLifetime),
+		Expiry:    s.Now().Add(cdi.ConfigMillis(ctx, "password_reset_token_lifetime", s.ResetTokenLifetime)),
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return "", cdi.ErrUnknownUserID

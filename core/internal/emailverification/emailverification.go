@@ -59,7 +59,7 @@ func (s *Service) CreateToken(ctx context.Context, tenantID, userID, email strin
 		UserID:    userID,
 		Email:     email,
 		TokenHash: hashToken(token),
-		Expiry:    s.now().Add(s.TokenLifetime),
+		Expiry:    s.now().Add(cdi.ConfigMillis(ctx, "email_verification_token_lifetime", s.TokenLifetime)),
 	})
 	if err != nil {
 		return "", err

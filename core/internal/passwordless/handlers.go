@@ -202,7 +202,7 @@ func (h *Handler) listCodes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lifetime := h.Service.CodeLifetime.Milliseconds()
+	lifetime := h.Service.codeLifetime(r.Context()).Milliseconds()
 	out := make([]map[string]any, 0, len(devices))
 	for _, d := range devices {
 		dj := deviceJSON(d)

@@ -107,7 +107,7 @@ func (s *Service) CreateDevice(ctx context.Context, tenantID string, contact Con
 		if err != nil {
 			return Code{}, err
 		}
-		code, stored, err := s.newCode(deviceID, salt, userInputCode)
+		code, stored, err := s.newCode(ctx, deviceID, salt, userInputCode)
 		if err != nil {
 			return Code{}, err
 		}
@@ -144,7 +144,7 @@ func (s *Service) CreateCode(ctx context.Context, tenantID, deviceID, userInputC
 		return Code{}, errors.New("passwordless: a stored link code salt is not base64")
 	}
 	for attempt := 1; ; attempt++ {
-		code, stored, err := s.newCode(id, salt, userInputCode)
+		code, stored, err := s.newCode(ctx, id, salt, userInputCode)
 		if err != nil {
 			return Code{}, err
 		}
@@ -167,7 +167,7 @@ func (s *Service) CreateCode(ctx context.Context, tenantID, deviceID, userInputC
 
 // newCode makes a code for a device: what the client gets, and what the
 // store keeps.
-func (s *Service) newCode(deviceID, salt []byte, userInputCode string) (Code, store.PasswordlessCode, error) {
+func (s *Service) newCode(ctx context.Context, deviceID, salt []byte, userInputCode string) (Code, store.PasswordlessCode, error) {
 	if userInputCode == "" {
 		var err error
 		if userInputCode, err = newUserInputCode(); err != nil {
@@ -183,7 +183,7 @@ func (s *Service) newCode(deviceID, salt []byte, userInputCode string) (Code, st
 		UserInputCode:    userInputCode,
 		LinkCode:         encode(link),
 		TimeCreated:      now.UnixMilli(),
-		CodeLifetime:     s.CodeLifetime.Milliseconds(),
+		CodeLifetime:     s.codeLifetime(ctx).Milliseconds(),
 	}
 	return code, store.PasswordlessCode{ID: code.CodeID, PreAuthSessionID: code.PreAuthSessionID,
 		LinkCodeHash: linkCodeHash(link), CreatedAt: now}, nil
@@ -206,7 +206,7 @@ func (s *Service) Check(ctx context.Context, tenantID, preAuthSessionID string, 
 
 func (s *Service) use(ctx context.Context, tenantID, given string, cred Credentials, onSuccess store.PasswordlessOutcome) (Consumed, error) {
 	now := s.Now()
-	oldest := now.Add(-s.CodeLifetime) // a code created before this has expired
+	oldest := now.Add(-s.codeLifetime(ctx)) // a code created before this has expired
 	given = strings.ReplaceAll(given, "=", "")
 	byLink := cred.DeviceID == ""
 
@@ -254,7 +254,7 @@ func (s *Service) use(ctx context.Context, tenantID, given string, cred Credenti
 		return Consumed{}, errMismatch
 	}
 
-	limit := s.MaxAttempts
+	limit := int(cdi.ConfigInt(ctx, "passwordless_max_code_input_attempts", int64(s.MaxAttempts)))
 	check := func(d store.PasswordlessDevice) (store.PasswordlessOutcome, error) {
 		if d.FailedAttempts >= limit {
 			// Only when the limit was lowered since the attempts were made.
@@ -432,4 +432,9 @@ func (s *Service) Update(ctx context.Context, userID string, email, phone Field)
 		return cdi.ErrEmailChangeNotAllowed.With("reason", "New email is associated with another primary user ID")
 	}
 	return err
+}
+
+// codeLifetime is the request's tenant's own code lifetime, or the core's.
+func (s *Service) codeLifetime(ctx context.Context) time.Duration {
+	return cdi.ConfigMillis(ctx, "passwordless_code_lifetime", s.CodeLifetime)
 }

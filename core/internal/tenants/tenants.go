@@ -129,6 +129,10 @@ func (c *Cache) remember(t store.Tenant, now time.Time) {
 	c.found[t.ID] = entry{tenant: t, expires: now.Add(c.ttl)}
 }
 
+// Forget drops what the cache remembers of a tenant, so that this core
+// sees its own change to it at once; other cores see it within the TTL.
+func (c *Cache) Forget(tenantID string) { c.forget(tenantID) }
+
 func (c *Cache) forget(tenantID string) {
 	c.mu.Lock()
 	delete(c.found, tenantID)

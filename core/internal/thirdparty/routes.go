@@ -6,5 +6,5 @@ import "github.com/latchkey-dev/latchkey/core/internal/cdi"
 // with other recipes and dispatched on rid by the core, so it is exposed
 // as GetUser instead.
 func (h *Handler) Mount(rt *cdi.Router) {
-	rt.HandleFunc("POST /recipe/signinup", h.signInUp)
+	rt.HandleFunc("POST /recipe/signinup", cdi.ForLoginMethod("thirdparty", h.signInUp))
 }

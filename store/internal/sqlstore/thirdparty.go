@@ -17,6 +17,14 @@ const tpAttempts = 3
 const tpUserSelect = `SELECT t.user_id, t.tenant_id, t.third_party_id, t.third_party_user_id, t.email, u.time_joined
 FROM thirdparty_users t JOIN users u ON u.user_id = t.user_id`
 
+// tpByAccount finds the user of a provider account ($2, as
+// "<provider id>::<provider user id>") in tenant $1 through account_infos,
+// which holds a row per tenant the user is associated with; the
+// thirdparty_users row names only the tenant it signed up in.
+const tpByAccount = ` WHERE t.user_id = (SELECT a.user_id FROM account_infos a
+	WHERE a.tenant_id = $1 AND a.info_type = 'tparty' AND a.info_value = $2
+	AND a.recipe_id = 'thirdparty' AND a.third_party_key = $2)`
+
 func scanTPUser(sc scanner) (store.ThirdPartyUser, error) {
 	var (
 		u      store.ThirdPartyUser
@@ -44,9 +52,8 @@ func (s *DB) ThirdPartySignInUp(ctx context.Context, u store.ThirdPartyUser, ver
 	)
 	for attempt := 1; ; attempt++ {
 		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			old, err := scanTPUser(tx.QueryRowContext(ctx, tpUserSelect+
-				` WHERE t.tenant_id = $1 AND t.third_party_id = $2 AND t.third_party_user_id = $3`+s.dialect.ForUpdate,
-				u.TenantID, u.ThirdPartyID, u.ThirdPartyUserID))
+			old, err := scanTPUser(tx.QueryRowContext(ctx, tpUserSelect+tpByAccount+s.dialect.ForUpdate,
+				u.TenantID, tpartyValue(store.ThirdPartyInfo{ID: u.ThirdPartyID, UserID: u.ThirdPartyUserID})))
 			switch {
 			case err == nil:
 				out, created = old, false
@@ -149,8 +156,8 @@ func (s *DB) ThirdPartyUser(ctx context.Context, userID string) (store.ThirdPart
 // ThirdPartyUserByAccount returns the user of a provider account in
 // tenantID.
 func (s *DB) ThirdPartyUserByAccount(ctx context.Context, tenantID, thirdPartyID, thirdPartyUserID string) (store.ThirdPartyUser, error) {
-	u, err := scanTPUser(s.reader.QueryRowContext(ctx, tpUserSelect+
-		` WHERE t.tenant_id = $1 AND t.third_party_id = $2 AND t.third_party_user_id = $3`, tenantID, thirdPartyID, thirdPartyUserID))
+	u, err := scanTPUser(s.reader.QueryRowContext(ctx, tpUserSelect+tpByAccount,
+		tenantID, tpartyValue(store.ThirdPartyInfo{ID: thirdPartyID, UserID: thirdPartyUserID})))
 	if errNoRows(err) {
 		return u, notFound("third-party user")
 	}

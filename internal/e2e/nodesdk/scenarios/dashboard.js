@@ -240,8 +240,14 @@ run("dashboard", async () => {
         assert.equal(t.status, "OK", JSON.stringify(t));
         assert.equal(t.tenant.tenantId, "public");
         assert.equal(t.tenant.userCount, 3);
-        // A Latchkey core has no per-tenant settings to list.
-        assert.deepEqual(t.tenant.coreConfig, []);
+        // The settings a tenant may have of its own, with the core's values.
+        assert.deepEqual(t.tenant.coreConfig.map((f) => f.key), [
+            "email_verification_token_lifetime",
+            "password_reset_token_lifetime",
+            "passwordless_code_lifetime",
+            "passwordless_max_code_input_attempts",
+        ]);
+        assert.equal(t.tenant.coreConfig.find((f) => f.key === "passwordless_max_code_input_attempts").value, 5);
         assert.ok(t.tenant.firstFactors.includes("emailpassword"));
         const cs = await expectCalls("GET /api/tenant", [
             "POST /recipe/dashboard/session/verify",
