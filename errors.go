@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 	"strings"
+	"time"
 )
 
 // ErrNotHandled, returned by an API handler, makes the middleware pass the

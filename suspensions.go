@@ -130,3 +130,28 @@ func (lk *Latchkey) ListSuspendedUsers(ctx context.Context, tenantID string, lim
 	}
 	return &SuspendedUsersPage{Users: a.Suspensions, NextPaginationToken: a.NextPaginationToken}, nil
 }
+
+// PageExtras is what the dashboard shows beside a page of users, by user
+// id, for the users that have any: suspensions in force, activity and
+// metadata.
+type PageExtras struct {
+	Suspensions map[string]Suspension     `json:"suspensions"`
+	Activity    map[string]UserActivity   `json:"activity"`
+	Metadata    map[string]map[string]any `json:"metadata"`
+}
+
+// UserPageExtras reads a page's PageExtras in one core call (at most
+// MaxSuspensionsPerRead ids), so that a dashboard page costs three calls:
+// the count, the list and this. A Latchkey extension: another core
+// answers a *CoreError of Code 404.
+// CDI (Latchkey): POST /recipe/latchkey/users/page-extras.
+func (lk *Latchkey) UserPageExtras(ctx context.Context, userIDs []string) (*PageExtras, error) {
+	if userIDs == nil {
+		userIDs = []string{}
+	}
+	var a PageExtras
+	if err := lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/recipe/latchkey/users/page-extras", Body: map[string]any{"userIds": userIDs}}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

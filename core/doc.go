@@ -140,6 +140,7 @@
 //	POST   /recipe/latchkey/user/suspensions/bulk     suspension (Latchkey: a page of users)
 //	GET    /recipe/latchkey/suspensions               suspension (Latchkey: suspended users, by keyset)
 //	POST   /recipe/latchkey/user/activity/bulk        suspension (Latchkey: activity of a page of users)
+//	POST   /recipe/latchkey/users/page-extras         suspension (Latchkey: suspensions, activity, metadata of a page)
 //	GET    /recipe/latchkey/user/sessions             session (Latchkey: a user's sessions with their origin)
 //	GET    /recipe/latchkey/audit                     audit (Latchkey: the audit log, filtered, by keyset)
 //	POST   /recipe/latchkey/audit                     audit (Latchkey: an event from the dashboard)

@@ -114,6 +114,9 @@ type Recipe struct {
 	// noSuspensions is set once the core answered 404 to a suspension
 	// read: an official SuperTokens core, which has none.
 	noSuspensions atomic.Bool
+	// noPageExtras is set once the core answers 404 to the one-call read
+	// of a page's extras (not a Latchkey core).
+	noPageExtras atomic.Bool
 	// noActivity is the same for activity and session origins.
 	noActivity atomic.Bool
 

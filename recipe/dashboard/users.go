@@ -138,15 +138,7 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	users, err := rc.withNames(r.Context(), page.Users)
-	if err != nil {
-		return err
-	}
-	suspended, err := rc.suspensionsFor(r.Context(), page.Users)
-	if err != nil {
-		return err
-	}
-	activity, err := rc.activityFor(r.Context(), page.Users)
+	users, suspended, activity, err := rc.pageWithExtras(r.Context(), page.Users)
 	if err != nil {
 		return err
 	}
@@ -164,6 +156,51 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeStatus(w, "OK", out)
 	return nil
+}
+
+// pageWithExtras adds to a page of users what the list shows beside them:
+// names from their metadata, suspensions and activity. From a Latchkey
+// core that is one call (POST /recipe/latchkey/users/page-extras), so a
+// page costs three with the count and the list; from another core, or when
+// the metadata recipe is overridden (its functions then decide), the reads
+// are separate.
+func (rc *Recipe) pageWithExtras(ctx context.Context, page []latchkey.User) ([]listedUser, map[string]latchkey.Suspension, map[string]latchkey.UserActivity, error) {
+	if len(page) > 0 && !rc.noPageExtras.Load() && (rc.md == nil || !rc.md.Overridden()) {
+		ids := make([]string, len(page))
+		for i := range page {
+			ids[i] = page[i].ID
+		}
+		x, err := rc.lk.UserPageExtras(ctx, ids)
+		var ce *latchkey.CoreError
+		switch {
+		case errors.As(err, &ce) && ce.Code == http.StatusNotFound:
+			rc.noPageExtras.Store(true)
+		case err != nil:
+			return nil, nil, nil, err
+		default:
+			users := make([]listedUser, len(page))
+			for i := range page {
+				users[i].User = page[i]
+				if rc.md != nil {
+					users[i].FirstName, users[i].LastName = names(x.Metadata[page[i].ID])
+				}
+			}
+			return users, x.Suspensions, x.Activity, nil
+		}
+	}
+	users, err := rc.withNames(ctx, page)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	suspended, err := rc.suspensionsFor(ctx, page)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	activity, err := rc.activityFor(ctx, page)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return users, suspended, activity, nil
 }
 
 // withNames adds first_name and last_name from the users' metadata, read

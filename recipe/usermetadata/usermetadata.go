@@ -108,6 +108,11 @@ func (rc *Recipe) ClearUserMetadata(ctx context.Context, userID string) error {
 	return rc.svc.ClearUserMetadata(ctx, userID)
 }
 
+// Overridden reports whether Config.Override changes the recipe's
+// functions: callers that could read metadata another way (the dashboard,
+// with a page's other data) then go through the recipe instead.
+func (rc *Recipe) Overridden() bool { return rc.cfg.Override != nil }
+
 // BulkUserMetadata returns the metadata of each user, by user id.
 func (rc *Recipe) BulkUserMetadata(ctx context.Context, userIDs []string) (map[string]map[string]any, error) {
 	if rc.svc == nil {

@@ -168,15 +168,62 @@ func (h *Handler) activity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	type activityJSON struct {
-		LastSignIn int64 `json:"lastSignIn"`
-		LastActive int64 `json:"lastActive"`
-		SignIns    int64 `json:"signIns"`
-	}
 	out := make(map[string]activityJSON, len(m))
 	for id, a := range m {
 		out[id] = activityJSON{LastSignIn: a.LastSignIn.UnixMilli(), LastActive: a.LastActive.UnixMilli(), SignIns: a.SignIns}
 	}
 	cdi.OK(w, map[string]any{"activity": out})
+	return nil
+}
+
+// activityJSON is a user's activity on the wire (times in ms).
+type activityJSON struct {
+	LastSignIn int64 `json:"lastSignIn"`
+	LastActive int64 `json:"lastActive"`
+	SignIns    int64 `json:"signIns"`
+}
+
+// pageExtras serves POST /recipe/latchkey/users/page-extras {userIds}
+// (a Latchkey extension): what the dashboard shows beside a page of users,
+// in one call, so that a page costs the count, the list and this: the
+// users' suspensions in force, their activity and their metadata, each by
+// user id for the users that have any, at most MaxBulkUsers ids.
+func (h *Handler) pageExtras(w http.ResponseWriter, r *http.Request) error {
+	b, err := cdi.ReadBody(r)
+	if err != nil {
+		return err
+	}
+	ids, ok := b.StringArray("userIds")
+	if !ok && b.Err() == nil {
+		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	if len(ids) > MaxBulkUsers {
+		return errTooManyUsers
+	}
+	ctx := r.Context()
+	sus, err := h.Service.ForUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	act, err := h.Service.Store.ActivityForUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	md, err := h.Service.Store.MetadataForUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	suspensions := make(map[string]suspensionJSON, len(sus))
+	for id, su := range sus {
+		suspensions[id] = toJSON(su)
+	}
+	activity := make(map[string]activityJSON, len(act))
+	for id, a := range act {
+		activity[id] = activityJSON{LastSignIn: a.LastSignIn.UnixMilli(), LastActive: a.LastActive.UnixMilli(), SignIns: a.SignIns}
+	}
+	cdi.OK(w, map[string]any{"suspensions": suspensions, "activity": activity, "metadata": md})
 	return nil
 }

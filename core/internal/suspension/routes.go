@@ -10,4 +10,5 @@ func (h *Handler) Mount(rt *cdi.Router) {
 	rt.HandleFunc("POST /recipe/latchkey/user/suspensions/bulk", h.bulk)
 	rt.HandleFunc("GET /recipe/latchkey/suspensions", h.list)
 	rt.HandleFunc("POST /recipe/latchkey/user/activity/bulk", h.activity)
+	rt.HandleFunc("POST /recipe/latchkey/users/page-extras", h.pageExtras)
 }

@@ -3,6 +3,7 @@ package suspension
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -22,6 +23,8 @@ type Store interface {
 	// PrimaryUserID maps a login method's id to its person's (account
 	// linking): a suspension is the person's, whichever way they come in.
 	PrimaryUserID(ctx context.Context, userID string) (string, error)
+	// MetadataForUsers reads a page's metadata, for the page extras.
+	MetadataForUsers(ctx context.Context, userIDs []string) (map[string]json.RawMessage, error)
 }
 
 // Limits on what a caller may send.
