@@ -258,6 +258,12 @@ type sessionJSON struct {
 	Expiry                int64          `json:"expiry"`
 	SessionDataInDatabase map[string]any `json:"sessionDataInDatabase"`
 	AccessTokenPayload    map[string]any `json:"accessTokenPayload"`
+	// Latchkey fields: where the session was created from, its user agent
+	// read as browser and OS, and its last recorded refresh (ms; 0 never).
+	ClientIP      string `json:"clientIp,omitempty"`
+	Browser       string `json:"browser,omitempty"`
+	OS            string `json:"os,omitempty"`
+	LastRefreshed int64  `json:"lastRefreshed,omitempty"`
 }
 
 // sessions serves GET /dashboard/api/user/sessions: the user's sessions in
@@ -287,16 +293,25 @@ func (rc *Recipe) sessions(w http.ResponseWriter, r *http.Request) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	origins, err := rc.sessionOrigins(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	out := make([]sessionJSON, 0, len(infos))
 	for _, s := range infos {
 		if s == nil {
 			continue // ended between the two calls
 		}
-		out = append(out, sessionJSON{
+		sj := sessionJSON{
 			SessionHandle: s.SessionHandle, UserID: s.UserID, RecipeUserID: s.RecipeUserID, TenantID: s.TenantID,
 			TimeCreated: s.TimeCreated.UnixMilli(), Expiry: s.Expiry.UnixMilli(),
 			SessionDataInDatabase: orEmpty(s.SessionDataInDatabase), AccessTokenPayload: orEmpty(s.AccessTokenPayload),
-		})
+		}
+		if o, ok := origins[s.SessionHandle]; ok {
+			sj.ClientIP, sj.LastRefreshed = o.ClientIP, o.LastRefreshed
+			sj.Browser, sj.OS = browserAndOS(o.UserAgent)
+		}
+		out = append(out, sj)
 	}
 	writeStatus(w, "OK", map[string]any{"sessions": out})
 	return nil
