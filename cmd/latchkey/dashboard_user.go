@@ -50,16 +50,11 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 		return fmt.Errorf("unknown action %q: use create, update, delete or list", action)
 	}
 
-	st, err := openstore.Open(ctx, firstNonEmpty(*db, getenv("LATCHKEY_DB"), "sqlite:latchkey.db"))
+	c, closeCore, err := openAdminCore(ctx, *db, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	c, err := core.New(core.Config{Store: st, Logger: slog.New(slog.NewTextHandler(stderr, nil)), CleanupInterval: -1})
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeCore()
 	accounts := c.DashboardAccounts()
 
 	out := map[string]any{"status": "OK"}
@@ -101,4 +96,20 @@ func runDashboardUser(ctx context.Context, args []string, getenv func(string) st
 // accountJSON is an account as the CDI shows it.
 func accountJSON(a core.DashboardAccount) map[string]any {
 	return map[string]any{"email": a.Email, "userId": a.UserID, "timeJoined": a.TimeJoined.UnixMilli(), "readOnly": a.ReadOnly}
+}
+
+// openAdminCore opens the database of an admin command (--db, else
+// $LATCHKEY_DB, else sqlite:latchkey.db) and a core on it, in this process,
+// without the cleanup job. release closes both.
+func openAdminCore(ctx context.Context, db string, getenv func(string) string, stderr io.Writer) (c *core.Core, release func(), err error) {
+	st, err := openstore.Open(ctx, firstNonEmpty(db, getenv("LATCHKEY_DB"), "sqlite:latchkey.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err = core.New(core.Config{Store: st, Logger: slog.New(slog.NewTextHandler(stderr, nil)), CleanupInterval: -1})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return c, func() { c.Close(); st.Close() }, nil
 }

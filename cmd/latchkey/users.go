@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
-	"github.com/latchkey-dev/latchkey/core"
-	"github.com/latchkey-dev/latchkey/internal/openstore"
 	"github.com/latchkey-dev/latchkey/recipe/session"
 )
 
@@ -58,16 +56,11 @@ func runUsers(ctx context.Context, args []string, getenv func(string) string, st
 
 	coreCfg := latchkey.CoreConfig{ConnectionURI: *coreURL, APIKey: firstNonEmpty(*apiKey, getenv("LATCHKEY_API_KEY"))}
 	if *coreURL == "" {
-		st, err := openstore.Open(ctx, firstNonEmpty(*db, getenv("LATCHKEY_DB"), "sqlite:latchkey.db"))
+		c, closeCore, err := openAdminCore(ctx, *db, getenv, stderr)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		c, err := core.New(core.Config{Store: st, Logger: slog.New(slog.NewTextHandler(stderr, nil)), CleanupInterval: -1})
-		if err != nil {
-			return err
-		}
-		defer c.Close()
+		defer closeCore()
 		coreCfg = latchkey.CoreConfig{Handler: c}
 	}
 	lk, err := latchkey.New(latchkey.Config{

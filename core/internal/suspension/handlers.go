@@ -89,15 +89,8 @@ func (h *Handler) reinstate(w http.ResponseWriter, r *http.Request) error {
 // answers {status: "OK", suspensions: {<userId>: suspension}} for those
 // suspended now.
 func (h *Handler) bulk(w http.ResponseWriter, r *http.Request) error {
-	b, err := cdi.ReadBody(r)
+	ids, err := readUserIDs(r)
 	if err != nil {
-		return err
-	}
-	ids, ok := b.StringArray("userIds")
-	if !ok && b.Err() == nil {
-		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
-	}
-	if err := b.Err(); err != nil {
 		return err
 	}
 	m, err := h.Service.ForUsers(r.Context(), ids)
@@ -150,19 +143,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 // signIns}}} (times in ms) for the users with any, at most MaxBulkUsers
 // ids.
 func (h *Handler) activity(w http.ResponseWriter, r *http.Request) error {
-	b, err := cdi.ReadBody(r)
+	ids, err := readUserIDs(r)
 	if err != nil {
 		return err
-	}
-	ids, ok := b.StringArray("userIds")
-	if !ok && b.Err() == nil {
-		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
-	}
-	if err := b.Err(); err != nil {
-		return err
-	}
-	if len(ids) > MaxBulkUsers {
-		return errTooManyUsers
 	}
 	m, err := h.Service.Store.ActivityForUsers(r.Context(), ids)
 	if err != nil {
@@ -189,19 +172,9 @@ type activityJSON struct {
 // users' suspensions in force, their activity and their metadata, each by
 // user id for the users that have any, at most MaxBulkUsers ids.
 func (h *Handler) pageExtras(w http.ResponseWriter, r *http.Request) error {
-	b, err := cdi.ReadBody(r)
+	ids, err := readUserIDs(r)
 	if err != nil {
 		return err
-	}
-	ids, ok := b.StringArray("userIds")
-	if !ok && b.Err() == nil {
-		return cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
-	}
-	if err := b.Err(); err != nil {
-		return err
-	}
-	if len(ids) > MaxBulkUsers {
-		return errTooManyUsers
 	}
 	ctx := r.Context()
 	sus, err := h.Service.ForUsers(ctx, ids)
@@ -226,4 +199,24 @@ func (h *Handler) pageExtras(w http.ResponseWriter, r *http.Request) error {
 	}
 	cdi.OK(w, map[string]any{"suspensions": suspensions, "activity": activity, "metadata": md})
 	return nil
+}
+
+// readUserIDs reads the {userIds: [...]} body of the bulk reads, at most
+// MaxBulkUsers of them.
+func readUserIDs(r *http.Request) ([]string, error) {
+	b, err := cdi.ReadBody(r)
+	if err != nil {
+		return nil, err
+	}
+	ids, ok := b.StringArray("userIds")
+	if !ok && b.Err() == nil {
+		return nil, cdi.BadRequest("Field name 'userIds' is invalid in JSON input")
+	}
+	if err := b.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) > MaxBulkUsers {
+		return nil, errTooManyUsers
+	}
+	return ids, nil
 }

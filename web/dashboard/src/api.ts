@@ -178,9 +178,9 @@ async function download(path: string, o: Options): Promise<{ blob: Blob; filenam
   return { blob, filename: m ? m[1] : 'users' };
 }
 
-/** saveDownload downloads a file and hands it to the browser to save. */
-export async function saveDownload(path: string, query: Record<string, QueryValue>): Promise<void> {
-  const { blob, filename } = await download(path, { query });
+/** saveDownload downloads a file, hands it to the browser to save, and returns its name. */
+export async function saveDownload(path: string, query: Record<string, QueryValue>, tenant?: string): Promise<string> {
+  const { blob, filename } = await download(path, { query, tenant });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -188,7 +188,9 @@ export async function saveDownload(path: string, query: Record<string, QueryValu
   document.body.appendChild(a);
   a.click();
   a.remove();
+  // The download has its own copy once it started.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return filename;
 }
 
 // ---- Types (reference/dashboard.md §6.2 UserJSON) ----
@@ -313,9 +315,9 @@ export const api = {
   // ---- Users ----
   users: (tenant: string, query: Record<string, QueryValue>) =>
     request<Status<'OK', { users: User[]; nextPaginationToken?: string }>>('GET', '/users', { tenant, query }),
-  /** exportUsers downloads every user the search selects (a Latchkey extension), as CSV or JSON. */
+  /** exportUsers saves every user the search selects (a Latchkey extension), as CSV or JSON; it returns the file's name. */
   exportUsers: (tenant: string, format: 'csv' | 'json', query: Record<string, QueryValue>) =>
-    download('/users/export', { tenant, query: { ...query, format } }),
+    saveDownload('/users/export', { ...query, format }, tenant),
   overview: (tenant: string, days: number) =>
     request<Status<'OK', { stats: UserStats }> | Status<'FEATURE_NOT_ENABLED_ERROR'>>('GET', '/overview', { tenant, query: { days } }),
   /** usersCount counts the tenant's users, or with search tags (a Latchkey extension) the matches, up to a cap. */

@@ -14,16 +14,7 @@ export function ExportUsers({ tenant, query, disabled }: { tenant: string; query
     setBusy(format);
     announce(`Exporting users as ${format.toUpperCase()}…`);
     try {
-      const { blob, filename } = await api.exportUsers(tenant, format, query);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      // The download has its own copy once it started.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const filename = await api.exportUsers(tenant, format, query);
       toast.success(`Exported to ${filename}`);
     } catch (e) {
       if (!isDenied(e)) toast.error(errorText(e, 'Could not export the users.'));
