@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -201,4 +202,24 @@ func value(c prometheus.Counter) float64 {
 		return -1
 	}
 	return m.GetCounter().GetValue()
+}
+
+// TestLockoutsAreAudited: a sign-in that brute-force throttling refuses
+// is recorded as signin.locked, for app users and dashboard accounts.
+func TestLockoutsAreAudited(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		c.Post(t, "/recipe/signup", obj{"email": "ann@example.com", "password": "pass-word-1"})
+		c.Post(t, "/recipe/dashboard/user", obj{"email": "ops@example.com", "password": "pass-word-1"})
+		for range 6 { // the default locks after five failures
+			c.Post(t, "/recipe/signin", obj{"email": "ann@example.com", "password": "wrong-pass-1"})
+			c.Post(t, "/recipe/dashboard/signin", obj{"email": "ops@example.com", "password": "wrong-pass-1"})
+		}
+		got := events(t, c, "action=signin.locked", 2)
+		summaries := []string{got[0]["summary"].(string), got[1]["summary"].(string)}
+		slices.Sort(summaries)
+		if !strings.HasPrefix(summaries[0], "dashboard: locked for ") || !strings.HasSuffix(summaries[0], "(ops@example.com)") ||
+			!strings.HasPrefix(summaries[1], "email-password: locked for ") || !strings.HasSuffix(summaries[1], "(ann@example.com)") {
+			t.Errorf("lockouts: %v", summaries)
+		}
+	})
 }

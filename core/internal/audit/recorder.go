@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -25,6 +26,9 @@ const (
 	ActionTokenTheft             = "session.token_theft"
 	ActionSuspend                = "user.suspend"
 	ActionReinstate              = "user.reinstate"
+	// ActionLocked is a sign-in refused by brute-force throttling: the
+	// account or client IP is locked, and the password was not checked.
+	ActionLocked = "signin.locked"
 )
 
 // ActorUser is the actor of a user's own auth events; ActorAPI that of a
@@ -73,10 +77,23 @@ func signInUp(method string, contact func(req obj) string) builder {
 		case "SIGN_IN_NOT_ALLOWED":
 			return ev(ActionSignInFailure, ActorUser, "", method+": suspended"+who)
 		case "WRONG_CREDENTIALS_ERROR", "INCORRECT_USER_INPUT_CODE_ERROR", "EXPIRED_USER_INPUT_CODE_ERROR", "RESTART_FLOW_ERROR":
+			if e := locked(method, who, resp); e != nil {
+				return e
+			}
 			return ev(ActionSignInFailure, ActorUser, "", method+": "+strings.ToLower(strings.TrimSuffix(st, "_ERROR"))+who)
 		}
 		return nil
 	}
+}
+
+// locked is the event of a sign-in that throttling refused (the core's
+// latchkeyRetryAfterMs field), or nil.
+func locked(method, who string, resp obj) *store.AuditEvent {
+	ms, _ := resp["latchkeyRetryAfterMs"].(float64)
+	if ms <= 0 {
+		return nil
+	}
+	return ev(ActionLocked, ActorUser, "", fmt.Sprintf("%s: locked for %s%s", method, time.Duration(ms)*time.Millisecond, who))
 }
 
 func forEmail(req obj) string {
@@ -106,6 +123,11 @@ var builders = map[string]builder{
 	"POST /recipe/signin":                signInUp("email-password", forEmail),
 	"POST /recipe/signinup/code/consume": signInUp("passwordless", none),
 	"POST /recipe/signinup":              signInUp("third-party", forThirdParty),
+	// A dashboard account locked by throttling (other dashboard sign-ins
+	// are not auth events of the app's users).
+	"POST /recipe/dashboard/signin": func(req, resp obj) *store.AuditEvent {
+		return locked("dashboard", forEmail(req), resp)
+	},
 	"POST /recipe/user/password/reset/token": func(req, resp obj) *store.AuditEvent {
 		if str(resp, "status") != "OK" {
 			return nil

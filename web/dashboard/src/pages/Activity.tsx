@@ -16,6 +16,7 @@ const ACTIONS = [
   'signup',
   'signin.success',
   'signin.failure',
+  'signin.locked',
   'password_reset.requested',
   'password_reset.completed',
   'email.verified',
