@@ -299,16 +299,27 @@ func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, ri
 	// While serving a request, tell the core whose it is, so that it can
 	// throttle sign-ins per client IP (a Latchkey extension header, which
 	// other cores ignore).
-	if in := RequestFromContext(ctx); in != nil && c.clientIP != nil {
-		if ip := c.clientIP(in); ip != "" {
-			r.Header.Set(clientIPHeader, ip)
+	if in := RequestFromContext(ctx); in != nil {
+		if c.clientIP != nil {
+			if ip := c.clientIP(in); ip != "" {
+				r.Header.Set(clientIPHeader, ip)
+			}
+		}
+		// And its user agent, for the core's audit log (bounded: the
+		// client chooses it).
+		if ua := in.UserAgent(); ua != "" {
+			r.Header.Set(clientUserAgentHeader, ua[:min(len(ua), 512)])
 		}
 	}
 	return c.client.Do(r)
 }
 
-// clientIPHeader names the end user's IP address to a Latchkey core.
-const clientIPHeader = "latchkey-client-ip"
+// clientIPHeader names the end user's IP address to a Latchkey core, and
+// clientUserAgentHeader their user agent.
+const (
+	clientIPHeader        = "latchkey-client-ip"
+	clientUserAgentHeader = "latchkey-client-user-agent"
+)
 
 // RemoteAddrIP is the default Config.ClientIP: the host of r.RemoteAddr,
 // the peer that connected. Behind a proxy that is the proxy; set

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/latchkey-dev/latchkey/core/internal/cdi"
 	"github.com/latchkey-dev/latchkey/store"
 )
 
@@ -248,6 +249,17 @@ func (rc *Recorder) Wrap(pattern string, h http.Handler) http.Handler {
 		}
 		e.Time = rc.now()
 		e.ClientIP, e.UserAgent = clientOf(req)
+		// Else the end user as the Latchkey SDK names them on every call
+		// it makes for a request (headers other SDKs do not send).
+		if e.ClientIP == "" {
+			e.ClientIP = cdi.ClientIP(r.Context())
+		}
+		if e.UserAgent == "" {
+			e.UserAgent = r.Header.Get(cdi.ClientUserAgentHeader)
+		}
+		if len(e.UserAgent) > maxUserAgent {
+			e.UserAgent = e.UserAgent[:maxUserAgent]
+		}
 		rc.Writer.Record(r.Context(), *e)
 	})
 }

@@ -130,6 +130,11 @@ type Request struct {
 // end user's IP address.
 const ClientIPHeader = "latchkey-client-ip"
 
+// ClientUserAgentHeader is the request header in which the Latchkey SDK
+// names the end user's user agent (a Latchkey extension), for the audit
+// log; other SDKs send none.
+const ClientUserAgentHeader = "latchkey-client-user-agent"
+
 // WithRequest returns ctx carrying rq.
 func WithRequest(ctx context.Context, rq Request) context.Context {
 	ctx = context.WithValue(ctx, tenantKey, rq.TenantID)
