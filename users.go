@@ -62,6 +62,11 @@ type ListUsersOptions struct {
 	// page of up to MaxSearchResults users, with no NextPaginationToken,
 	// which reads as the last page.
 	PagedSearch bool
+	// ByLastActive orders the list by the users' last activity instead of
+	// their join time (Order says the direction; NewestFirst is the most
+	// recently active first), listing only users who have signed in. A
+	// Latchkey extension; it does not combine with Search or RecipeIDs.
+	ByLastActive bool
 }
 
 // UsersPage is one page of users.
@@ -92,6 +97,9 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 	}
 	if opts.PagedSearch {
 		q.Set("pagedSearch", "true")
+	}
+	if opts.ByLastActive {
+		q.Set("latchkeyOrderBy", "lastActive")
 	}
 	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
 		if terms != nil {

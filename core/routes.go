@@ -89,7 +89,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	ep.CheckSignIn, pl.CheckSignIn, tp.CheckSignIn = suspensions.Check, suspensions.Check, suspensions.Check
 	for _, h := range []mounter{
-		users.New(&users.Service{Store: c.store, Stats: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
+		users.New(&users.Service{Store: c.store, Stats: c.store, Activity: c.store, Now: c.now, NormalisePhone: phones.Normalise}),
 		accountlinking.New(&accountlinking.Service{Store: c.store}),
 		multitenancy.New(&multitenancy.Service{Store: c.store, Tenants: c.tenants, Forget: c.forgetTenant, Now: c.now}),
 		dashboard.New(c.dashboard),

@@ -993,6 +993,28 @@ type Activity interface {
 	// any, by user id, in one read. Callers cap how many ids a request
 	// may ask for.
 	ActivityForUsers(ctx context.Context, userIDs []string) (map[string]UserActivity, error)
+	// ListUsersByActivity returns up to q.Limit users of q.TenantID that
+	// have signed in, by last-active time (then user id) in q's direction,
+	// starting at (and including) q.After, and the cursor of the next
+	// page (nil on the last). Users who never signed in are not listed.
+	ListUsersByActivity(ctx context.Context, q ActivityListQuery) ([]User, *ActivityCursor, error)
+}
+
+// ActivityCursor is a keyset position in a listing by last-active time.
+type ActivityCursor struct {
+	LastActive time.Time
+	UserID     string
+}
+
+// ActivityListQuery selects a page of ListUsersByActivity.
+type ActivityListQuery struct {
+	TenantID string
+	// Limit is the most users returned. Required, > 0.
+	Limit int
+	// Ascending lists the least recently active first; default: most
+	// recently active first.
+	Ascending bool
+	After     *ActivityCursor
 }
 
 // ---------------------------------------------------------------------------

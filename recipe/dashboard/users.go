@@ -128,6 +128,9 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	// pagedSearch=true (a Latchkey extension) pages a search like the
 	// list; without it a search answers up to MaxSearchResults at once.
 	opts.PagedSearch = q.Get("pagedSearch") == "true"
+	// orderBy=lastActive (a Latchkey extension): the users who signed in,
+	// by last activity, in timeJoinedOrder's direction.
+	opts.ByLastActive = q.Get("orderBy") == "lastActive"
 	if opts.Search = searchOf(q); isSearch(opts.Search) && !opts.PagedSearch {
 		max = latchkey.MaxSearchResults
 	}

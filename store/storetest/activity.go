@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -68,5 +69,54 @@ func testActivity(t *testing.T, open Opener) {
 	ok(t, err, "ActivityForUsers of a deleted user")
 	if len(m) != 0 {
 		t.Fatalf("a deleted user's activity: %+v", m)
+	}
+}
+
+func testListUsersByActivity(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	var ids []string
+	for i, email := range []string{"a@example.com", "b@example.com", "c@example.com", "never@example.com"} {
+		u := createEP(t, ctx, s, epUser(email, at(int64(i))))
+		ids = append(ids, u.ID)
+	}
+	// Sign-ins: c first, then a, then b; a and b at the same millisecond.
+	for i, who := range []int{2, 0, 1} {
+		ss := session(fmt.Sprintf("s%d", i), store.DefaultTenant, ids[who], base.Add(time.Hour))
+		ss.CreatedAt = at(100)
+		if who == 2 {
+			ss.CreatedAt = at(50)
+		}
+		ok(t, s.CreateSession(ctx, ss), "CreateSession")
+	}
+	for _, asc := range []bool{false, true} {
+		var got []string
+		var after *store.ActivityCursor
+		for pages := 0; ; pages++ {
+			if pages > 5 {
+				t.Fatal("ListUsersByActivity: the pages do not end")
+			}
+			users, next, err := s.ListUsersByActivity(ctx, store.ActivityListQuery{TenantID: store.DefaultTenant, Limit: 1, Ascending: asc, After: after})
+			ok(t, err, "ListUsersByActivity")
+			for _, u := range users {
+				got = append(got, u.LoginMethods[0].Email)
+			}
+			if next == nil {
+				break
+			}
+			after = next
+		}
+		// Same time: user ids in the order's direction.
+		ab := []string{"a@example.com", "b@example.com"}
+		if ids[0] < ids[1] == !asc {
+			ab = []string{"b@example.com", "a@example.com"}
+		}
+		want := append(ab, "c@example.com")
+		if asc {
+			want = []string{"c@example.com", ab[0], ab[1]}
+		}
+		wantStrings(t, got, want, fmt.Sprintf("ListUsersByActivity ascending=%v", asc))
+	}
+	if users, _, err := s.ListUsersByActivity(ctx, store.ActivityListQuery{TenantID: "other", Limit: 10}); err != nil || len(users) != 0 {
+		t.Fatalf("another tenant: %v, %v", users, err)
 	}
 }

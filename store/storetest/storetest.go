@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteLinkedUser", testDeleteLinkedUser},
 		{"Suspensions", testSuspensions},
 		{"Activity", testActivity},
+		{"ListUsersByActivity", testListUsersByActivity},
 		{"Audit", testAudit},
 	})
 }

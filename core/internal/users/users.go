@@ -46,6 +46,9 @@ type Service struct {
 	// (default time.Now).
 	Stats store.Stats
 	Now   func() time.Time
+	// Activity orders the list by last activity (latchkeyOrderBy); nil
+	// refuses that order.
+	Activity store.Activity
 	// NormalisePhone turns a search or lookup phone number into the stored
 	// (E.164) form; the core sets the one passwordless sign-in stores with.
 	// Default: trims spaces.
@@ -81,6 +84,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	order, hasOrder := q.OptString("timeJoinedOrder")
 	token, hasToken := q.OptString("paginationToken")
 	paged := q.Bool("pagedSearch", false)
+	orderBy, _ := q.OptString("latchkeyOrderBy")
 	recipeIDs := recipeIDs(q)
 	search := store.UserSearch{
 		Emails:    terms(q, "email", strings.ToLower),
@@ -99,6 +103,9 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	if hasOrder && order != "ASC" && order != "DESC" {
 		return cdi.BadRequest("timeJoinedOrder can be either ASC OR DESC")
+	}
+	if orderBy != "" {
+		return h.listByActivity(w, r, orderBy, limit, order == "ASC", token, hasToken, searching || len(recipeIDs) > 0)
 	}
 	query := store.ListUsersQuery{
 		TenantID:   cdi.Tenant(r.Context()),
@@ -354,5 +361,40 @@ func (h *Handler) byAccountInfo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cdi.OK(w, map[string]any{"users": userjson.FromAll(found)})
+	return nil
+}
+
+// listByActivity answers GET /users?latchkeyOrderBy=lastActive (a
+// Latchkey extension): the tenant's users who have signed in, most
+// recently active first (timeJoinedOrder=ASC: least recently), in keyset
+// pages like the list. It does not combine with a search or a recipe
+// filter.
+func (h *Handler) listByActivity(w http.ResponseWriter, r *http.Request, orderBy string, limit int, asc bool, token string, hasToken, filtered bool) error {
+	if orderBy != "lastActive" {
+		return cdi.BadRequest("latchkeyOrderBy can only be lastActive")
+	}
+	if filtered {
+		return cdi.BadRequest("latchkeyOrderBy does not combine with a search or includeRecipeIds")
+	}
+	if h.Service.Activity == nil {
+		return cdi.BadRequest("this core keeps no activity to order by")
+	}
+	q := store.ActivityListQuery{TenantID: cdi.Tenant(r.Context()), Limit: limit, Ascending: asc}
+	if hasToken {
+		c, err := decodeToken(token)
+		if err != nil {
+			return err
+		}
+		q.After = &store.ActivityCursor{LastActive: c.TimeJoined, UserID: c.UserID}
+	}
+	users, next, err := h.Service.Activity.ListUsersByActivity(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{"users": userjson.FromAll(users)}
+	if next != nil {
+		resp["nextPaginationToken"] = encodeToken(next.UserID, next.LastActive)
+	}
+	cdi.OK(w, resp)
 	return nil
 }

@@ -399,3 +399,43 @@ func TestSearchCount(t *testing.T) {
 		}
 	})
 }
+
+// TestListByActivity: latchkeyOrderBy=lastActive (a Latchkey extension)
+// lists the users who signed in, most recently active first, in pages.
+func TestListByActivity(t *testing.T) {
+	coretest.Run(t, func(t *testing.T, c *coretest.Client) {
+		ids := seed(t, c, []string{"a@example.com", "b@example.com", "c@example.com", "never@example.com"},
+			func(i int) time.Time { return epoch.Add(time.Duration(i) * time.Minute) })
+		for _, i := range []int{1, 2, 0} { // b signs in first, a last
+			if r := c.Post(t, "/recipe/session", obj{"userId": ids[i], "enableAntiCsrf": false, "userDataInJWT": obj{}, "userDataInDatabase": obj{}}); r.Status(t) != "OK" {
+				t.Fatalf("session: %s", r.Body)
+			}
+			time.Sleep(2 * time.Millisecond) // distinct sign-in times
+		}
+		var got []string
+		path := "/users?latchkeyOrderBy=lastActive&limit=2"
+		for pages := 0; ; pages++ {
+			if pages > 3 {
+				t.Fatal("the pages do not end")
+			}
+			r := c.Get(t, path)
+			got = append(got, emailsOf(t, r)...)
+			next, _ := r.JSON(t)["nextPaginationToken"].(string)
+			if next == "" {
+				break
+			}
+			path = "/users?latchkeyOrderBy=lastActive&limit=2&paginationToken=" + url.QueryEscape(next)
+		}
+		if strings.Join(got, ",") != "a@example.com,c@example.com,b@example.com" {
+			t.Errorf("by last activity: %v", got)
+		}
+		if r := c.Get(t, "/users?latchkeyOrderBy=lastActive&timeJoinedOrder=ASC"); strings.Join(emailsOf(t, r), ",") != "b@example.com,c@example.com,a@example.com" {
+			t.Errorf("least recently active first: %s", r.Body)
+		}
+		for _, bad := range []string{"latchkeyOrderBy=name", "latchkeyOrderBy=lastActive&email=a", "latchkeyOrderBy=lastActive&includeRecipeIds=emailpassword"} {
+			if r := c.Get(t, "/users?"+bad); r.Code != 400 {
+				t.Errorf("%s: %d %s", bad, r.Code, r.Body)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/latchkey-dev/latchkey/store"
@@ -202,4 +203,57 @@ func (s *DB) UserSessionHandles(ctx context.Context, userIDs []string, tenantID 
 // DeleteExpiredSessions removes sessions that expired before now.
 func (s *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	return s.deleteCount(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at < $1`, ms(now))
+}
+
+// ListUsersByActivity pages a tenant's users by user_activity's
+// (last_active, user_id) index, in either direction, keeping those listed
+// in the tenant.
+func (s *DB) ListUsersByActivity(ctx context.Context, q store.ActivityListQuery) ([]store.User, *store.ActivityCursor, error) {
+	if q.Limit <= 0 {
+		return nil, nil, fmt.Errorf("sqlstore: list users by activity: limit must be positive, got %d", q.Limit)
+	}
+	var a argList
+	query := `SELECT a.user_id, a.last_active FROM user_activity a
+JOIN tenant_users t ON t.tenant_id = ` + a.add(q.TenantID) + ` AND t.user_id = a.user_id`
+	dir, cmp, eq := "DESC", "<", "<="
+	if q.Ascending {
+		dir, cmp, eq = "ASC", ">", ">="
+	}
+	if q.After != nil {
+		at, id := a.add(ms(q.After.LastActive)), a.add(q.After.UserID)
+		query += fmt.Sprintf(" WHERE a.last_active %s %s AND (a.last_active %s %s OR a.user_id %s %s)", eq, at, cmp, at, eq, id)
+	}
+	query += fmt.Sprintf(" ORDER BY a.last_active %[1]s, a.user_id %[1]s LIMIT %[2]s", dir, a.add(q.Limit+1))
+	rows, err := s.reader.QueryContext(ctx, query, a.args...)
+	if err != nil {
+		return nil, nil, s.wrap("list users by activity", err)
+	}
+	var (
+		ids  []string
+		last []int64
+	)
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
+			return nil, nil, s.wrap("list users by activity", err)
+		}
+		ids, last = append(ids, id), append(last, at)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, s.wrap("list users by activity", err)
+	}
+	var next *store.ActivityCursor
+	if len(ids) > q.Limit {
+		next = &store.ActivityCursor{LastActive: fromMS(last[q.Limit]), UserID: ids[q.Limit]}
+		ids = ids[:q.Limit]
+	}
+	users, err := s.loadUsers(ctx, s.reader, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	// loadUsers keeps the order of ids.
+	return users, next, nil
 }

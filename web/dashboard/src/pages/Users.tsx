@@ -44,6 +44,8 @@ interface Page {
 interface Place {
   size: number;
   order: 'DESC' | 'ASC';
+  /** by is what the list is sorted by: join time, or last activity (Latchkey; users who signed in). */
+  by: 'joined' | 'active';
   /** show is 'suspended' to list only suspended users, most recently suspended first (Latchkey). */
   show: 'all' | 'suspended';
   chips: Chip[];
@@ -57,6 +59,7 @@ function readPlace(): Place {
   const q = new URLSearchParams(location.search);
   const size = PAGE_SIZES.includes(Number(q.get('size'))) ? Number(q.get('size')) : 10;
   const order = q.get('order') === 'asc' ? 'ASC' : 'DESC';
+  const by = q.get('sort') === 'active' ? 'active' : 'joined';
   const show = q.get('show') === 'suspended' ? 'suspended' : 'all';
   const chips: Chip[] = q.getAll('s').flatMap((v) => {
     const i = v.indexOf(':');
@@ -72,7 +75,7 @@ function readPlace(): Place {
     // Reached from a link: this page is known, the ones before it are not (First page goes back).
     tokens = Array.from({ length: page }, (_, i) => (i === page - 1 ? at : i === 0 ? '' : '?'));
   }
-  return { size, order, show, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
+  return { size, order, by, show, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
 }
 
 /** writePlace puts the place in the URL, replacing the current history entry. */
@@ -80,6 +83,7 @@ function writePlace(p: Place): void {
   const q = new URLSearchParams();
   if (p.size !== 10) q.set('size', String(p.size));
   if (p.order === 'ASC') q.set('order', 'asc');
+  if (p.by === 'active') q.set('sort', 'active');
   if (p.show === 'suspended') q.set('show', 'suspended');
   for (const c of p.chips) q.append('s', `${c.tag}:${c.value}`);
   if (p.index > 0) {
@@ -104,6 +108,8 @@ export function Users() {
   const [creating, setCreating] = useState(false);
   const { size: pageSize, order, chips, index } = place;
   const suspendedOnly = place.show === 'suspended' && chips.length === 0;
+  // Sorting by activity lists the whole tenant only: not with a search or the suspended filter.
+  const byActive = place.by === 'active' && chips.length === 0 && !suspendedOnly;
   useEffect(() => writePlace(place), [place]);
 
   // Tenants first: the list and count are per tenant.
@@ -139,7 +145,7 @@ export function Users() {
 
   // What is listed: the tenant, the search, the order and the page size. Answers are stored with
   // the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${order}|${suspendedOnly}|${reload}|${JSON.stringify(chips)}`;
+  const listKey = `${tenant}|${pageSize}|${order}|${byActive}|${suspendedOnly}|${reload}|${JSON.stringify(chips)}`;
   const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}`;
   const [shown, setShown] = useState<{ key: string; page: Page } | null>(null);
   const [failed, setFailedKey] = useState('');
@@ -186,6 +192,7 @@ export function Users() {
         paginationToken: token || undefined,
         pagedSearch: searching ? 'true' : undefined,
         suspended: suspendedOnly ? 'true' : undefined,
+        orderBy: byActive ? 'lastActive' : undefined,
       })
       .then((u) => {
         if (!live) return;
@@ -276,14 +283,28 @@ export function Users() {
         )}
         <div class="field-inline">
           <label for="order-select">Sort</label>
-          <select id="order-select" value={order} onChange={(e) => restart({ order: e.currentTarget.value === 'ASC' ? 'ASC' : 'DESC' })}>
-            <option value="DESC">Newest first</option>
-            <option value="ASC">Oldest first</option>
+          <select
+            id="order-select"
+            value={`${byActive ? 'active' : 'joined'}-${order}`}
+            onChange={(e) => {
+              const [b, o] = e.currentTarget.value.split('-');
+              restart({ by: b === 'active' ? 'active' : 'joined', order: o === 'ASC' ? 'ASC' : 'DESC' });
+            }}
+          >
+            <option value="joined-DESC">Newest first</option>
+            <option value="joined-ASC">Oldest first</option>
+            {!searching && !suspendedOnly && (
+              <>
+                <option value="active-DESC">Recently active first</option>
+                <option value="active-ASC">Least recently active first</option>
+              </>
+            )}
           </select>
         </div>
         <ExportUsers tenant={tenant} query={searchTerms} disabled={!tenant} />
       </div>
 
+      {byActive && <p class="muted small">The users who have signed in, by their last activity.</p>}
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={(c) => restart({ chips: c })} />}
 
       <UserTable
@@ -311,10 +332,10 @@ export function Users() {
           <p aria-live="polite" class="pager-range">
             {list.length > 0
               ? `${fmtNumber(from)} - ${fmtNumber(from + list.length - 1)}` +
-                (total?.n != null && !suspendedOnly ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
+                (total?.n != null && !suspendedOnly && !byActive ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
               : ''}
           </p>
-          {pages && pages > 1 && list.length > 0 && !suspendedOnly && (
+          {pages && pages > 1 && list.length > 0 && !suspendedOnly && !byActive && (
             <p class="muted small pager-page">{`Page ${fmtNumber(index + 1)} of ${fmtNumber(pages)}`}</p>
           )}
           <button
