@@ -297,6 +297,9 @@ type UserStats struct {
 	UsersByLoginMethod map[string]int64 `json:"usersByLoginMethod"`
 	UsersByTenant      []TenantCount    `json:"usersByTenant"`
 	TotalUsers         int64            `json:"totalUsers"`
+	// ActiveUsers counts the app's users active in the last day, week
+	// and month (by their last activity): keys daily, weekly, monthly.
+	ActiveUsers map[string]int64 `json:"activeUsers"`
 }
 
 // MaxStatsDays is the longest range UserStats counts sign-ups over.

@@ -240,6 +240,9 @@ type Stats interface {
 	SignUpsPerDay(ctx context.Context, tenantID string, from, to time.Time) ([]DayCount, error)
 	// UserCounts returns every counter, by tenant and login method.
 	UserCounts(ctx context.Context) ([]UserCount, error)
+	// ActiveUsers counts the app's users active at or after each of since
+	// (by their last-active time; see Activity), in one read per value.
+	ActiveUsers(ctx context.Context, since []time.Time) ([]int64, error)
 }
 
 // AccountInfo is what /users/by-accountinfo looks up. Empty fields are not

@@ -119,4 +119,10 @@ func testListUsersByActivity(t *testing.T, open Opener) {
 	if users, _, err := s.ListUsersByActivity(ctx, store.ActivityListQuery{TenantID: "other", Limit: 10}); err != nil || len(users) != 0 {
 		t.Fatalf("another tenant: %v, %v", users, err)
 	}
+	// Active users: c was last active at 50, a and b at 100.
+	n, err := s.ActiveUsers(ctx, []time.Time{at(101), at(60), at(0)})
+	ok(t, err, "ActiveUsers")
+	if fmt.Sprint(n) != "[0 2 3]" {
+		t.Fatalf("ActiveUsers = %v, want [0 2 3]", n)
+	}
 }

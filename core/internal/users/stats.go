@@ -23,7 +23,8 @@ type dayCount struct {
 // extension, for the dashboard's overview): the tenant's sign-ups per UTC
 // day over the last N days (1 to maxStatsDays, default 30), today
 // included and every day listed, zero or not; the tenant's users by login
-// method; the app's users by tenant; and the app's total. Everything
+// method; the app's users by tenant; the app's total; and its daily,
+// weekly and monthly active users (activeUsers). Everything
 // comes from indexes and counters, so it costs the same at a million users
 // as at ten.
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +83,15 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		a, b := tenants[i]["count"].(int64), tenants[j]["count"].(int64)
 		return a > b || a == b && tenants[i]["tenantId"].(string) < tenants[j]["tenantId"].(string)
 	})
+	// Active users of the whole app, by last activity: the day, week and
+	// month before now.
+	nowT := now()
+	active, err := h.Service.Stats.ActiveUsers(r.Context(), []time.Time{nowT.Add(-24 * time.Hour), nowT.AddDate(0, 0, -7), nowT.AddDate(0, 0, -30)})
+	if err != nil {
+		return err
+	}
 	cdi.OK(w, map[string]any{
+		"activeUsers":        map[string]int64{"daily": active[0], "weekly": active[1], "monthly": active[2]},
 		"days":               days,
 		"signUpsPerDay":      series,
 		"usersByLoginMethod": byMethod,

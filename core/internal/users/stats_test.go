@@ -20,6 +20,12 @@ func TestStats(t *testing.T) {
 		}
 		seed(t, c, emails, func(i int) time.Time { return joins[i] })
 
+		// One of them signs in now: active in the day, the week and the month.
+		users := c.Get(t, "/users?limit=1&timeJoinedOrder=DESC").JSON(t)["users"].([]any)
+		if r := c.Post(t, "/recipe/session", map[string]any{"userId": users[0].(map[string]any)["id"], "enableAntiCsrf": false,
+			"userDataInJWT": map[string]any{}, "userDataInDatabase": map[string]any{}}); r.Status(t) != "OK" {
+			t.Fatalf("session: %s", r.Body)
+		}
 		r := c.Get(t, "/recipe/latchkey/users/stats?days=7")
 		m := r.JSON(t)
 		if r.Status(t) != "OK" || m["days"] != float64(7) || m["totalUsers"] != float64(4) {
@@ -32,6 +38,9 @@ func TestStats(t *testing.T) {
 		first, last, prev := series[0].(map[string]any), series[6].(map[string]any), series[5].(map[string]any)
 		if first["day"] != "2026-11-27" || last["day"] != "2026-12-03" || last["count"] != float64(2) || prev["count"] != float64(1) || first["count"] != float64(0) {
 			t.Errorf("series: %v", series)
+		}
+		if a := m["activeUsers"].(map[string]any); a["daily"] != float64(1) || a["weekly"] != float64(1) || a["monthly"] != float64(1) {
+			t.Errorf("active users: %v", a)
 		}
 		if byMethod := m["usersByLoginMethod"].(map[string]any); byMethod["emailpassword"] != float64(4) {
 			t.Errorf("by login method: %v", byMethod)

@@ -12,6 +12,7 @@ func TestBrowserOverview(t *testing.T) {
 	e, w := signedIn(t, options{})
 	e.signUp("ann@acme.com", "pass-word-1")
 	e.signUp("bob@acme.com", "pass-word-1")
+	e.fdiSession("ann@acme.com", "pass-word-1") // active now
 	for _, round := range []struct {
 		width  int
 		scheme string
@@ -22,6 +23,7 @@ func TestBrowserOverview(t *testing.T) {
 		w.waitFor("the overview", `L.role('heading', 'Overview')`)
 		w.waitFor("the app's users", `L.text('Users in the app') && L.text('Users in the app').nextElementSibling.textContent === '2'`)
 		w.waitFor("today's sign-ups", `L.text('Sign-ups today').nextElementSibling.textContent === '2'`)
+		w.waitFor("the active users", `L.text('Active in the last 30 days').nextElementSibling.textContent === '1'`)
 		w.waitFor("the chart", `document.querySelector('svg[role=img][aria-label^="2 sign-ups from"]')`)
 		w.waitFor("the login methods", `L.text('Email password', L.role('region', 'Users by login method'))`)
 		for _, days := range []int{90, 365, 30} {

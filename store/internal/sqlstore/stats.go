@@ -56,3 +56,16 @@ func (s *DB) UserCounts(ctx context.Context) ([]store.UserCount, error) {
 	}
 	return out, s.wrap("user counts", rows.Err())
 }
+
+// ActiveUsers counts user_activity rows by its last_active index, a range
+// count per value: the app's users, not a tenant's, since a tenant's would
+// join a row of tenant_users per active user.
+func (s *DB) ActiveUsers(ctx context.Context, since []time.Time) ([]int64, error) {
+	out := make([]int64, len(since))
+	for i, t := range since {
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_activity WHERE last_active >= $1`, ms(t)).Scan(&out[i]); err != nil {
+			return nil, s.wrap("active users", err)
+		}
+	}
+	return out, nil
+}

@@ -281,6 +281,8 @@ export interface UserStats {
   usersByLoginMethod: Record<string, number>;
   usersByTenant: { tenantId: string; count: number }[];
   totalUsers: number;
+  /** The app's users active in the last day, week and month (absent from an older core). */
+  activeUsers?: { daily: number; weekly: number; monthly: number };
 }
 
 /** A dashboard account on the team page (a Latchkey extension). */

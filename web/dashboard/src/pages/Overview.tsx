@@ -1,5 +1,5 @@
-// The overview (a Latchkey extension): sign-ups per day over 30, 90 or 365 days, and users by
-// login method and by tenant. Charts are SVG drawn here (no CDN, nothing inline that the CSP
+// The overview (a Latchkey extension): sign-ups per day over 30, 90 or 365 days, daily, weekly and
+// monthly active users of the app, and users by login method and by tenant. Charts are SVG drawn here (no CDN, nothing inline that the CSP
 // refuses), coloured by the stylesheet for light and dark mode; each has a table behind it for
 // screen readers and for anyone who wants the numbers.
 
@@ -88,6 +88,22 @@ export function Overview() {
               <dd>{fmtNumber(st.signUpsPerDay[st.signUpsPerDay.length - 1]?.count ?? 0)}</dd>
             </div>
           </dl>
+          {st.activeUsers && (
+            <dl class="figures" aria-label="Active users in the app">
+              <div>
+                <dt>Active in the last day</dt>
+                <dd>{fmtNumber(st.activeUsers.daily)}</dd>
+              </div>
+              <div>
+                <dt>Active in the last 7 days</dt>
+                <dd>{fmtNumber(st.activeUsers.weekly)}</dd>
+              </div>
+              <div>
+                <dt>Active in the last 30 days</dt>
+                <dd>{fmtNumber(st.activeUsers.monthly)}</dd>
+              </div>
+            </dl>
+          )}
           <Card title={`Sign-ups per day, last ${st.days} days`} id="overview-signups" wide>
             <DayChart days={st.signUpsPerDay} />
           </Card>
