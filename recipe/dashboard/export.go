@@ -22,7 +22,7 @@ const exportPageDeadline = 30 * time.Second
 
 // exportUsers serves GET /dashboard/api/users/export?format=csv|json (a
 // Latchkey extension): every user that the list's search (email, phone,
-// provider) and order select, in the request's tenant, streamed as a
+// provider), login-method filter (recipeIds) and order select, in the request's tenant, streamed as a
 // download with latchkey.ExportUsers, a page at a time. An error after the
 // first bytes cannot change the status, so it aborts the connection: the
 // browser then reports a failed download instead of keeping a short file.
@@ -34,6 +34,10 @@ func (rc *Recipe) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	format, err := latchkey.ParseExportFormat(q.Get("format"))
 	if err != nil {
 		return badInput("Invalid value received for 'format': use csv or json")
+	}
+	recipes, err := recipeFilter(q)
+	if err != nil {
+		return err
 	}
 	order := q.Get("timeJoinedOrder")
 	if order == "" {
@@ -64,7 +68,7 @@ func (rc *Recipe) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	n, err := rc.lk.ExportUsers(r.Context(), out, latchkey.ExportOptions{
 		Format: format,
 		ListUsersOptions: latchkey.ListUsersOptions{TenantID: tenant, Order: latchkey.UserOrder(order),
-			Search: searchOf(q)},
+			Search: searchOf(q), RecipeIDs: recipes},
 		AfterPage: func() error {
 			if err := rcw.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
@@ -128,6 +129,10 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	// pagedSearch=true (a Latchkey extension) pages a search like the
 	// list; without it a search answers up to MaxSearchResults at once.
 	opts.PagedSearch = q.Get("pagedSearch") == "true"
+	// recipeIds filters by login method (the core's includeRecipeIds).
+	if opts.RecipeIDs, err = recipeFilter(q); err != nil {
+		return err
+	}
 	// orderBy=lastActive (a Latchkey extension): the users who signed in,
 	// by last activity, in timeJoinedOrder's direction.
 	opts.ByLastActive = q.Get("orderBy") == "lastActive"
@@ -249,8 +254,12 @@ func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	tenant := latchkey.TenantID(r.Context())
+	recipes, err := recipeFilter(q)
+	if err != nil {
+		return err
+	}
 	if search := searchOf(q); isSearch(search) {
-		c, err := rc.lk.CountSearchResults(r.Context(), latchkey.ListUsersOptions{TenantID: tenant, Search: search})
+		c, err := rc.lk.CountSearchResults(r.Context(), latchkey.ListUsersOptions{TenantID: tenant, Search: search, RecipeIDs: recipes})
 		if errors.Is(err, latchkey.ErrSearchCountUnsupported) {
 			writeStatus(w, "OK", nil)
 			return nil
@@ -261,7 +270,7 @@ func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
 		writeStatus(w, "OK", map[string]any{"count": c.N, "countIsCapped": c.Capped})
 		return nil
 	}
-	n, err := rc.lk.CountUsers(r.Context(), latchkey.CountUsersOptions{TenantID: tenant})
+	n, err := rc.lk.CountUsers(r.Context(), latchkey.CountUsersOptions{TenantID: tenant, RecipeIDs: recipes})
 	if err != nil {
 		return err
 	}
@@ -503,4 +512,25 @@ func (rc *Recipe) unlink(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeStatus(w, "OK", nil)
 	return nil
+}
+
+// loginMethods are the recipe ids the list can be filtered by.
+var loginMethods = map[string]bool{"emailpassword": true, "passwordless": true, "thirdparty": true, "webauthn": true}
+
+// recipeFilter reads the list's recipeIds filter (comma-separated login
+// methods), or nil for every user.
+func recipeFilter(q url.Values) ([]string, error) {
+	v := strings.TrimSpace(q.Get("recipeIds"))
+	if v == "" {
+		return nil, nil
+	}
+	var out []string
+	for id := range strings.SplitSeq(v, ",") {
+		id = strings.TrimSpace(id)
+		if !loginMethods[id] {
+			return nil, badInput("Invalid value received for 'recipeIds': use emailpassword, passwordless, thirdparty or webauthn, separated by commas")
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }

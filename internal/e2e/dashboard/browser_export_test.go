@@ -17,7 +17,7 @@ func TestBrowserExport(t *testing.T) {
 	w.fill("the search box", `L.label('Search value')`, "acme")
 	w.press("Search", `L.role('button', 'Search')`)
 	w.waitFor("one result", `L.text('1 result')`)
-	w.press("Export as JSON", `L.role('button', 'Export the search results as JSON')`)
+	w.press("Export as JSON", `L.role('button', 'Export the users shown as JSON')`)
 	w.waitFor("the toast", `L.text(/^Exported to users-public-\d{4}-\d\d-\d\d\.json$/)`)
 
 	w.viewport(390)

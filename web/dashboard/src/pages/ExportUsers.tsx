@@ -22,7 +22,7 @@ export function ExportUsers({ tenant, query, disabled }: { tenant: string; query
       setBusy(null);
     }
   };
-  const label = Object.keys(query).length ? 'the search results' : 'all users';
+  const label = Object.keys(query).length ? 'the users shown' : 'all users';
   return (
     <div class="export" role="group" aria-label={`Export ${label}`}>
       <span class="muted small">Export {label}:</span>

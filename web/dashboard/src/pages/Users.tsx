@@ -17,6 +17,12 @@ import { CreateUserDialog } from './CreateUser';
 import { ExportUsers } from './ExportUsers';
 
 const PAGE_SIZES = [10, 25, 50, 100];
+/** The login methods the list can be filtered by: recipe id and label. */
+const METHODS: [string, string][] = [
+  ['emailpassword', 'Email password'],
+  ['passwordless', 'Passwordless'],
+  ['thirdparty', 'Third-party'],
+];
 const TAG_LABELS: Record<string, string> = {
   email: 'Email',
   phone: 'Phone Number',
@@ -48,6 +54,8 @@ interface Place {
   by: 'joined' | 'active';
   /** show is 'suspended' to list only suspended users, most recently suspended first (Latchkey). */
   show: 'all' | 'suspended';
+  /** method keeps only users with this login method ('' for all). */
+  method: string;
   chips: Chip[];
   /** index is the page shown, from 0; tokens[i] fetches page i ('' for the first). */
   index: number;
@@ -61,6 +69,7 @@ function readPlace(): Place {
   const order = q.get('order') === 'asc' ? 'ASC' : 'DESC';
   const by = q.get('sort') === 'active' ? 'active' : 'joined';
   const show = q.get('show') === 'suspended' ? 'suspended' : 'all';
+  const method = METHODS.some(([id]) => id === q.get('method')) ? q.get('method') ?? '' : '';
   const chips: Chip[] = q.getAll('s').flatMap((v) => {
     const i = v.indexOf(':');
     return i > 0 && v.slice(i + 1) ? [{ tag: v.slice(0, i), value: v.slice(i + 1) }] : [];
@@ -75,7 +84,7 @@ function readPlace(): Place {
     // Reached from a link: this page is known, the ones before it are not (First page goes back).
     tokens = Array.from({ length: page }, (_, i) => (i === page - 1 ? at : i === 0 ? '' : '?'));
   }
-  return { size, order, by, show, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
+  return { size, order, by, show, method, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
 }
 
 /** writePlace puts the place in the URL, replacing the current history entry. */
@@ -85,6 +94,7 @@ function writePlace(p: Place): void {
   if (p.order === 'ASC') q.set('order', 'asc');
   if (p.by === 'active') q.set('sort', 'active');
   if (p.show === 'suspended') q.set('show', 'suspended');
+  if (p.method) q.set('method', p.method);
   for (const c of p.chips) q.append('s', `${c.tag}:${c.value}`);
   if (p.index > 0) {
     q.set('page', String(p.index + 1));
@@ -109,7 +119,13 @@ export function Users() {
   const { size: pageSize, order, chips, index } = place;
   const suspendedOnly = place.show === 'suspended' && chips.length === 0;
   // Sorting by activity lists the whole tenant only: not with a search or the suspended filter.
-  const byActive = place.by === 'active' && chips.length === 0 && !suspendedOnly;
+  const byActive = place.by === 'active' && chips.length === 0 && !suspendedOnly && !place.method;
+  // The login-method filter applies to the list, the search, the count and the export.
+  const filterQuery = useMemo(() => {
+    const q: Record<string, string> = {};
+    if (place.method && !suspendedOnly) q.recipeIds = place.method;
+    return q;
+  }, [place.method, suspendedOnly]);
   useEffect(() => writePlace(place), [place]);
 
   // Tenants first: the list and count are per tenant.
@@ -145,7 +161,7 @@ export function Users() {
 
   // What is listed: the tenant, the search, the order and the page size. Answers are stored with
   // the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${order}|${byActive}|${suspendedOnly}|${reload}|${JSON.stringify(chips)}`;
+  const listKey = `${tenant}|${pageSize}|${order}|${byActive}|${suspendedOnly}|${place.method}|${reload}|${JSON.stringify(chips)}`;
   const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}`;
   const [shown, setShown] = useState<{ key: string; page: Page } | null>(null);
   const [failed, setFailedKey] = useState('');
@@ -159,15 +175,15 @@ export function Users() {
   useEffect(() => {
     if (!tenant) return;
     let live = true;
-    const key = `${tenant}|${reload}|${JSON.stringify(chips)}`;
+    const key = `${tenant}|${reload}|${place.method}|${JSON.stringify(chips)}`;
     api
-      .usersCount(tenant, searchTerms)
+      .usersCount(tenant, { ...searchTerms, ...filterQuery })
       .then((c) => live && setCount({ key, n: c.count ?? null, capped: !!c.countIsCapped }))
       .catch(() => live && setCount({ key, n: null, capped: false }));
     return () => {
       live = false;
     };
-  }, [tenant, reload, searchTerms]);
+  }, [tenant, reload, searchTerms, filterQuery]);
 
   // Pages already fetched for this list, so that Previous shows at once.
   const cache = useRef({ listKey: '', pages: new Map<string, Page>() });
@@ -193,6 +209,7 @@ export function Users() {
         pagedSearch: searching ? 'true' : undefined,
         suspended: suspendedOnly ? 'true' : undefined,
         orderBy: byActive ? 'lastActive' : undefined,
+        ...filterQuery,
       })
       .then((u) => {
         if (!live) return;
@@ -214,7 +231,7 @@ export function Users() {
   const sameList = shown?.key.startsWith(listKey + '|');
   const hasNext = !!(page ?? (sameList ? shown?.page : null))?.next;
   const hasPrev = index > 0 && place.tokens[index - 1] !== '?';
-  const total = count && count.key === `${tenant}|${reload}|${JSON.stringify(chips)}` ? count : null;
+  const total = count && count.key === `${tenant}|${reload}|${place.method}|${JSON.stringify(chips)}` ? count : null;
   const pages = total?.n != null && !total.capped ? Math.max(1, Math.ceil(total.n / pageSize)) : null;
 
   /** move changes the place from the first page: a new search, order or page size. */
@@ -293,7 +310,7 @@ export function Users() {
           >
             <option value="joined-DESC">Newest first</option>
             <option value="joined-ASC">Oldest first</option>
-            {!searching && !suspendedOnly && (
+            {!searching && !suspendedOnly && !place.method && (
               <>
                 <option value="active-DESC">Recently active first</option>
                 <option value="active-ASC">Least recently active first</option>
@@ -301,7 +318,20 @@ export function Users() {
             )}
           </select>
         </div>
-        <ExportUsers tenant={tenant} query={searchTerms} disabled={!tenant} />
+        {!suspendedOnly && (
+          <div class="field-inline">
+            <label for="method-select">Login method</label>
+            <select id="method-select" value={place.method} onChange={(e) => restart({ method: e.currentTarget.value })}>
+              <option value="">All</option>
+              {METHODS.map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <ExportUsers tenant={tenant} query={{ ...searchTerms, ...filterQuery }} disabled={!tenant} />
       </div>
 
       {byActive && <p class="muted small">The users who have signed in, by their last activity.</p>}
