@@ -18,6 +18,7 @@ import (
 
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/internal/openstore"
+	"github.com/latchkey-dev/latchkey/store"
 )
 
 // runUsers times GET /users pages, searches and /users/count against a
@@ -147,7 +148,7 @@ func runUsers(ctx context.Context, args []string) error {
 		var days int
 		for i := 0; i < *n+10; i++ {
 			start := time.Now()
-			series, err := st.SignUpsPerDay(ctx, "public", to.AddDate(0, 0, -365), to)
+			series, err := st.SignUpsPerDay(ctx, store.DefaultTenant, to.AddDate(0, 0, -365), to)
 			if err != nil {
 				return err
 			}
