@@ -259,6 +259,10 @@ type Users interface {
 	User(ctx context.Context, userID string) (User, error)
 	// ListUsers returns up to q.Limit users in q's order.
 	ListUsers(ctx context.Context, q ListUsersQuery) ([]User, error)
+	// CountUsersMatching counts the users ListUsers(q) would return (up
+	// to q.Limit) without reading them: how many users a search matches,
+	// capped.
+	CountUsersMatching(ctx context.Context, q ListUsersQuery) (int, error)
 	// CountUsers counts users in tenantID ("" counts every tenant, each user
 	// once), only those with one of recipeIDs when it is non-empty.
 	CountUsers(ctx context.Context, tenantID string, recipeIDs []string) (int64, error)

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PaginationWalk", testPaginationWalk},
 		{"Search", testSearch},
 		{"SearchManyTerms", testSearchManyTerms},
+		{"CountUsersMatching", testCountUsersMatching},
 		{"UsersByAccountInfo", testUsersByAccountInfo},
 		{"DeleteUser", testDeleteUser},
 		{"Sessions", testSessions},

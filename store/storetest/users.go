@@ -544,3 +544,30 @@ func testDeleteUser(t *testing.T, open Opener) {
 	ok(t, s.DeleteUser(ctx, ghost, true), "DeleteUser of a non-user id")
 	checkUserRows(t, ctx, s, ghost, "ghost@example.com", false)
 }
+
+func testCountUsersMatching(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	for i, e := range []string{"ann@acme.com", "bob@acme.com", "cy@acme.com", "dee@globex.com"} {
+		createEP(t, ctx, s, epUser(e, at(int64(i))))
+	}
+	for _, tc := range []struct {
+		name  string
+		q     store.ListUsersQuery
+		count int
+	}{
+		{"a domain", store.ListUsersQuery{Limit: 10, Search: store.UserSearch{Emails: []string{"acme.com"}}}, 3},
+		{"capped", store.ListUsersQuery{Limit: 2, Search: store.UserSearch{Emails: []string{"acme.com"}}}, 2},
+		{"no match", store.ListUsersQuery{Limit: 10, Search: store.UserSearch{Emails: []string{"zed"}}}, 0},
+		{"everyone", store.ListUsersQuery{Limit: 10}, 4},
+		{"a recipe", store.ListUsersQuery{Limit: 10, RecipeIDs: []string{store.RecipePasswordless}}, 0},
+	} {
+		tc.q.TenantID = store.DefaultTenant
+		n, err := s.CountUsersMatching(ctx, tc.q)
+		ok(t, err, "CountUsersMatching "+tc.name)
+		listed, err := s.ListUsers(ctx, tc.q)
+		ok(t, err, "ListUsers "+tc.name)
+		if n != tc.count || n != len(listed) {
+			t.Errorf("CountUsersMatching %s = %d, ListUsers %d, want %d", tc.name, n, len(listed), tc.count)
+		}
+	}
+}

@@ -261,12 +261,11 @@ func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 		}
 		n := 0
 		if !search.Empty() {
-			found, err := h.Service.Store.ListUsers(r.Context(), store.ListUsersQuery{TenantID: tenant,
-				Limit: searchCountCap + 1, RecipeIDs: recipes, Search: search})
-			if err != nil {
+			var err error
+			if n, err = h.Service.Store.CountUsersMatching(r.Context(), store.ListUsersQuery{TenantID: tenant,
+				Limit: searchCountCap + 1, RecipeIDs: recipes, Search: search}); err != nil {
 				return err
 			}
-			n = len(found)
 		}
 		cdi.OK(w, map[string]any{"count": min(n, searchCountCap), "searched": true, "countIsCapped": n > searchCountCap})
 		return nil

@@ -54,6 +54,24 @@ func (s *DB) ListUsers(ctx context.Context, q store.ListUsersQuery) ([]store.Use
 	return s.loadUsers(ctx, s.reader, ids)
 }
 
+// CountUsersMatching counts ListUsers' users from their ids alone,
+// without loading them.
+func (s *DB) CountUsersMatching(ctx context.Context, q store.ListUsersQuery) (int, error) {
+	if q.Limit <= 0 {
+		return 0, fmt.Errorf("sqlstore: count users: limit must be positive, got %d", q.Limit)
+	}
+	if !q.Search.Empty() {
+		ids, err := s.searchUserIDs(ctx, q)
+		return len(ids), err
+	}
+	var a argList
+	ids, err := scanStrings(s.reader.QueryContext(ctx, listQuery(&a, q), a.args...))
+	if err != nil {
+		return 0, s.wrap("count users", err)
+	}
+	return len(ids), nil
+}
+
 // orderBy is the listing order: time joined in the chosen direction, then
 // user id descending, as the CDI sorts.
 func orderBy(desc bool) string {
