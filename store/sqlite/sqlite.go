@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -80,7 +81,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
-	if err := sqlstore.Migrate(ctx, writer, migrations, dialect); err != nil {
+	if err := retryBusy(ctx, func() error { return sqlstore.Migrate(ctx, writer, migrations, dialect) }); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
@@ -93,12 +94,43 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
-	if err := reader.PingContext(ctx); err != nil {
+	if err := retryBusy(ctx, func() error { return reader.PingContext(ctx) }); err != nil {
 		writer.Close()
 		reader.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
 	return &DB{sqlstore.New(writer, reader, dialect)}, nil
+}
+
+// retryBusy runs fn until it succeeds, fails with an error other than
+// SQLITE_BUSY, or busyTimeoutMS has passed. The busy timeout alone is not
+// enough while a new file is being set up: SQLite returns SQLITE_BUSY at
+// once, without calling the busy handler, to a connection that finds
+// another one switching the file to WAL or rebuilding the WAL index, which
+// is exactly what happens when several processes open a new file together.
+// Migrate and the first read are one transaction each, so running them
+// again is safe.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	wait := 5 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY, in any extended form.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // createPrivate creates the database file, if it does not exist yet, with
