@@ -118,8 +118,9 @@ type Config struct {
 	// 1 MiB.
 	MaxBodyBytes int64
 	// Throttling limits failed password sign-ins (POST /recipe/signin and
-	// POST /recipe/dashboard/signin) and the messages an SDK sends (POST
-	// /recipe/throttle/send), per account or address and per client IP,
+	// POST /recipe/dashboard/signin), wrong passwordless codes (per client
+	// IP) and the messages an SDK sends (POST /recipe/throttle/send), per
+	// account or address and per client IP,
 	// with counters in the store shared by every core on the database.
 	Throttling Throttling
 
@@ -148,7 +149,8 @@ type Throttling struct {
 	// AccountFailures is how many failures lock an account. Default: 5.
 	AccountFailures int
 	// IPFailures is how many failures lock a client IP (over every
-	// account). Default: 50.
+	// account); wrong passwordless user input codes are counted per
+	// client IP against the same limit, over every device. Default: 50.
 	IPFailures int
 	// SendsPerAddress is how many messages (password-reset and
 	// verification emails, passwordless codes) one address may be sent

@@ -85,7 +85,7 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	}}
 	pl := passwordless.New(&passwordless.Service{Store: c.store, Now: c.now, CodeLifetime: c.cfg.PasswordlessCodeLifetime,
 		MaxAttempts: c.cfg.PasswordlessMaxCodeInputAttempts, MaxCodesPerDevice: c.cfg.PasswordlessMaxCodesPerDevice,
-		NormalisePhone: phones.Normalise})
+		NormalisePhone: phones.Normalise, Limiter: limiter, GuessesPerIP: signInRule.IP})
 	tp := thirdparty.New(&thirdparty.Service{Store: c.store, Now: c.now})
 	ep.CheckSignIn, pl.CheckSignIn, tp.CheckSignIn = suspensions.Check, suspensions.Check, suspensions.Check
 	for _, h := range []mounter{

@@ -193,3 +193,55 @@ func TestUnlockSignIn(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordlessGuessesThrottledPerIP: a device allows a few wrong codes,
+// but an attacker can start many devices; the client IP's wrong codes are
+// counted over all of them, and a locked IP gets RESTART_FLOW_ERROR with
+// latchkeyRetryAfterMs, even with the right code, while another IP signs in
+// (issue 11, finding 6).
+func TestPasswordlessGuessesThrottledPerIP(t *testing.T) {
+	for _, m := range coretest.Modes() {
+		t.Run(m.String(), func(t *testing.T) {
+			t.Parallel()
+			clk := &testClock{now: time.Now()}
+			c := coretest.Start(t, m, func(cfg *core.Config) {
+				cfg.Now = clk.Now
+				cfg.Throttling.IPFailures = 4
+			})
+			const attacker, other = "203.0.113.9", "203.0.113.10"
+			newCode := func() map[string]any {
+				t.Helper()
+				return c.Post(t, "/recipe/signinup/code", map[string]any{"email": "pia@example.com"}).JSON(t)
+			}
+			consume := func(code map[string]any, input, ip string) map[string]any {
+				t.Helper()
+				return c.Do(t, "POST", "/recipe/signinup/code/consume", map[string]any{
+					"preAuthSessionId": code["preAuthSessionId"], "deviceId": code["deviceId"], "userInputCode": input,
+				}, "latchkey-client-ip", ip).JSON(t)
+			}
+			// Four wrong codes over two devices: each device is under its
+			// own limit of five, the IP reaches its limit of four.
+			for i := range 2 {
+				code := newCode()
+				for j := range 2 {
+					if r := consume(code, "000000", attacker); r["status"] != "INCORRECT_USER_INPUT_CODE_ERROR" {
+						t.Fatalf("device %d, guess %d: %v", i+1, j+1, r)
+					}
+				}
+			}
+			code := newCode()
+			r := consume(code, code["userInputCode"].(string), attacker)
+			if r["status"] != "RESTART_FLOW_ERROR" || r["latchkeyRetryAfterMs"] != float64(60000) {
+				t.Fatalf("right code from a locked IP: %v", r)
+			}
+			if r := consume(code, code["userInputCode"].(string), other); r["status"] != "OK" {
+				t.Fatalf("right code from another IP: %v", r)
+			}
+			clk.Advance(61 * time.Second)
+			code = newCode()
+			if r := consume(code, code["userInputCode"].(string), attacker); r["status"] != "OK" {
+				t.Fatalf("right code after the lock: %v", r)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -544,5 +545,39 @@ func TestPasswordlessSendsLimited(t *testing.T) {
 			t.Errorf("%d emails sent, want 5", n)
 		}
 		b.post("/auth/signinup/code", map[string]any{"email": "other@example.com"}, "rid", pwlRID).want(t, 200, "OK")
+	})
+}
+
+// TestPasswordlessGuessesThrottledFDI: wrong codes are counted per client
+// IP over every device; once the IP is locked even the right code is
+// refused with the FDI's GENERAL_ERROR and a message the frontend shows
+// (issue 11, finding 6), and no session is made.
+func TestPasswordlessGuessesThrottledFDI(t *testing.T) {
+	modes(t, func(t *testing.T, m coretest.Mode) {
+		a := newPwlApp(t, m, passwordless.Config{ContactMethod: passwordless.ContactEmail, FlowType: passwordless.FlowUserInputCode},
+			func(cc *core.Config) { cc.Throttling.IPFailures = 6 })
+		b := a.browser(false)
+		// Two devices of their own, three wrong codes each: under the
+		// device's limit of five, at the IP's limit of six.
+		for i := range 2 {
+			r := b.post("/auth/signinup/code", map[string]any{"email": fmt.Sprintf("guess%d@example.com", i)}, "rid", pwlRID)
+			r.want(t, 200, "OK")
+			for range 3 {
+				b.post("/auth/signinup/code/consume", consumeBody(r, "000000"), "rid", pwlRID).want(t, 200, "INCORRECT_USER_INPUT_CODE_ERROR")
+			}
+		}
+		r := b.post("/auth/signinup/code", map[string]any{"email": "real@example.com"}, "rid", pwlRID)
+		r.want(t, 200, "OK")
+		c := b.post("/auth/signinup/code/consume", consumeBody(r, a.lastEmail("real@example.com").UserInputCode), "rid", pwlRID)
+		c.want(t, 200, "GENERAL_ERROR")
+		if c.body["message"] != "Too many failed sign-in attempts. Please try again in 1 minute." {
+			t.Errorf("message: %s", c.raw)
+		}
+		if len(c.setCookies("sAccessToken")) != 0 {
+			t.Error("a locked consume made a session")
+		}
+		a.clock.Advance(time.Minute)
+		r = b.post("/auth/signinup/code", map[string]any{"email": "real@example.com"}, "rid", pwlRID)
+		b.post("/auth/signinup/code/consume", consumeBody(r, a.lastEmail("real@example.com").UserInputCode), "rid", pwlRID).want(t, 200, "OK")
 	})
 }

@@ -248,6 +248,10 @@ type useAnswer struct {
 	ConsumedDevice              deviceJSON     `json:"consumedDevice"`
 	FailedCodeInputAttemptCount int            `json:"failedCodeInputAttemptCount"`
 	MaximumCodeInputAttempts    int            `json:"maximumCodeInputAttempts"`
+	// RetryAfterMs is the Latchkey core's lock of a client IP that sent
+	// too many wrong codes (an extension field; official cores never send
+	// it).
+	RetryAfterMs int64 `json:"latchkeyRetryAfterMs"`
 }
 
 func (s coreService) use(ctx context.Context, path, tenantID string, cred Credentials) (*useAnswer, error) {
@@ -272,6 +276,9 @@ func (s coreService) use(ctx context.Context, path, tenantID string, cred Creden
 	case "OK":
 		return &a, nil
 	case "RESTART_FLOW_ERROR":
+		if err := latchkey.RetryAfterFromCore(a.RetryAfterMs); err != nil {
+			return nil, err // *latchkey.TooManyAttemptsError: GENERAL_ERROR
+		}
 		return nil, ErrRestartFlow
 	case StatusIncorrectUserInputCode, StatusExpiredUserInputCode:
 		return nil, &CodeError{Expired: a.Status == StatusExpiredUserInputCode,

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/latchkey-dev/latchkey/core/internal/cdi"
+	"github.com/latchkey-dev/latchkey/core/internal/throttle"
 	"github.com/latchkey-dev/latchkey/internal/wire"
 	"github.com/latchkey-dev/latchkey/store"
 )
@@ -35,6 +36,13 @@ type Service struct {
 	MaxCodesPerDevice int
 	// NormalisePhone turns a phone number into the stored (E.164) form.
 	NormalisePhone func(string) string
+	// Limiter counts wrong user input codes per client IP; nil turns that
+	// off. A device's own attempts are capped by MaxAttempts, but an
+	// attacker can start as many devices as sends allow: the IP counter
+	// bounds the guesses one client makes over all of them.
+	Limiter *throttle.Limiter
+	// GuessesPerIP is the limit on those wrong codes.
+	GuessesPerIP throttle.Policy
 }
 
 // Contact is whom a device sends codes to: exactly one of the two is set.
@@ -254,8 +262,25 @@ func (s *Service) use(ctx context.Context, tenantID, given string, cred Credenti
 		return Consumed{}, errMismatch
 	}
 
+	// A client IP locked after too many wrong codes gets the flow
+	// restarted, with the Latchkey field saying how long to wait; the
+	// code is not checked, so the answer tells nothing about it.
+	var ipSubjects []throttle.Subject
+	if ip := cdi.ClientIP(ctx); ip != "" && s.Limiter != nil && !byLink {
+		ipSubjects = []throttle.Subject{throttle.NewSubject(s.GuessesPerIP, "consume-ip", ip)}
+		chk, err := s.Limiter.Check(ctx, ipSubjects...)
+		if err != nil {
+			return Consumed{}, err
+		}
+		if chk.Locked() {
+			return Consumed{}, cdi.ErrRestartFlow.With(throttle.RetryAfterField, s.Limiter.RetryAfter(chk).Milliseconds())
+		}
+	}
+	wrongGuess := false
+
 	limit := int(cdi.ConfigInt(ctx, "passwordless_max_code_input_attempts", int64(s.MaxAttempts)))
 	check := func(d store.PasswordlessDevice) (store.PasswordlessOutcome, error) {
+		wrongGuess = false // the store may call check again on a retried transaction
 		if d.FailedAttempts >= limit {
 			// Only when the limit was lowered since the attempts were made.
 			return store.PasswordlessRevoke, cdi.ErrRestartFlow
@@ -274,6 +299,7 @@ func (s *Service) use(ctx context.Context, tenantID, given string, cred Credenti
 			// code, so it costs none; the flow restarts.
 			return store.PasswordlessKeep, cdi.ErrRestartFlow
 		}
+		wrongGuess = true
 		failed := d.FailedAttempts + 1
 		if failed >= limit {
 			return store.PasswordlessRevoke, cdi.ErrRestartFlow
@@ -286,6 +312,11 @@ func (s *Service) use(ctx context.Context, tenantID, given string, cred Credenti
 	}
 	res, err := s.Store.ConsumePasswordlessCode(ctx, tenantID, pre,
 		store.PasswordlessUser{ID: uuid.NewString(), TimeJoined: now.Truncate(time.Millisecond)}, check)
+	if wrongGuess && len(ipSubjects) > 0 {
+		if err := s.Limiter.Fail(ctx, ipSubjects...); err != nil {
+			return Consumed{}, err
+		}
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		// Used up, revoked or expired meanwhile.
