@@ -17,6 +17,10 @@ type DashboardAccount struct {
 	// extension; the dashboard recipe's Admins config, when set, decides
 	// instead.
 	ReadOnly bool
+	// LockedUntil is when the account's sign-in lock after too many wrong
+	// passwords ends; zero when it is not locked (or the core is not a
+	// Latchkey core, which does not say).
+	LockedUntil time.Time
 }
 
 // DashboardAccountRefusedError is the core's refusal of a dashboard
@@ -43,10 +47,16 @@ type dashboardAccountWire struct {
 	Email      string `json:"email"`
 	TimeJoined int64  `json:"timeJoined"`
 	ReadOnly   bool   `json:"readOnly"`
+	// LockedUntil (ms) is a Latchkey extension of the list.
+	LockedUntil int64 `json:"lockedUntil"`
 }
 
 func (w dashboardAccountWire) account() DashboardAccount {
-	return DashboardAccount{UserID: w.UserID, Email: w.Email, TimeJoined: time.UnixMilli(w.TimeJoined), ReadOnly: w.ReadOnly}
+	a := DashboardAccount{UserID: w.UserID, Email: w.Email, TimeJoined: time.UnixMilli(w.TimeJoined), ReadOnly: w.ReadOnly}
+	if w.LockedUntil > 0 {
+		a.LockedUntil = time.UnixMilli(w.LockedUntil)
+	}
+	return a
 }
 
 // maxDashboardAccounts bounds the list the SDK accepts from the core:
@@ -135,4 +145,23 @@ func (lk *Latchkey) DeleteDashboardAccount(ctx context.Context, userID string) (
 	err := lk.core.Do(ctx, CoreRequest{Method: "DELETE", Path: "/recipe/dashboard/user",
 		Query: url.Values{"userId": {userID}}, RecipeID: dashboardRID}, &a)
 	return a.DidUserExist, err
+}
+
+// UnlockDashboardAccount clears the failed sign-ins of the account with id
+// userID, so that it may sign in again at once. A
+// *DashboardAccountRefusedError (UNKNOWN_USER_ERROR) when there is no such
+// account. A Latchkey core extension: a SuperTokens core answers 404.
+// Core: POST /recipe/dashboard/user/signin-lock/remove.
+func (lk *Latchkey) UnlockDashboardAccount(ctx context.Context, userID string) error {
+	var a struct {
+		Status string `json:"status"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Method: "POST", Path: "/recipe/dashboard/user/signin-lock/remove",
+		Body: map[string]any{"userId": userID}, RecipeID: dashboardRID}, &a); err != nil {
+		return err
+	}
+	if a.Status != "OK" {
+		return &DashboardAccountRefusedError{Status: a.Status}
+	}
+	return nil
 }

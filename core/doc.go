@@ -126,7 +126,8 @@
 //	POST   /recipe/dashboard/user                     dashboard
 //	PUT    /recipe/dashboard/user                     dashboard
 //	DELETE /recipe/dashboard/user                     dashboard
-//	GET    /recipe/dashboard/users                    dashboard
+//	GET    /recipe/dashboard/users                    dashboard (Latchkey: with lockedUntil)
+//	POST   /recipe/dashboard/user/signin-lock/remove  dashboard (Latchkey: unlock an account)
 //	POST   /recipe/dashboard/signin                   dashboard
 //	POST   /recipe/dashboard/session/verify           dashboard
 //	DELETE /recipe/dashboard/session                  dashboard

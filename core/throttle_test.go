@@ -245,3 +245,50 @@ func TestPasswordlessGuessesThrottledPerIP(t *testing.T) {
 		})
 	}
 }
+
+// TestUnlockDashboardAccount: the account list says which dashboard
+// account is locked after wrong passwords and until when; an admin's
+// unlock lets it sign in at once; unlocking an unknown account is
+// UNKNOWN_USER_ERROR and a request naming none is a 400.
+func TestUnlockDashboardAccount(t *testing.T) {
+	for _, m := range coretest.Modes() {
+		t.Run(m.String(), func(t *testing.T) {
+			t.Parallel()
+			clk := &testClock{now: time.Now()}
+			c := coretest.Start(t, m, func(cfg *core.Config) { cfg.Now = clk.Now })
+			c.Post(t, "/recipe/dashboard/user", map[string]any{"email": "ops@example.com", "password": "abcd1234"})
+			c.Post(t, "/recipe/dashboard/user", map[string]any{"email": "dev@example.com", "password": "abcd1234"})
+			for range 5 {
+				c.Post(t, "/recipe/dashboard/signin", map[string]any{"email": "ops@example.com", "password": "wrong123"})
+			}
+			users := c.Get(t, "/recipe/dashboard/users").JSON(t)["users"].([]any)
+			var opsID string
+			for _, u := range users {
+				u := u.(map[string]any)
+				switch u["email"] {
+				case "ops@example.com":
+					opsID = u["userId"].(string)
+					if want := float64(clk.Now().Add(time.Minute).UnixMilli()); u["lockedUntil"] != want {
+						t.Errorf("locked account: lockedUntil %v, want %v", u["lockedUntil"], want)
+					}
+				case "dev@example.com":
+					if _, ok := u["lockedUntil"]; ok {
+						t.Errorf("an account that is not locked has lockedUntil: %v", u)
+					}
+				}
+			}
+			if r := c.Post(t, "/recipe/dashboard/user/signin-lock/remove", map[string]any{"userId": opsID}); r.Status(t) != "OK" {
+				t.Fatalf("unlock: %s", r.Body)
+			}
+			if r := c.Post(t, "/recipe/dashboard/signin", map[string]any{"email": "ops@example.com", "password": "abcd1234"}); r.Status(t) != "OK" {
+				t.Fatalf("sign-in after the unlock: %s", r.Body)
+			}
+			if r := c.Post(t, "/recipe/dashboard/user/signin-lock/remove", map[string]any{"email": "nobody@example.com"}); r.Status(t) != "UNKNOWN_USER_ERROR" {
+				t.Errorf("unknown account: %s", r.Body)
+			}
+			if r := c.Post(t, "/recipe/dashboard/user/signin-lock/remove", map[string]any{}); r.Code != 400 {
+				t.Errorf("no account named: %d %s", r.Code, r.Body)
+			}
+		})
+	}
+}

@@ -70,6 +70,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"POST", "/team", write, rc.createTeamAccount},
 		{"PUT", "/team/account", write, rc.setTeamRole},
 		{"DELETE", "/team/account", write, rc.removeTeamAccount},
+		{"POST", "/team/account/unlock", write, rc.unlockTeamAccount},
 		{"PUT", "/team/password", read, rc.changeOwnPassword},
 	}
 	routes := make([]latchkey.Route, 0, len(api)+2)

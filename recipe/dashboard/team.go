@@ -3,6 +3,7 @@ package dashboard
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/latchkey-dev/latchkey"
@@ -36,6 +37,9 @@ type teamAccount struct {
 	ReadOnly bool `json:"readOnly"`
 	// You marks the signed-in account.
 	You bool `json:"you"`
+	// LockedUntil (ms) is set while the account's sign-in is locked after
+	// too many wrong passwords.
+	LockedUntil int64 `json:"lockedUntil,omitempty"`
 }
 
 // teamAccounts lists the accounts, refusing API-key mode.
@@ -60,6 +64,9 @@ func (rc *Recipe) team(w http.ResponseWriter, r *http.Request) error {
 		email := normaliseEmail(a.Email)
 		out[i] = teamAccount{UserID: a.UserID, Email: a.Email, TimeJoined: a.TimeJoined.UnixMilli(),
 			ReadOnly: !rc.canWrite(email, a.ReadOnly), You: email == me.email}
+		if !a.LockedUntil.IsZero() {
+			out[i].LockedUntil = a.LockedUntil.UnixMilli()
+		}
 	}
 	writeStatus(w, "OK", map[string]any{"accounts": out, "rolesFromConfig": rc.admins != nil})
 	return nil
@@ -162,6 +169,33 @@ func (rc *Recipe) setTeamRole(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeStatus(w, "OK", map[string]any{"account": teamAccount{UserID: a.UserID, Email: a.Email,
 		TimeJoined: a.TimeJoined.UnixMilli(), ReadOnly: a.ReadOnly}})
+	return nil
+}
+
+// unlockTeamAccount serves POST /dashboard/api/team/account/unlock
+// {userId}: the account's failed sign-ins are cleared so that it may sign
+// in at once. An admin may unlock any account, their own too (someone
+// guessing an admin's password locks it while the admin is signed in).
+func (rc *Recipe) unlockTeamAccount(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	id, err := b.nonEmpty("userId")
+	if err != nil {
+		return err
+	}
+	as, err := rc.teamAccounts(r)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(as, func(a latchkey.DashboardAccount) bool { return a.UserID == id }) {
+		return badInput(msgTeamNoAccount)
+	}
+	if err := rc.lk.UnlockDashboardAccount(r.Context(), id); err != nil {
+		return refusal(w, err)
+	}
+	writeStatus(w, "OK", nil)
 	return nil
 }
 

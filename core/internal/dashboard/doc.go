@@ -5,7 +5,8 @@
 //	POST   /recipe/dashboard/user            create an account
 //	PUT    /recipe/dashboard/user            change its email or password (ends its sessions)
 //	DELETE /recipe/dashboard/user            delete an account
-//	GET    /recipe/dashboard/users           list accounts
+//	GET    /recipe/dashboard/users           list accounts (Latchkey: with lockedUntil when locked)
+//	POST   /recipe/dashboard/user/signin-lock/remove  unlock an account's sign-in (Latchkey)
 //	POST   /recipe/dashboard/signin          sign in: a dashboard session id
 //	POST   /recipe/dashboard/session/verify  check a session id
 //	DELETE /recipe/dashboard/session         sign out

@@ -25,6 +25,10 @@ type account struct {
 	// ReadOnly is a Latchkey extension: the account may look but not
 	// change anything. Official SDKs ignore it.
 	ReadOnly bool `json:"readOnly"`
+	// LockedUntil is a Latchkey extension of the list: when the
+	// account's sign-in lock after too many wrong passwords ends (ms),
+	// absent when it is not locked.
+	LockedUntil int64 `json:"lockedUntil,omitempty"`
 }
 
 func toAccount(u store.DashboardUser) account {
@@ -131,9 +135,16 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	locks, err := h.Service.SignInLocks(r.Context(), us)
+	if err != nil {
+		return err
+	}
 	out := make([]account, len(us))
 	for i, u := range us {
 		out[i] = toAccount(u)
+		if t, ok := locks[u.ID]; ok {
+			out[i].LockedUntil = t.UnixMilli()
+		}
 	}
 	cdi.OK(w, map[string]any{"users": out})
 	return nil

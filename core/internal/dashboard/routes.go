@@ -8,6 +8,7 @@ func (h *Handler) Mount(rt *cdi.Router) {
 	rt.HandleFunc("PUT /recipe/dashboard/user", h.updateUser)
 	rt.HandleFunc("DELETE /recipe/dashboard/user", h.deleteUser)
 	rt.HandleFunc("GET /recipe/dashboard/users", h.listUsers)
+	rt.HandleFunc("POST /recipe/dashboard/user/signin-lock/remove", h.unlock) // Latchkey
 	rt.HandleFunc("POST /recipe/dashboard/signin", h.signIn)
 	rt.HandleFunc("POST /recipe/dashboard/session/verify", h.verifySession)
 	rt.HandleFunc("DELETE /recipe/dashboard/session", h.signOut)

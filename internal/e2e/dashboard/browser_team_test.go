@@ -87,3 +87,38 @@ func TestBrowserTeamReadOnly(t *testing.T) {
 	w.waitFor("the password form", `L.role('button', 'Change password')`)
 	w.gone("the accounts", `L.role('region', 'Accounts')`)
 }
+
+// TestBrowserTeamUnlock: five wrong passwords lock a dashboard account;
+// the team page shows the lock and an admin unlocks it with the keyboard,
+// after which it signs in (issue 11, finding 6). An unknown account is
+// refused with a 400.
+func TestBrowserTeamUnlock(t *testing.T) {
+	e, w := signedIn(t, options{})
+	for range 5 {
+		r := e.app.Post(t, "/auth/dashboard/api/signin", map[string]string{"email": viewerEmail, "password": "wrong-pass-9"})
+		if m := r.JSON(t); m["status"] != "INVALID_CREDENTIALS_ERROR" {
+			t.Fatalf("wrong password: %s", r.Body)
+		}
+	}
+	if m := e.app.Post(t, "/auth/dashboard/api/signin", map[string]string{"email": viewerEmail, "password": accountPass}).JSON(t); m["status"] == "OK" {
+		t.Fatalf("a locked account signed in: %v", m)
+	}
+	if a, _ := e.teamAccounts(adminToken(e)); a[viewerEmail]["lockedUntil"] == nil {
+		t.Fatalf("the team API does not say the account is locked: %v", a[viewerEmail])
+	}
+	for _, round := range []struct {
+		width  int
+		scheme string
+	}{{390, "dark"}} {
+		w.viewport(round.width)
+		w.emulateScheme(round.scheme)
+		w.press("Team", `L.role('link', 'Team')`)
+		w.waitFor("the lock", `L.text(/^Locked until /, L.role('region', 'Accounts'))`)
+		w.noOverflow("the accounts", `document.querySelector('.table-wrap')`)
+		w.press("Unlock", `L.role('button', `+js("Unlock "+viewerEmail)+`)`)
+		w.press("confirm", `L.role('button', 'Unlock', L.role('alertdialog', 'Unlock account?'))`)
+		w.gone("the lock", `L.text(/^Locked until /)`)
+	}
+	e.signIn(viewerEmail) // fails the test unless the account signs in
+	e.wantCode(adminToken(e), "POST", "/dashboard/api/team/account/unlock", map[string]any{"userId": "nobody"}, 400, "No dashboard account has this id")
+}

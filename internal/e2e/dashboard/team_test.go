@@ -37,6 +37,7 @@ func TestTeamEndpointsNeedASession(t *testing.T) {
 		{"POST", "/dashboard/api/team", true, map[string]any{"email": "x@example.com", "password": "pass-1234"}},
 		{"PUT", "/dashboard/api/team/account", true, map[string]any{"userId": "x", "readOnly": true}},
 		{"DELETE", "/dashboard/api/team/account?userId=x", true, nil},
+		{"POST", "/dashboard/api/team/account/unlock", true, map[string]any{"userId": "x"}},
 		{"PUT", "/dashboard/api/team/password", false, map[string]any{"currentPassword": "wrong-123", "newPassword": "pass-1234"}},
 	} {
 		if r := e.call("", ep.method, ep.path, ep.body); r.Code != http.StatusUnauthorized {

@@ -294,6 +294,8 @@ export interface TeamAccount {
   readOnly: boolean;
   /** The signed-in account. */
   you: boolean;
+  /** lockedUntil (ms) is set while the account's sign-in is locked after too many wrong passwords. */
+  lockedUntil?: number;
 }
 
 // ---- Auth ----
@@ -428,6 +430,8 @@ export const api = {
     request<{ status: string; message?: string; account?: TeamAccount }>('POST', '/team', { body: { email, password, readOnly } }),
   setTeamRole: (userId: string, readOnly: boolean) =>
     request<{ status: string }>('PUT', '/team/account', { body: { userId, readOnly } }),
+  unlockTeamAccount: (userId: string) =>
+    request<{ status: string }>('POST', '/team/account/unlock', { body: { userId } }),
   removeTeamAccount: (userId: string) =>
     request<{ status: string; didUserExist?: boolean }>('DELETE', '/team/account', { query: { userId } }),
   changeOwnPassword: (currentPassword: string, newPassword: string) =>

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, type TeamAccount } from '../api';
 import { useApp } from '../context';
 import { errorText } from '../errors';
-import { fmtDate } from '../format';
+import { fmtDate, fmtDateTime } from '../format';
 import { useAction, useFocusLater, useLoad } from '../hooks';
 import { Card } from '../ui/Card';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -49,7 +49,12 @@ export function Team() {
   );
 }
 
-type Dialogs = { kind: 'add' } | { kind: 'role'; account: TeamAccount } | { kind: 'remove'; account: TeamAccount } | null;
+type Dialogs =
+  | { kind: 'add' }
+  | { kind: 'role'; account: TeamAccount }
+  | { kind: 'remove'; account: TeamAccount }
+  | { kind: 'unlock'; account: TeamAccount }
+  | null;
 
 function Accounts() {
   const loaded = useLoad(async () => {
@@ -114,9 +119,30 @@ function Accounts() {
                   <th scope="row" data-label="Email" class="team-email">
                     <span class="break">{a.email}</span> {a.you && <span class="pill pill-strong">You</span>}
                   </th>
-                  <td data-label="Role">{a.readOnly ? 'Read-only' : 'Admin'}</td>
+                  <td data-label="Role">
+                    {a.readOnly ? 'Read-only' : 'Admin'}
+                    {a.lockedUntil && a.lockedUntil > Date.now() && (
+                      <>
+                        {' '}
+                        <span class="pill pill-warn pill-wrap" id={`team-locked-${a.userId}`}>
+                          Locked until {fmtDateTime(a.lockedUntil)}
+                        </span>
+                      </>
+                    )}
+                  </td>
                   <td data-label="Added">{fmtDate(a.timeJoined)}</td>
                   <td class="actions-cell">
+                    {a.lockedUntil && a.lockedUntil > Date.now() && (
+                      <WriteButton
+                        id={`team-unlock-${a.userId}`}
+                        class="btn btn-small"
+                        aria-label={`Unlock ${a.email}`}
+                        aria-describedby={`team-locked-${a.userId}`}
+                        onClick={() => setDialog({ kind: 'unlock', account: a })}
+                      >
+                        Unlock
+                      </WriteButton>
+                    )}
                     {!a.you && !data.rolesFromConfig && (
                       <WriteButton
                         id={`team-role-${a.userId}`}
@@ -164,6 +190,25 @@ function Accounts() {
               ? `${dialog.account.email} will be able to change users, roles and this team.`
               : `${dialog.account.email} will only be able to look.`}{' '}
             Their dashboard sessions end, and they sign in again.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog?.kind === 'unlock' && (
+        <ConfirmDialog
+          title="Unlock account?"
+          confirm="Unlock"
+          busyLabel="Unlocking…"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            const a = dialog.account;
+            await api.unlockTeamAccount(a.userId);
+            toast.success(`${a.email} can sign in again`);
+            done('team-heading');
+          }}
+        >
+          <p>
+            <strong class="break">{dialog.account.email}</strong> is locked after too many wrong passwords. Unlock it so
+            that it can sign in now? If you did not expect the lock, someone may be guessing its password.
           </p>
         </ConfirmDialog>
       )}
