@@ -126,3 +126,38 @@ func testListUsersByActivity(t *testing.T, open Opener) {
 		t.Fatalf("ActiveUsers = %v, want [0 2 3]", n)
 	}
 }
+
+// testActivityOfLinkedUsers: a person with several login methods is one
+// row of the list, under the primary user: linking moves the member's
+// activity there (latest times, summed counts), and the member's later
+// sign-ins and refreshes are counted there too.
+func testActivityOfLinkedUsers(t *testing.T, open Opener) {
+	ctx, s := t.Context(), open(t)
+	primary := createEP(t, ctx, s, epUser("pat@example.com", at(1)))
+	member := createEP(t, ctx, s, epUser("pat@work.example.com", at(2)))
+	for i, who := range []string{primary.ID, member.ID, member.ID} {
+		ss := session(fmt.Sprintf("before%d", i), store.DefaultTenant, who, base.Add(time.Hour))
+		ss.CreatedAt = at(int64(10 + i))
+		ok(t, s.CreateSession(ctx, ss), "CreateSession before linking")
+	}
+	_, _, err := s.CreatePrimaryUser(ctx, primary.ID, false)
+	ok(t, err, "CreatePrimaryUser")
+	_, _, err = s.LinkAccounts(ctx, member.ID, primary.ID, false)
+	ok(t, err, "LinkAccounts")
+	m, err := s.ActivityForUsers(ctx, []string{primary.ID, member.ID})
+	ok(t, err, "ActivityForUsers after linking")
+	if a := m[primary.ID]; len(m) != 1 || a.SignIns != 3 || !a.LastSignIn.Equal(at(12)) || !a.LastActive.Equal(at(12)) {
+		t.Fatalf("activity after linking: %+v", m)
+	}
+
+	after := session("after", store.DefaultTenant, member.ID, base.Add(time.Hour))
+	after.CreatedAt = at(30)
+	ok(t, s.CreateSession(ctx, after), "CreateSession of the member")
+	_, err = s.UpdateSession(ctx, "after", func(ss *store.Session) error { ss.LastRefreshed = at(40); return nil })
+	ok(t, err, "UpdateSession of the member's session")
+	m, err = s.ActivityForUsers(ctx, []string{primary.ID, member.ID})
+	ok(t, err, "ActivityForUsers after the member signed in")
+	if a := m[primary.ID]; len(m) != 1 || a.SignIns != 4 || !a.LastSignIn.Equal(at(30)) || !a.LastActive.Equal(at(40)) {
+		t.Fatalf("activity after the member's sign-in and refresh: %+v", m)
+	}
+}

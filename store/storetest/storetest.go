@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteLinkedUser", testDeleteLinkedUser},
 		{"Suspensions", testSuspensions},
 		{"Activity", testActivity},
+		{"ActivityOfLinkedUsers", testActivityOfLinkedUsers},
 		{"ListUsersByActivity", testListUsersByActivity},
 		{"Audit", testAudit},
 	})

@@ -148,6 +148,9 @@ func (s *DB) LinkAccounts(ctx context.Context, recipeUserID, primaryUserID strin
 		if err := s.hideMember(ctx, tx, r); err != nil {
 			return err
 		}
+		if err := s.mergeActivity(ctx, tx, r.id, pr.id); err != nil {
+			return err
+		}
 		if err := s.claimInfos(ctx, tx, pr.id); err != nil {
 			return err
 		}
@@ -205,6 +208,22 @@ SELECT tenant_id, user_id FROM tenant_users WHERE user_id = $1`, r.id); err != n
 	counts := userCounts{}
 	counts.add(r.recipe, -1, tenants...)
 	return s.adjustCounts(ctx, tx, counts)
+}
+
+// mergeActivity moves a newly linked member's activity to its primary
+// user, where its sign-ins are counted from now on: the latest times and
+// the sum of the counts.
+func (s *DB) mergeActivity(ctx context.Context, tx *sql.Tx, memberID, primaryID string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO user_activity (user_id, last_sign_in, last_active, sign_in_count)
+SELECT $2, last_sign_in, last_active, sign_in_count FROM user_activity WHERE user_id = $1
+ON CONFLICT (user_id) DO UPDATE SET
+last_sign_in = CASE WHEN user_activity.last_sign_in > excluded.last_sign_in THEN user_activity.last_sign_in ELSE excluded.last_sign_in END,
+last_active = CASE WHEN user_activity.last_active > excluded.last_active THEN user_activity.last_active ELSE excluded.last_active END,
+sign_in_count = user_activity.sign_in_count + excluded.sign_in_count`, memberID, primaryID); err != nil {
+		return s.wrap("link accounts: activity", err)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM user_activity WHERE user_id = $1`, memberID)
+	return s.wrap("link accounts: activity", err)
 }
 
 // showMember is hideMember undone: an unlinked member is listed and

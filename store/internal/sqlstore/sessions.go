@@ -44,9 +44,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			return s.wrap("create session", err)
 		}
 		// A session of an id that is no stored user (a session-only app)
-		// selects no row here and records nothing.
+		// selects no row here and records nothing. A linked login
+		// method's sign-in is the person's: it is counted on the primary
+		// user, whom the list shows.
 		_, err = tx.ExecContext(ctx, `INSERT INTO user_activity (user_id, last_sign_in, last_active, sign_in_count)
-SELECT user_id, $2, $2, 1 FROM users WHERE user_id = $1
+SELECT COALESCE(primary_user_id, user_id), $2, $2, 1 FROM users WHERE user_id = $1
 ON CONFLICT (user_id) DO UPDATE SET last_sign_in = excluded.last_sign_in,
 last_active = CASE WHEN user_activity.last_active > excluded.last_active THEN user_activity.last_active ELSE excluded.last_active END,
 sign_in_count = user_activity.sign_in_count + 1`, ss.UserID, ms(ss.CreatedAt))
@@ -136,7 +138,8 @@ jwt_payload = $3, use_static_key = $4, expires_at = $5, last_refreshed = $6 WHER
 		}
 		if !ss.LastRefreshed.Equal(old.LastRefreshed) && !ss.LastRefreshed.IsZero() {
 			if _, err := tx.ExecContext(ctx, `UPDATE user_activity SET last_active = $2
-WHERE user_id = $1 AND last_active < $2`, ss.UserID, ms(ss.LastRefreshed)); err != nil {
+WHERE user_id = (SELECT COALESCE(primary_user_id, user_id) FROM users WHERE user_id = $1) AND last_active < $2`,
+				ss.UserID, ms(ss.LastRefreshed)); err != nil {
 				return s.wrap("update session: activity", err)
 			}
 		}
