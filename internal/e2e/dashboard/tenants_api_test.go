@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/latchkey-dev/latchkey"
@@ -538,5 +540,88 @@ func TestTenantWritesAudited(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTenantProviderRefusedByCore: a config that passes the SDK's checks
+// but not the core's (an Apple client with a secret) is a 400, and the
+// SDK's providers copied into the core just before are removed again.
+func TestTenantProviderRefusedByCore(t *testing.T) {
+	t.Parallel()
+	e := startTenants(t, "sqlite", options{})
+	tok := e.signIn(adminEmail)
+	e.ok(tok, "POST", "/dashboard/api/tenant", map[string]any{"tenantId": "acme"})
+	cfg := map[string]any{"thirdPartyId": "apple", "clients": []any{map[string]any{"clientId": "com.acme", "clientSecret": "not-for-apple"}}}
+	e.wantCode(tok, "PUT", "/acme/dashboard/api/thirdparty/config", map[string]any{"providerConfig": cfg}, 400,
+		"Invalid providerConfig: clientSecret should not be provided for Apple")
+	if ten, err := e.lk.GetTenant(t.Context(), "acme"); err != nil || len(ten.Providers) != 0 {
+		t.Errorf("stored after a refused write: %s, %v", ten.Providers, err)
+	}
+}
+
+// TestTenantUserCountsFallback: against a core without the one-call
+// statistics (a SuperTokens core answers 404), GET /tenants counts tenant
+// by tenant.
+func TestTenantUserCountsFallback(t *testing.T) {
+	t.Parallel()
+	var statsCalls, countCalls atomic.Int32
+	e := startTenants(t, "sqlite", options{wrapCore: func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/recipe/latchkey/users/stats"):
+				statsCalls.Add(1)
+				http.NotFound(w, r)
+				return
+			case strings.HasSuffix(r.URL.Path, "/users/count"):
+				countCalls.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	tok := e.signIn(adminEmail)
+	e.ok(tok, "POST", "/dashboard/api/tenant", map[string]any{"tenantId": "acme"})
+	e.signUp("one@example.com", "pass-word-1")
+	countCalls.Store(0)
+	var got []string
+	for _, ten := range e.ok(tok, "GET", "/dashboard/api/tenants", nil)["tenants"].([]any) {
+		m := ten.(map[string]any)
+		got = append(got, fmt.Sprint(m["tenantId"], "=", m["userCount"]))
+	}
+	if fmt.Sprint(got) != "[acme=0 public=1]" || statsCalls.Load() != 1 || countCalls.Load() != 2 {
+		t.Errorf("tenants %v; stats calls %d, count calls %d", got, statsCalls.Load(), countCalls.Load())
+	}
+}
+
+// TestTenantBadInput: malformed bodies and queries on every tenant route
+// are 4xx answers, never 500.
+func TestTenantBadInput(t *testing.T) {
+	t.Parallel()
+	e := startTenants(t, "sqlite", options{})
+	tok := e.signIn(adminEmail)
+	e.ok(tok, "POST", "/dashboard/api/tenant", map[string]any{"tenantId": "acme"})
+	routes := []struct{ method, path string }{
+		{"POST", "/dashboard/api/tenant"},
+		{"PUT", "/acme/dashboard/api/tenant/first-factor"},
+		{"PUT", "/acme/dashboard/api/tenant/required-secondary-factor"},
+		{"PUT", "/acme/dashboard/api/tenant/core-config"},
+		{"PUT", "/acme/dashboard/api/thirdparty/config"},
+		{"POST", "/acme/dashboard/api/tenant/user"},
+		{"POST", "/acme/dashboard/api/tenant/user/remove"},
+	}
+	bodies := []any{"not an object", []any{1, 2}, 42, map[string]any{"tenantId": []any{}, "factorId": map[string]any{}, "enable": "yes",
+		"name": false, "userId": []any{"x"}, "providerConfig": map[string]any{"thirdPartyId": 5, "clients": "many"}}}
+	for _, rt := range routes {
+		for _, b := range bodies {
+			if r := e.call(tok, rt.method, rt.path, b); r.Code < 400 || r.Code >= 500 {
+				t.Errorf("%s %s %v: %d %s", rt.method, rt.path, b, r.Code, r.Body)
+			}
+		}
+	}
+	for _, q := range []string{"?thirdPartyId=%00", "?thirdPartyId=" + strings.Repeat("x", 5000), "?thirdPartyId=github&oktaDomain=%00"} {
+		for _, m := range []string{"GET", "DELETE"} {
+			if r := e.call(tok, m, "/acme/dashboard/api/thirdparty/config"+q, nil); r.Code >= 500 {
+				t.Errorf("%s %s: %d %s", m, q, r.Code, r.Body)
+			}
+		}
 	}
 }
