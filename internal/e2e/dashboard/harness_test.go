@@ -54,6 +54,8 @@ type options struct {
 	// wrapCore, when set, wraps the in-process core handler the SDK calls
 	// (to count or refuse calls).
 	wrapCore func(http.Handler) http.Handler
+	// engine is the core's store: "sqlite" (the default) or "postgres".
+	engine string
 }
 
 // env is an application with the SDK and the dashboard in front of a real
@@ -92,7 +94,11 @@ func without(o options, id string) bool {
 // VerifySession with CheckDatabase, which answers the session's user id.
 func start(t testing.TB, o options) *env {
 	t.Helper()
-	c := coretest.Start(t, coretest.Mode{Engine: "sqlite", InProcess: !o.overHTTP})
+	engine := o.engine
+	if engine == "" {
+		engine = "sqlite"
+	}
+	c := coretest.Start(t, coretest.Mode{Engine: engine, InProcess: !o.overHTTP})
 	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}, sms: &smsdelivery.Recorder{}}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
