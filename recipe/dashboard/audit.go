@@ -122,6 +122,10 @@ type statusWriter struct {
 	seen   bool
 }
 
+// Unwrap lets http.ResponseController reach the connection: a bulk action
+// moves its write deadline on.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusWriter) WriteHeader(code int) {
 	s.code = code
 	s.ResponseWriter.WriteHeader(code)

@@ -212,6 +212,7 @@ func TestBulkMatchCap(t *testing.T) {
 		ids = append(ids, e.signUp(fmt.Sprintf("user%d@example.com", i), "user-pass-123"))
 	}
 	admin := e.signIn(adminEmail)
+	e.ok(admin, "PUT", "/dashboard/api/userroles/role", map[string]any{"role": "editor", "permissions": []string{}})
 	m := e.bulk(admin, map[string]any{"action": "suspend", "reason": "cap", "match": map[string]any{}}, bulkCounts{selected: 3, done: 3})
 	tok, _ := m["continueToken"].(string)
 	if m["more"] != true || tok == "" {
@@ -224,6 +225,15 @@ func TestBulkMatchCap(t *testing.T) {
 	m = e.bulk(admin, map[string]any{"action": "suspend", "reason": "cap", "match": map[string]any{"paginationToken": tok}}, bulkCounts{selected: 2, done: 2})
 	if m["more"] != nil {
 		t.Errorf("the second run says more: %v", m)
+	}
+	// 1,000 ids is allowed: every unknown one fails, 100 of them listed.
+	many := make([]string, 1000)
+	for i := range many {
+		many[i] = fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+	}
+	m = e.ok(admin, "POST", bulkPath, map[string]any{"action": "addRole", "role": "editor", "userIds": many})
+	if got := countsOf(m); got != (bulkCounts{selected: 1000, failed: 1000}) || len(m["failed"].([]any)) != 100 {
+		t.Errorf("1,000 unknown ids: %+v, %d listed", got, len(m["failed"].([]any)))
 	}
 	// Deleting in runs: each one takes the next three, until none is left.
 	e.bulk(admin, map[string]any{"action": "delete", "match": map[string]any{"email": "user"}}, bulkCounts{selected: 3, done: 3})
