@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,8 @@ func (rc *Recipe) audited(h apiFunc) apiFunc {
 			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
 		}
 		cw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		note := &auditNote{}
+		r = r.WithContext(context.WithValue(r.Context(), auditNoteKey{}, note))
 		if err := h(cw, r); err != nil {
 			return err
 		}
@@ -55,7 +58,11 @@ func (rc *Recipe) audited(h apiFunc) apiFunc {
 		if t := targetTenant(r, route, body); t != "" {
 			e.Summary += " (tenant " + t + ")"
 		}
-		if err := rc.lk.RecordAuditEvent(r.Context(), e); err != nil {
+		if note.summary != "" {
+			e.Summary = note.summary
+		}
+		// Recorded even when the client has gone: the change is made.
+		if err := rc.lk.RecordAuditEvent(context.WithoutCancel(r.Context()), e); err != nil {
 			var ce *latchkey.CoreError
 			if !errors.As(err, &ce) || ce.Code != http.StatusNotFound {
 				rc.lk.Logger().ErrorContext(r.Context(), "dashboard: audit event not recorded", "err", err,
@@ -64,6 +71,21 @@ func (rc *Recipe) audited(h apiFunc) apiFunc {
 		}
 		return nil
 	}
+}
+
+// auditNote lets a write say more in its audit event than its route:
+// a bulk action's counts and selection.
+type auditNote struct {
+	// summary, when set, replaces the event's summary.
+	summary string
+}
+
+type auditNoteKey struct{}
+
+// auditNoteFrom returns the note audited put in ctx, or nil.
+func auditNoteFrom(ctx context.Context) *auditNote {
+	n, _ := ctx.Value(auditNoteKey{}).(*auditNote)
+	return n
 }
 
 // targetUser finds the user a write is about: userId or recipeUserId in
@@ -120,6 +142,10 @@ type statusWriter struct {
 	status string
 	seen   bool
 }
+
+// Unwrap lets http.ResponseController reach the connection: a bulk action
+// moves its write deadline on.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (s *statusWriter) WriteHeader(code int) {
 	s.code = code

@@ -78,10 +78,14 @@ func (rc *Recipe) guard(a access, h apiFunc) latchkey.HandlerFunc {
 			latchkey.WriteJSON(w, http.StatusForbidden, map[string]string{"message": msgForbidden})
 			return nil
 		}
+		serve := h
 		if a == write {
-			h = rc.audited(h) // audit.go
+			// A local: assigning to h would wrap the shared handler again
+			// on every request (one more audit event per call, and a
+			// data race).
+			serve = rc.audited(h) // audit.go
 		}
-		return h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+		return serve(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	}
 }
 

@@ -84,6 +84,11 @@ type Config struct {
 	// bundle needs more (inline styles, say), set CSP. Default: "" (the
 	// embedded UI, which needs none of this).
 	BundleLocation string
+	// BulkMatchLimit lowers the most users one bulk action on "every
+	// user that matches" acts on (POST /dashboard/api/users/bulk); past
+	// it the answer says more match, and the operator runs it again.
+	// Default and maximum: 10,000.
+	BulkMatchLimit int
 }
 
 // Recipe is the dashboard recipe. Build it with [New] and pass it in
@@ -96,6 +101,9 @@ type Recipe struct {
 	// exports holds a token for each export streaming now
 	// (maxConcurrentExports).
 	exports chan struct{}
+	// bulks holds a token for each bulk action running now
+	// (maxConcurrentBulks).
+	bulks chan struct{}
 	// admins holds the normalised Config.Admins; nil lets each
 	// account's stored role decide.
 	admins map[string]bool
@@ -143,7 +151,8 @@ var (
 // New returns the recipe for cfg. Problems in cfg are reported by
 // latchkey.New.
 func New(cfg Config) *Recipe {
-	return &Recipe{cfg: cfg, exports: make(chan struct{}, maxConcurrentExports)}
+	return &Recipe{cfg: cfg, exports: make(chan struct{}, maxConcurrentExports),
+		bulks: make(chan struct{}, maxConcurrentBulks)}
 }
 
 // ID implements latchkey.Recipe.

@@ -29,6 +29,7 @@
 //	POST /dashboard/api/tenant/user/remove T  Latchkey: take a user {userId} out of the tenant
 //	GET  /dashboard/api/users            T    a page of users, or a search
 //	GET  /dashboard/api/users/count      T    the tenant's user count
+//	POST /dashboard/api/users/bulk       T    Latchkey: one action on up to 1,000 ids or every match (bulk.go)
 //	GET|PUT|DELETE /dashboard/api/user   (PUT T) one user
 //	GET  /dashboard/api/user/unlink           a write: there is no account linking
 //	GET|PUT /dashboard/api/user/email/verify (PUT T), POST …/verify/token (T)

@@ -39,6 +39,7 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"GET", "/users", read, rc.users},
 		{"GET", "/users/count", read, rc.usersCount},
 		{"GET", "/users/export", read, rc.exportUsers}, // Latchkey: CSV or JSON download
+		{"POST", "/users/bulk", write, rc.bulkUsers},   // Latchkey: bulk.go
 		{"GET", "/overview", read, rc.overview},        // Latchkey: sign-ups and counts
 		// §6.3 Single user.
 		{"GET", "/user", read, rc.user},

@@ -274,6 +274,35 @@ export interface Tenant {
 
 type Status<S extends string, X = object> = { status: S } & X;
 
+/** The actions of POST /users/bulk (a Latchkey extension). */
+export type BulkActionName = 'revokeSessions' | 'suspend' | 'reinstate' | 'addRole' | 'removeRole' | 'delete';
+
+/** A bulk request: ids (at most 1,000) or the list's search and filter parameters. */
+export interface BulkRequest {
+  action: BulkActionName;
+  userIds?: string[];
+  match?: Record<string, string>;
+  role?: string;
+  reason?: string;
+}
+
+/** What a bulk request did: selected = done + unchanged + failedCount + notAttempted. */
+export interface BulkAnswer {
+  action: BulkActionName;
+  selected: number;
+  done: number;
+  unchanged: number;
+  /** At most 100 of the failures. */
+  failed: { userId: string; message: string }[];
+  failedCount: number;
+  notAttempted: number;
+  /** Why the run stopped before the end (the core went away). */
+  stopped?: string;
+  /** More users match than one run takes; continueToken goes on after this run's. */
+  more?: boolean;
+  continueToken?: string;
+}
+
 /** The overview's data (a Latchkey extension). */
 export interface UserStats {
   days: number;
@@ -423,6 +452,11 @@ export const api = {
     request<{ status: string }>('PUT', '/userroles/user/roles', { tenant, body: { userId, role } }),
   removeRole: (tenant: string, userId: string, role: string) =>
     request<{ status: string }>('DELETE', '/userroles/user/roles', { tenant, query: { userId, role } }),
+
+  // ---- Bulk actions (a Latchkey extension) ----
+  /** bulkUsers acts on a selection of users, or on every user that matches the list's search and filters. */
+  bulkUsers: (tenant: string, body: BulkRequest) =>
+    request<Status<'OK', BulkAnswer> | Status<'UNKNOWN_ROLE_ERROR' | 'FEATURE_NOT_ENABLED_ERROR'>>('POST', '/users/bulk', { tenant, body }),
 
   // ---- Team (Latchkey extensions) ----
   team: () => request<Status<'OK', { accounts: TeamAccount[]; rolesFromConfig: boolean }>>('GET', '/team'),

@@ -15,6 +15,8 @@ import { PagerButtons } from '../ui/Pager';
 import { WriteButton } from '../ui/WriteButton';
 import { CreateUserDialog } from './CreateUser';
 import { ExportUsers } from './ExportUsers';
+import { BulkBar } from './users/BulkBar';
+import { RowCheck, type Selection, useSelection } from './users/selection';
 
 const PAGE_SIZES = [10, 25, 50, 100];
 /** The login methods the list can be filtered by: recipe id and label. */
@@ -233,6 +235,8 @@ export function Users() {
   const hasPrev = index > 0 && place.tokens[index - 1] !== '?';
   const total = count && count.key === `${tenant}|${reload}|${place.method}|${JSON.stringify(chips)}` ? count : null;
   const pages = total?.n != null && !total.capped ? Math.max(1, Math.ceil(total.n / pageSize)) : null;
+  // The selection (users/selection.tsx) belongs to one search, filter and tenant.
+  const sel = useSelection(`${tenant}|${suspendedOnly}|${place.method}|${JSON.stringify(chips)}`, list);
 
   /** move changes the place from the first page: a new search, order or page size. */
   const restart = (p: Partial<Place>) => setPlace({ ...place, ...p, index: 0, tokens: [''] });
@@ -337,7 +341,17 @@ export function Users() {
       {byActive && <p class="muted small">The users who have signed in, by their last activity.</p>}
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={(c) => restart({ chips: c })} />}
 
+      <BulkBar
+        sel={sel}
+        tenant={tenant}
+        page={status === 'ok' ? list : []}
+        total={total?.n != null && !total.capped && !suspendedOnly && !byActive ? total.n : null}
+        match={{ ...searchTerms, ...filterQuery, ...(suspendedOnly ? { suspended: 'true' } : {}) }}
+        onDone={() => setReload(reload + 1)}
+      />
+
       <UserTable
+        sel={sel}
         users={list}
         status={status}
         failure={failure}
@@ -473,6 +487,7 @@ function SearchBar({ tags, chips, onChange }: { tags: string[]; chips: Chip[]; o
 }
 
 function UserTable({
+  sel,
   users,
   status,
   failure,
@@ -481,6 +496,7 @@ function UserTable({
   order,
   onRetry,
 }: {
+  sel: Selection;
   users: User[];
   status: 'loading' | 'ok' | 'error';
   failure: unknown;
@@ -571,7 +587,7 @@ function UserTable({
                   </td>
                 </tr>
               ))
-            : shown.map((u) => <UserRow key={u.id} u={u} />)}
+            : shown.map((u) => <UserRow key={u.id} u={u} sel={sel} />)}
         </tbody>
       </table>
       {status === 'loading' && (
@@ -583,7 +599,7 @@ function UserTable({
   );
 }
 
-function UserRow({ u }: { u: User }) {
+function UserRow({ u, sel }: { u: User; sel: Selection }) {
   const name = fullName(u);
   const email = primaryEmail(u);
   const phone = primaryPhone(u);
@@ -594,12 +610,13 @@ function UserRow({ u }: { u: User }) {
       class="row-link"
       onClick={(e) => {
         // A click anywhere in the row opens the user, unless the operator is selecting text.
-        if ((e.target as HTMLElement).closest('a')) return;
+        if ((e.target as HTMLElement).closest('a, input')) return;
         if (window.getSelection()?.toString()) return;
         navigate(userPath(u.id));
       }}
     >
       <td data-label="User">
+        <RowCheck sel={sel} u={u} />
         <Link to={userPath(u.id)} class="user-link">
           {primary}
         </Link>
