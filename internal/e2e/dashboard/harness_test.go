@@ -51,6 +51,9 @@ type options struct {
 	localhost bool
 	// passwordless adds the passwordless recipe (email or phone, codes).
 	passwordless bool
+	// recipes are more recipes (thirdparty, say), added before the
+	// dashboard.
+	recipes []latchkey.Recipe
 	// wrapCore, when set, wraps the in-process core handler the SDK calls
 	// (to count or refuse calls).
 	wrapCore func(http.Handler) http.Handler
@@ -149,6 +152,7 @@ func start(t testing.TB, o options) *env {
 			FlowType: passwordless.FlowUserInputCode, EmailDelivery: e.mail, SMSDelivery: e.sms})
 		recipes = append(recipes, e.pwless)
 	}
+	recipes = append(recipes, o.recipes...)
 	recipes = append(recipes, dashboard.New(o.dash))
 	e.lk, err = latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: "Dashboard E2E", APIDomain: e.URL, WebsiteDomain: e.URL},
