@@ -161,8 +161,14 @@ func (lk *Latchkey) DeleteThirdPartyConfig(ctx context.Context, tenantID, thirdP
 
 // AssociationError is the core's refusal to associate a user with a
 // tenant: Status is UNKNOWN_USER_ID_ERROR, EMAIL_ALREADY_EXISTS_ERROR,
-// PHONE_NUMBER_ALREADY_EXISTS_ERROR or THIRD_PARTY_USER_ALREADY_EXISTS_ERROR.
-type AssociationError struct{ Status string }
+// PHONE_NUMBER_ALREADY_EXISTS_ERROR, THIRD_PARTY_USER_ALREADY_EXISTS_ERROR
+// or ASSOCIATION_NOT_ALLOWED_ERROR (from a SuperTokens core, with a
+// Reason).
+type AssociationError struct {
+	Status string
+	// Reason is the core's explanation, when it gives one.
+	Reason string
+}
 
 // Error implements error.
 func (e *AssociationError) Error() string {
@@ -176,11 +182,12 @@ func (lk *Latchkey) AssociateUserToTenant(ctx context.Context, tenantID, recipeU
 	var a struct {
 		Status               string `json:"status"`
 		WasAlreadyAssociated bool   `json:"wasAlreadyAssociated"`
+		Reason               string `json:"reason"`
 	}
 	err = lk.core.Do(ctx, CoreRequest{Method: http.MethodPost, Path: "/recipe/multitenancy/tenant/user", TenantID: TenantOrDefault(tenantID),
 		Body: map[string]any{"recipeUserId": recipeUserID}, RecipeID: "multitenancy"}, &a)
 	if err == nil && a.Status != "OK" {
-		return false, &AssociationError{Status: a.Status}
+		return false, &AssociationError{Status: a.Status, Reason: a.Reason}
 	}
 	return a.WasAlreadyAssociated, err
 }
@@ -195,4 +202,49 @@ func (lk *Latchkey) DisassociateUserFromTenant(ctx context.Context, tenantID, re
 	err = lk.core.Do(ctx, CoreRequest{Method: http.MethodPost, Path: "/recipe/multitenancy/tenant/user/remove", TenantID: TenantOrDefault(tenantID),
 		Body: map[string]any{"recipeUserId": recipeUserID}, RecipeID: "multitenancy"}, &a)
 	return a.WasAssociated, err
+}
+
+// CoreConfigField is one core setting of a tenant with what a UI needs to
+// show and edit it: the core's CoreConfigFieldInfo
+// (reference/dashboard.md §6.7).
+type CoreConfigField struct {
+	Key string `json:"key"`
+	// ValueType is "string", "boolean" or "number".
+	ValueType string `json:"valueType"`
+	// Value is the tenant's value (its own, or the core's).
+	Value       any    `json:"value"`
+	Description string `json:"description"`
+	// IsDifferentAcrossTenants reports whether a tenant may have a value
+	// of its own.
+	IsDifferentAcrossTenants bool `json:"isDifferentAcrossTenants"`
+	// PossibleValues lists the allowed values of an enumerated setting.
+	PossibleValues []string `json:"possibleValues,omitempty"`
+	IsNullable     bool     `json:"isNullable"`
+	DefaultValue   any      `json:"defaultValue"`
+	// IsPluginProperty marks a database plugin's setting.
+	IsPluginProperty         bool `json:"isPluginProperty"`
+	IsPluginPropertyEditable bool `json:"isPluginPropertyEditable"`
+}
+
+// TenantCoreConfig returns the tenant's core settings with their
+// descriptions, as the dashboard's tenant page shows them; a Latchkey
+// core lists the settings a tenant may have of its own. ErrUnknownTenant
+// for a tenant the core does not know.
+// CDI: GET /<tenant>/recipe/dashboard/tenant/core-config.
+func (lk *Latchkey) TenantCoreConfig(ctx context.Context, tenantID string) ([]CoreConfigField, error) {
+	var a struct {
+		Config []CoreConfigField `json:"config"`
+	}
+	err := lk.core.Do(ctx, CoreRequest{Path: "/recipe/dashboard/tenant/core-config", TenantID: TenantOrDefault(tenantID), RecipeID: "dashboard"}, &a)
+	var ce *CoreError
+	if errors.As(err, &ce) && ce.Code == http.StatusBadRequest {
+		return nil, ErrUnknownTenant
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Config == nil {
+		a.Config = []CoreConfigField{}
+	}
+	return a.Config, nil
 }

@@ -52,6 +52,9 @@ func (rc *Recipe) audited(h apiFunc) apiFunc {
 		}
 		e := latchkey.AuditEvent{Actor: actor(r.Context()), Action: "dashboard." + strings.ToLower(r.Method) + " " + route,
 			UserID: targetUser(r, body), Summary: r.Method + " " + route, ClientIP: peerIP(r), UserAgent: r.UserAgent()}
+		if t := targetTenant(r, route, body); t != "" {
+			e.Summary += " (tenant " + t + ")"
+		}
 		if err := rc.lk.RecordAuditEvent(r.Context(), e); err != nil {
 			var ce *latchkey.CoreError
 			if !errors.As(err, &ce) || ce.Code != http.StatusNotFound {
@@ -79,6 +82,24 @@ func targetUser(r *http.Request, body []byte) string {
 				return strings.TrimSpace(v)
 			}
 		}
+	}
+	return ""
+}
+
+// targetTenant names the tenant of a tenant write (the path's, or for
+// POST /tenant the one created), and of any other write below a tenant
+// other than the public one; "" otherwise.
+func targetTenant(r *http.Request, route string, body []byte) string {
+	if r.Method == http.MethodPost && route == "/tenant" {
+		var b struct {
+			TenantID string `json:"tenantId"`
+		}
+		_ = json.Unmarshal(body, &b)
+		return strings.ToLower(strings.TrimSpace(b.TenantID))
+	}
+	t := latchkey.TenantID(r.Context())
+	if t != latchkey.DefaultTenantID || strings.HasPrefix(route, "/tenant") || strings.HasPrefix(route, "/thirdparty") {
+		return t
 	}
 	return ""
 }

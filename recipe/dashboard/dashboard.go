@@ -14,6 +14,7 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
 	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
+	"github.com/latchkey-dev/latchkey/recipe/thirdparty"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
 	webui "github.com/latchkey-dev/latchkey/web/dashboard"
@@ -108,6 +109,9 @@ type Recipe struct {
 	ev    *emailverification.Recipe
 	md    *usermetadata.Recipe
 	roles *userroles.Recipe
+	// tp is the third-party recipe, whose configured providers the
+	// tenant pages merge with the stored ones; nil without it.
+	tp *thirdparty.Recipe
 	// pwless creates and edits passwordless users; nil when the app has
 	// no passwordless recipe.
 	pwless *passwordless.Recipe
@@ -178,6 +182,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	rc.md, _ = latchkey.FindRecipe[*usermetadata.Recipe](lk)
 	rc.roles, _ = latchkey.FindRecipe[*userroles.Recipe](lk)
 	rc.pwless, _ = latchkey.FindRecipe[*passwordless.Recipe](lk)
+	rc.tp, _ = latchkey.FindRecipe[*thirdparty.Recipe](lk)
 	if err := rc.initUI(webui.FS(), webui.Enabled); err != nil {
 		errs = append(errs, err)
 	}

@@ -20,8 +20,21 @@ func (rc *Recipe) Routes() []latchkey.Route {
 		{"POST", "/analytics", read, rc.analytics},
 		{"GET", "/me", open, rc.me}, // checks the token itself
 		{"GET", "/search/tags", read, rc.searchTags},
-		// §6.7, the tenant list only.
+		// §6.7 Tenants and third-party providers (tenants.go). POST
+		// /tenant names its tenant in the body; the others act on the
+		// path's tenant.
 		{"GET", "/tenants", read, rc.tenants},
+		{"POST", "/tenant", write, rc.createTenant},
+		{"GET", "/tenant", read, rc.tenant},
+		{"DELETE", "/tenant", write, rc.deleteTenant},
+		{"PUT", "/tenant/first-factor", write, rc.setFirstFactor},
+		{"PUT", "/tenant/required-secondary-factor", write, rc.setSecondaryFactor},
+		{"PUT", "/tenant/core-config", write, rc.setCoreConfig},
+		{"POST", "/tenant/user", write, rc.addTenantUser},           // Latchkey: add a user to the tenant
+		{"POST", "/tenant/user/remove", write, rc.removeTenantUser}, // Latchkey: take a user out
+		{"GET", "/thirdparty/config", read, rc.providerConfig},
+		{"PUT", "/thirdparty/config", write, rc.putProviderConfig},
+		{"DELETE", "/thirdparty/config", write, rc.deleteProviderConfig},
 		// §6.2 Users.
 		{"GET", "/users", read, rc.users},
 		{"GET", "/users/count", read, rc.usersCount},

@@ -52,52 +52,6 @@ func (rc *Recipe) searchTags(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// tenants serves GET /dashboard/api/tenants: every tenant with the first
-// factors that it allows and this backend can serve.
-// CDI: GET /recipe/multitenancy/tenant/list/v2.
-func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
-	tenants, err := rc.lk.Tenants(r.Context())
-	if err != nil {
-		return err
-	}
-	available := rc.availableFactors()
-	type tenant struct {
-		TenantID     string   `json:"tenantId"`
-		FirstFactors []string `json:"firstFactors"`
-	}
-	out := make([]tenant, 0, len(tenants))
-	for _, t := range tenants {
-		factors := available
-		if t.FirstFactors != nil {
-			// The tenant's own list, less what no recipe here serves.
-			factors = []string{}
-			for _, f := range t.FirstFactors {
-				for _, ok := range available {
-					if f == ok {
-						factors = append(factors, f)
-						break
-					}
-				}
-			}
-		}
-		out = append(out, tenant{TenantID: t.TenantID, FirstFactors: factors})
-	}
-	writeStatus(w, "OK", map[string]any{"tenants": out})
-	return nil
-}
-
-// availableFactors are the first factors the configured recipes serve.
-func (rc *Recipe) availableFactors() []string {
-	out := []string{}
-	if rc.ep != nil {
-		out = append(out, "emailpassword")
-	}
-	if rc.pwless != nil {
-		out = append(out, "otp-email", "otp-phone", "link-email", "link-phone")
-	}
-	return out
-}
-
 // users serves GET /dashboard/api/users: a page of the tenant's users,
 // newest first unless timeJoinedOrder=ASC, or the result of a search by
 // email, phone or provider, with names from the user metadata.

@@ -10,7 +10,7 @@
 // typed tenant calls for back-office code on latchkey.Latchkey
 // (CreateOrUpdateTenant, GetTenant, Tenants, DeleteTenant,
 // CreateOrUpdateThirdPartyConfig, DeleteThirdPartyConfig,
-// AssociateUserToTenant, DisassociateUserFromTenant).
+// AssociateUserToTenant, DisassociateUserFromTenant, TenantCoreConfig).
 package multitenancy
 
 import (

@@ -17,27 +17,42 @@ import (
 // work with.
 type builtIn func(c *ProviderClientConfig, h *hooks, client *http.Client) []error
 
-// builtInFor chooses the built-in provider by ThirdPartyID prefix, in
-// node's order (google-workspaces before google); nil for a custom
-// provider.
+// builtIns are the built-in providers by ThirdPartyID prefix, in node's
+// order (google-workspaces before google).
+var builtIns = []struct {
+	prefix string
+	fn     builtIn
+}{
+	{"active-directory", activeDirectory},
+	{"apple", apple},
+	{"bitbucket", bitbucket},
+	{"discord", discord},
+	{"facebook", facebook},
+	{"github", github},
+	{"gitlab", gitlab},
+	{"google-workspaces", googleWorkspaces},
+	{"google", google},
+	{"okta", okta},
+	{"linkedin", linkedin},
+	{"twitter", twitter},
+}
+
+// BuiltInProviders returns the ThirdPartyID prefixes that choose a
+// built-in provider: "active-directory", "apple", "bitbucket", "discord",
+// "facebook", "github", "gitlab", "google-workspaces", "google", "okta",
+// "linkedin" and "twitter". Any other id is a custom provider.
+func BuiltInProviders() []string {
+	out := make([]string, len(builtIns))
+	for i, b := range builtIns {
+		out[i] = b.prefix
+	}
+	return out
+}
+
+// builtInFor chooses the built-in provider by ThirdPartyID prefix; nil
+// for a custom provider.
 func builtInFor(thirdPartyID string) (string, builtIn) {
-	for _, b := range []struct {
-		prefix string
-		fn     builtIn
-	}{
-		{"active-directory", activeDirectory},
-		{"apple", apple},
-		{"bitbucket", bitbucket},
-		{"discord", discord},
-		{"facebook", facebook},
-		{"github", github},
-		{"gitlab", gitlab},
-		{"google-workspaces", googleWorkspaces},
-		{"google", google},
-		{"okta", okta},
-		{"linkedin", linkedin},
-		{"twitter", twitter},
-	} {
+	for _, b := range builtIns {
 		if strings.HasPrefix(thirdPartyID, b.prefix) {
 			return b.prefix, b.fn
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/session"
@@ -68,7 +69,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 	for _, in := range rc.cfg.Providers {
 		e := &providerEntry{id: in.Config.ThirdPartyID, all: in.IncludeInNonPublicTenantsByDefault, clients: map[string]Provider{}}
 		for _, cc := range in.Config.Clients {
-			p, perrs := buildProvider(in, cc, client, lk)
+			p, perrs := buildProvider(in, cc, client, lk.Now)
 			if len(perrs) > 0 {
 				errs = append(errs, perrs...)
 				continue
@@ -96,7 +97,7 @@ func (rc *Recipe) Init(lk *latchkey.Latchkey) error {
 
 // buildProvider applies the built-in defaults for one client and checks
 // the result.
-func buildProvider(in ProviderInput, cc ClientConfig, client *http.Client, lk *latchkey.Latchkey) (*provider, []error) {
+func buildProvider(in ProviderInput, cc ClientConfig, client *http.Client, now func() time.Time) (*provider, []error) {
 	c := ProviderClientConfig{ProviderConfig: in.Config, ClientConfig: cc}
 	c.Clients = nil
 	c.Scope = append([]string(nil), cc.Scope...)
@@ -117,7 +118,7 @@ func buildProvider(in ProviderInput, cc ClientConfig, client *http.Client, lk *l
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &provider{cfg: c, hooks: h, client: client, now: lk.Now}, nil
+	return &provider{cfg: c, hooks: h, client: client, now: now}, nil
 }
 
 var errNotInitialised = errors.New("thirdparty: the recipe is not initialised: pass it in latchkey.Config.Recipes and call latchkey.New first")
@@ -215,7 +216,7 @@ func (rc *Recipe) storedProvider(ctx context.Context, tenantID, thirdPartyID, cl
 			}
 			return nil, true, &lookupError{kind: ErrUnknownClientType, msg: msg}
 		}
-		built, errs := buildProvider(ProviderInput{Config: cfg}, *cc, providerClient(rc.cfg.HTTPClient), rc.lk)
+		built, errs := buildProvider(ProviderInput{Config: cfg}, *cc, providerClient(rc.cfg.HTTPClient), rc.lk.Now)
 		if len(errs) > 0 {
 			return nil, true, fmt.Errorf("thirdparty: the config stored for tenant %q: %w", tenantID, errors.Join(errs...))
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/latchkey-dev/latchkey"
 	"github.com/latchkey-dev/latchkey/recipe/dashboard"
 	"github.com/latchkey-dev/latchkey/recipe/thirdparty"
 )
@@ -16,11 +15,11 @@ import (
 // methods are refused by the SDK) and third party with one static
 // provider that only the public tenant has.
 func tenantOptions() options {
-	tp := thirdparty.New(thirdparty.Config{Providers: []thirdparty.ProviderInput{{Config: thirdparty.ProviderConfig{
+	providers := []thirdparty.ProviderInput{{Config: thirdparty.ProviderConfig{
 		ThirdPartyID: "google",
 		Clients:      []thirdparty.ClientConfig{{ClientID: "static-google", ClientSecret: "static-secret"}},
-	}}}})
-	return options{passwordless: true, recipes: []latchkey.Recipe{tp}, dash: dashboard.Config{Admins: []string{adminEmail}}}
+	}}}
+	return options{passwordless: true, providers: providers, dash: dashboard.Config{Admins: []string{adminEmail}}}
 }
 
 // tenantInfo answers GET /{id}/dashboard/api/tenant: the tenant, or nil
@@ -51,14 +50,9 @@ func strs(v any) []string {
 	return out
 }
 
-// providerIDs lists the third-party ids of a tenant's providers.
-func providerIDs(t map[string]any) []string {
-	var out []string
-	tp, _ := t["thirdParty"].(map[string]any)
-	ps, _ := tp["providers"].([]any)
-	for _, p := range ps {
-		out = append(out, fmt.Sprint(p.(map[string]any)["thirdPartyId"]))
-	}
+// sortedProviderIDs lists the third-party ids of a tenant's providers, sorted.
+func sortedProviderIDs(t map[string]any) []string {
+	out := slices.Clone(providerIDs(t))
 	slices.Sort(out)
 	return out
 }
@@ -187,7 +181,7 @@ func TestBrowserTenants(t *testing.T) {
 		w.press("Save", `L.role('button', 'Save', `+ed+`)`)
 		w.gone("the editor", ed)
 		w.waitFor("the built-in provider", `L.role('button', `+js("Edit provider "+round.builtID)+`, `+provs+`)`)
-		if got := providerIDs(e.tenantInfo(tok, id)); fmt.Sprint(got) != fmt.Sprint([]string{"custom-idp", round.builtID}) {
+		if got := sortedProviderIDs(e.tenantInfo(tok, id)); fmt.Sprint(got) != fmt.Sprint([]string{"custom-idp", round.builtID}) {
 			t.Fatalf("providers on the API: %v", got)
 		}
 
@@ -208,7 +202,7 @@ func TestBrowserTenants(t *testing.T) {
 		w.press("confirm", `L.role('button', 'Delete provider', L.role('alertdialog', 'Delete provider?'))`)
 		w.gone("the editor", ed)
 		w.gone("the built-in provider", `L.role('button', `+js("Edit provider "+round.builtID)+`)`)
-		if got := providerIDs(e.tenantInfo(tok, id)); fmt.Sprint(got) != "[custom-idp]" {
+		if got := sortedProviderIDs(e.tenantInfo(tok, id)); fmt.Sprint(got) != "[custom-idp]" {
 			t.Fatalf("providers after the delete: %v", got)
 		}
 

@@ -18,6 +18,7 @@ import (
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
 	"github.com/latchkey-dev/latchkey/recipe/passwordless"
 	"github.com/latchkey-dev/latchkey/recipe/session"
+	"github.com/latchkey-dev/latchkey/recipe/thirdparty"
 	"github.com/latchkey-dev/latchkey/recipe/usermetadata"
 	"github.com/latchkey-dev/latchkey/recipe/userroles"
 	"github.com/latchkey-dev/latchkey/smsdelivery"
@@ -51,9 +52,12 @@ type options struct {
 	localhost bool
 	// passwordless adds the passwordless recipe (email or phone, codes).
 	passwordless bool
-	// recipes are more recipes (thirdparty, say), added before the
-	// dashboard.
-	recipes []latchkey.Recipe
+	// providers, when set, adds the third-party recipe with these
+	// providers.
+	providers []thirdparty.ProviderInput
+	// engine is the core's store engine: "sqlite" (default) or
+	// "postgres" (skipped without LATCHKEY_TEST_POSTGRES_URL).
+	engine string
 	// wrapCore, when set, wraps the in-process core handler the SDK calls
 	// (to count or refuse calls).
 	wrapCore func(http.Handler) http.Handler
@@ -95,7 +99,11 @@ func without(o options, id string) bool {
 // VerifySession with CheckDatabase, which answers the session's user id.
 func start(t testing.TB, o options) *env {
 	t.Helper()
-	c := coretest.Start(t, coretest.Mode{Engine: "sqlite", InProcess: !o.overHTTP})
+	engine := o.engine
+	if engine == "" {
+		engine = "sqlite"
+	}
+	c := coretest.Start(t, coretest.Mode{Engine: engine, InProcess: !o.overHTTP})
 	e := &env{t: t, core: c, mail: &emaildelivery.Recorder{}, sms: &smsdelivery.Recorder{}}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -152,7 +160,9 @@ func start(t testing.TB, o options) *env {
 			FlowType: passwordless.FlowUserInputCode, EmailDelivery: e.mail, SMSDelivery: e.sms})
 		recipes = append(recipes, e.pwless)
 	}
-	recipes = append(recipes, o.recipes...)
+	if o.providers != nil {
+		recipes = append(recipes, thirdparty.New(thirdparty.Config{Providers: o.providers}))
+	}
 	recipes = append(recipes, dashboard.New(o.dash))
 	e.lk, err = latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: "Dashboard E2E", APIDomain: e.URL, WebsiteDomain: e.URL},
