@@ -112,8 +112,23 @@ func TestBrowserTenants(t *testing.T) {
 		// Login methods: Space turns OTP Email off; the SDK refuses magic
 		// links (its passwordless recipe sends codes) and says why.
 		methods := `L.role('region', 'Enabled Login Methods')`
+		if ff := strs(e.tenantInfo(tok, id)["firstFactors"]); len(ff) == 0 {
+			w.waitFor("the none-enabled banner", `L.text(/No login methods are enabled/, `+methods+`)`)
+		}
+		for _, m := range []string{"Email Password", "OTP Email", "Third Party"} {
+			sw := `L.role('button', new RegExp('^' + ` + js(m) + `), ` + methods + `)`
+			var on bool
+			w.waitFor(m, sw)
+			if err := w.eval(sw+`.getAttribute('aria-checked') === 'true'`, &on); err != nil {
+				t.Fatal(err)
+			}
+			if !on {
+				w.press(m, sw)
+				w.waitFor(m+" on", sw+`.getAttribute('aria-checked') === 'true'`)
+			}
+		}
+		w.gone("the none-enabled banner", `L.text(/No login methods are enabled/, `+methods+`)`)
 		otp := `L.role('button', /^OTP Email/, ` + methods + `)`
-		w.waitFor("OTP Email on", otp+`.getAttribute('aria-checked') === 'true'`)
 		if err := w.eval(otp+`.focus()`, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -223,6 +238,7 @@ func TestBrowserTenants(t *testing.T) {
 			if editable["valueType"] == "string" {
 				value = "edited-value"
 			}
+			t.Logf("editing core config %s (%v) to %s", key, editable["valueType"], value)
 			w.press("Edit "+key, `L.role('button', `+js("Edit "+key)+`)`)
 			cc := `L.role('dialog', 'Edit Property')`
 			if editable["isNullable"] == true {
@@ -311,10 +327,12 @@ func TestBrowserTenantsReadOnly(t *testing.T) {
 	e := start(t, o) // the viewer is not in the Admins list: read-only
 	admin := e.signIn(adminEmail)
 	e.ok(admin, "POST", "/dashboard/api/tenant", map[string]any{"tenantId": "acme"})
+	e.ok(admin, "PUT", "/acme/dashboard/api/tenant/first-factor", map[string]any{"factorId": "thirdparty", "enable": true})
 	e.ok(admin, "PUT", "/acme/dashboard/api/thirdparty/config", map[string]any{"providerConfig": map[string]any{
 		"thirdPartyId": "custom-idp", "name": "Acme IdP",
 		"clients":               []any{map[string]any{"clientId": "acme-client", "clientSecret": "acme-secret"}},
 		"authorizationEndpoint": "https://idp.example.com/authorize", "tokenEndpoint": "https://idp.example.com/token",
+		"userInfoEndpoint":      "https://idp.example.com/userinfo",
 	}})
 	viewer := e.signIn(viewerEmail)
 	if pc := e.providerConfig(viewer, "acme", "custom-idp"); pc["clients"].([]any)[0].(map[string]any)["clientSecret"] == "acme-secret" {

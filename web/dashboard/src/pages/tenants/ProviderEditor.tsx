@@ -3,7 +3,7 @@
 // (built-in or custom OIDC), with save and delete. One dialog shows every step, so that the
 // focus stays in it from the picker to the editor.
 
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../../context';
 import { errorText } from '../../errors';
 import { useAction, useLoad } from '../../hooks';
@@ -244,6 +244,14 @@ function Editor({
   const [err, setErr] = useState('');
   const [deleting, setDeleting] = useState(false);
   const act = useAction(setErr);
+  const formRef = useRef<HTMLFormElement>(null);
+  // The dialog focused what it had while the config loaded (its Close button): the first field
+  // takes the focus now, unless the user moved it meanwhile.
+  useLayoutEffect(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body || a.getAttribute('aria-label') === 'Close dialog' || a.tagName === 'DIALOG')
+      formRef.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+  }, []);
   const set = (k: keyof typeof f) => (v: string) => setF((o) => ({ ...o, [k]: v }));
   const setClient = (i: number, patch: Partial<ClientForm>) => setClients((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const finalId = isNew && !custom ? (suffix.trim() ? `${initial.thirdPartyId}-${suffix.trim()}` : initial.thirdPartyId) : tpId.trim();
@@ -362,7 +370,7 @@ function Editor({
   );
 
   return (
-    <form class="form provider-form" onSubmit={save} noValidate>
+    <form ref={formRef} class="form provider-form" onSubmit={save} noValidate>
       <FormError text={err} />
       {isNew && !custom ? (
         <>
