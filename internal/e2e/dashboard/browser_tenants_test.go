@@ -332,7 +332,7 @@ func TestBrowserTenantsReadOnly(t *testing.T) {
 		"thirdPartyId": "custom-idp", "name": "Acme IdP",
 		"clients":               []any{map[string]any{"clientId": "acme-client", "clientSecret": "acme-secret"}},
 		"authorizationEndpoint": "https://idp.example.com/authorize", "tokenEndpoint": "https://idp.example.com/token",
-		"userInfoEndpoint":      "https://idp.example.com/userinfo",
+		"userInfoEndpoint": "https://idp.example.com/userinfo",
 	}})
 	viewer := e.signIn(viewerEmail)
 	if pc := e.providerConfig(viewer, "acme", "custom-idp"); pc["clients"].([]any)[0].(map[string]any)["clientSecret"] == "acme-secret" {
