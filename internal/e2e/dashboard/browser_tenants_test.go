@@ -256,6 +256,9 @@ func TestBrowserTenants(t *testing.T) {
 
 		// Add an existing user, see them in the tenant's user list.
 		users := `L.role('region', 'Users of this tenant')`
+		w.fill("an unknown id", `L.label('User ID', `+users+`)`, "no-such-user")
+		w.press("Add user", `L.role('button', 'Add user to this tenant', `+users+`)`)
+		w.waitFor("the refusal", `L.text('No user has this id.', `+users+`)`)
 		w.fill("the user id", `L.label('User ID', `+users+`)`, ann)
 		w.press("Add user", `L.role('button', 'Add user to this tenant', `+users+`)`)
 		w.waitFor("the confirmation", `L.text(/is now in this tenant/, `+users+`)`)

@@ -60,7 +60,8 @@ export interface ProviderConfig {
   [k: string]: unknown;
 }
 
-type Answer = { status: string; message?: string };
+/** reason comes with ASSOCIATION_NOT_ALLOWED_ERROR (the core's words). */
+type Answer = { status: string; message?: string; reason?: string };
 
 export const tenantApi = {
   create: (tenantId: string) => request<Answer & { createdNew?: boolean }>('POST', '/tenant', { body: { tenantId } }),
@@ -135,7 +136,7 @@ export function userAddError(r: Answer): string {
     case 'THIRD_PARTY_USER_ALREADY_EXISTS_ERROR':
       return 'A user with the same third-party account already exists in this tenant.';
     case 'ASSOCIATION_NOT_ALLOWED_ERROR':
-      return r.message ? `The user cannot join this tenant: ${r.message}` : 'The user cannot join this tenant.';
+      return r.reason || r.message ? `The user cannot join this tenant: ${r.reason || r.message}` : 'The user cannot join this tenant.';
     case 'UNKNOWN_TENANT_ERROR':
       return 'This tenant does not exist any more.';
     default:
