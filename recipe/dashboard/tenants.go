@@ -86,10 +86,7 @@ func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := rc.userCounts(r.Context(), tenants)
-	if err != nil {
-		return err
-	}
+	counts := rc.userCounts(r.Context(), tenants)
 	type tenant struct {
 		TenantID     string   `json:"tenantId"`
 		FirstFactors []string `json:"firstFactors"`
@@ -111,8 +108,9 @@ func (rc *Recipe) tenants(w http.ResponseWriter, r *http.Request) error {
 // every tenant's count in one call, from the counters it keeps (its
 // overview statistics, GET /recipe/latchkey/users/stats); another core
 // gets one GET /<t>/users/count per tenant, for the first
-// maxCountedTenants.
-func (rc *Recipe) userCounts(ctx context.Context, tenants []latchkey.Tenant) (map[string]int64, error) {
+// maxCountedTenants. Counts that cannot be read are left out, not an
+// error.
+func (rc *Recipe) userCounts(ctx context.Context, tenants []latchkey.Tenant) map[string]int64 {
 	out := make(map[string]int64, len(tenants))
 	stats, err := rc.lk.UserStats(ctx, latchkey.DefaultTenantID, 1)
 	var ce *latchkey.CoreError
@@ -125,18 +123,21 @@ func (rc *Recipe) userCounts(ctx context.Context, tenants []latchkey.Tenant) (ma
 		for _, t := range tenants {
 			out[t.TenantID] = byTenant[t.TenantID] // a tenant without users has no row
 		}
-		return out, nil
+		return out
 	case !errors.As(err, &ce) || ce.Code != http.StatusNotFound:
-		return nil, err
+		// The counts are an extra: the list is still worth showing.
+		rc.lk.Logger().WarnContext(ctx, "dashboard: the tenants' user counts could not be read", "err", err)
+		return out
 	}
 	for _, t := range tenants[:min(len(tenants), maxCountedTenants)] {
 		n, err := rc.lk.CountUsers(ctx, latchkey.CountUsersOptions{TenantID: t.TenantID})
 		if err != nil {
-			return nil, err
+			rc.lk.Logger().WarnContext(ctx, "dashboard: a tenant's user count could not be read", "tenantId", t.TenantID, "err", err)
+			continue
 		}
 		out[t.TenantID] = n
 	}
-	return out, nil
+	return out
 }
 
 // unknownTenant answers UNKNOWN_TENANT_ERROR.

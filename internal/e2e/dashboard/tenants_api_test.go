@@ -625,3 +625,23 @@ func TestTenantBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTenantListWithoutCounts: when the counts cannot be read, the list
+// is still answered, without userCount.
+func TestTenantListWithoutCounts(t *testing.T) {
+	t.Parallel()
+	e := startTenants(t, "sqlite", options{wrapCore: func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/recipe/latchkey/users/stats") {
+				http.Error(w, "broken", http.StatusInternalServerError)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}})
+	tok := e.signIn(adminEmail)
+	list := e.ok(tok, "GET", "/dashboard/api/tenants", nil)["tenants"].([]any)
+	if m := list[0].(map[string]any); m["tenantId"] != "public" || m["userCount"] != nil {
+		t.Errorf("tenants: %v", list)
+	}
+}
