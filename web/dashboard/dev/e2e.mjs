@@ -379,11 +379,13 @@ try {
     await page.getByRole('row', { name: /auditor/ }).waitFor({ state: 'detached' });
   });
 
-  await step('tenants page lists tenants; "See users" selects the tenant', async () => {
+  await step('tenants page lists tenants; "See Users" selects the tenant', async () => {
     await page.getByRole('link', { name: 'Tenants' }).click();
-    await heading('Tenants');
+    await heading('Tenant Management');
     await page.getByRole('row', { name: /eu-customers/ }).getByText('Passwordless').waitFor();
-    await page.getByRole('button', { name: 'See users of tenant1' }).click();
+    await page.getByRole('link', { name: 'Tenant tenant1' }).click();
+    await heading('Tenant tenant1');
+    await page.getByRole('button', { name: 'See Users' }).click();
     await heading('User Management');
     assert.equal(await page.getByLabel('Tenant ID:').inputValue(), 'tenant1');
     await page.getByLabel('Tenant ID:').selectOption('public');

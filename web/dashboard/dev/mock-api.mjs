@@ -208,6 +208,69 @@ export function createMock() {
     return u;
   }
 
+  // The tenant screens' calls (reference/dashboard.md §6.7 and the Latchkey extensions).
+  function tenantRoute(method, path, tenant, q, body, auth) {
+    const t = st.tenants.find((x) => x.tenantId === tenant);
+    if (!t) return { status: 'UNKNOWN_TENANT_ERROR' };
+    t.providers ??= [];
+    t.coreConfig ??= { password_hashing_alg: 'BCRYPT', access_token_validity: 3600, email_verification_token_lifetime: null };
+    switch (`${method} ${path}`) {
+      case 'GET /tenant':
+        return {
+          status: 'OK',
+          tenant: {
+            tenantId: t.tenantId,
+            thirdParty: { providers: t.providers.map((p) => ({ thirdPartyId: p.thirdPartyId, name: p.name })) },
+            firstFactors: t.firstFactors,
+            requiredSecondaryFactors: null,
+            userCount: st.users.filter((u) => u.tenantIds.includes(t.tenantId)).length,
+            coreConfig: [
+              { key: 'password_hashing_alg', valueType: 'string', value: t.coreConfig.password_hashing_alg, description: 'The hashing algorithm for passwords.', isDifferentAcrossTenants: true, possibleValues: ['BCRYPT', 'ARGON2'], isNullable: false, defaultValue: 'BCRYPT', isPluginProperty: false, isPluginPropertyEditable: false },
+              { key: 'access_token_validity', valueType: 'number', value: t.coreConfig.access_token_validity, description: 'Seconds an access token is valid.', isDifferentAcrossTenants: false, isNullable: false, defaultValue: 3600, isPluginProperty: false, isPluginPropertyEditable: false },
+              { key: 'email_verification_token_lifetime', valueType: 'number', value: t.coreConfig.email_verification_token_lifetime, description: 'Milliseconds an email verification link is valid.', isDifferentAcrossTenants: true, isNullable: true, defaultValue: 86400000, isPluginProperty: false, isPluginPropertyEditable: false },
+            ],
+          },
+        };
+      case 'DELETE /tenant':
+        if (t.tenantId === 'public') return { status: 'CANNOT_DELETE_PUBLIC_TENANT_ERROR' };
+        st.tenants = st.tenants.filter((x) => x !== t);
+        return { status: 'OK', didExist: true };
+      case 'PUT /tenant/first-factor':
+        if (body.factorId.startsWith('link-'))
+          return { status: 'RECIPE_NOT_CONFIGURED_ON_BACKEND_SDK_ERROR', message: 'Please ensure that Passwordless recipe is initialised with contactMethod: EMAIL and flowType: MAGIC_LINK' };
+        t.firstFactors = body.enable ? [...new Set([...t.firstFactors, body.factorId])] : t.firstFactors.filter((f) => f !== body.factorId);
+        return { status: 'OK' };
+      case 'PUT /tenant/required-secondary-factor':
+        return { status: 'MFA_NOT_INITIALIZED_ERROR' };
+      case 'PUT /tenant/core-config':
+        t.coreConfig[body.name] = body.value;
+        return { status: 'OK' };
+      case 'GET /thirdparty/config': {
+        const id = q.get('thirdPartyId');
+        const p = t.providers.find((x) => x.thirdPartyId === id) ?? { thirdPartyId: id, name: id, clients: [{ clientId: '', clientSecret: '', scope: [] }] };
+        return { status: 'OK', providerConfig: { ...p, clients: p.clients.map((c) => ({ ...c, clientSecret: auth.canWrite ? c.clientSecret : '' })) } };
+      }
+      case 'PUT /thirdparty/config': {
+        const p = body.providerConfig;
+        const had = t.providers.some((x) => x.thirdPartyId === p.thirdPartyId);
+        t.providers = [...t.providers.filter((x) => x.thirdPartyId !== p.thirdPartyId), p];
+        return { status: 'OK', createdNew: !had };
+      }
+      case 'DELETE /thirdparty/config':
+        t.providers = t.providers.filter((x) => x.thirdPartyId !== q.get('thirdPartyId'));
+        return { status: 'OK', didConfigExist: true };
+      case 'POST /tenant/user':
+      case 'POST /tenant/user/remove': {
+        const u = st.users.find((x) => x.id === body.userId);
+        if (!u) return { status: 'UNKNOWN_USER_ID_ERROR' };
+        const had = u.tenantIds.includes(t.tenantId);
+        u.tenantIds = path.endsWith('remove') ? u.tenantIds.filter((x) => x !== t.tenantId) : [...new Set([...u.tenantIds, t.tenantId])];
+        for (const m of u.loginMethods) m.tenantIds = u.tenantIds;
+        return path.endsWith('remove') ? { status: 'OK', wasAssociated: had } : { status: 'OK', wasAlreadyAssociated: had };
+      }
+    }
+  }
+
   async function route(method, path, tenant, q, body, auth) {
     const need = (cond, msg) => {
       if (!cond) throw { status: 400, body: { message: msg } };
@@ -223,7 +286,29 @@ export function createMock() {
       case 'GET /search/tags':
         return { status: 'OK', tags: ['email', 'phone', 'provider'] };
       case 'GET /tenants':
-        return { status: 'OK', tenants: st.tenants };
+        return {
+          status: 'OK',
+          tenants: st.tenants.map((t) => ({ tenantId: t.tenantId, firstFactors: t.firstFactors, userCount: st.users.filter((u) => u.tenantIds.includes(t.tenantId)).length })),
+        };
+      case 'POST /tenant': {
+        const id = String(body.tenantId ?? '').trim().toLowerCase();
+        need(id, 'tenantId is required');
+        if (!/^[a-z0-9-]+$/.test(id)) return { status: 'INVALID_TENANT_ID_ERROR', message: 'Tenant id may contain letters, digits and hyphens only' };
+        if (st.tenants.some((t) => t.tenantId === id)) return { status: 'TENANT_ID_ALREADY_EXISTS_ERROR' };
+        st.tenants.push({ tenantId: id, firstFactors: ['emailpassword', 'otp-email', 'otp-phone', 'thirdparty'] });
+        return { status: 'OK', createdNew: true };
+      }
+      case 'GET /tenant':
+      case 'DELETE /tenant':
+      case 'PUT /tenant/first-factor':
+      case 'PUT /tenant/required-secondary-factor':
+      case 'PUT /tenant/core-config':
+      case 'GET /thirdparty/config':
+      case 'PUT /thirdparty/config':
+      case 'DELETE /thirdparty/config':
+      case 'POST /tenant/user':
+      case 'POST /tenant/user/remove':
+        return tenantRoute(method, path, tenant, q, body, auth);
       case 'GET /users/count':
         return { status: 'OK', count: st.users.filter((u) => u.tenantIds.includes(tenant)).length };
       case 'GET /users': {

@@ -92,9 +92,12 @@ try {
     await shot('15-create-role', false);
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Tenants' }).click();
-    await page.getByRole('heading', { name: 'Tenants' }).waitFor();
+    await page.getByRole('heading', { name: 'Tenant Management' }).waitFor();
     await page.locator('tbody tr').first().waitFor();
     await shot('16-tenants');
+    await page.getByRole('link', { name: 'Tenant public' }).click();
+    await page.getByRole('heading', { name: 'Tenant public' }).waitFor();
+    await shot('16b-tenant');
     await page.getByRole('button', { name: 'Sign Out' }).click();
     await page.getByRole('heading', { name: 'User Management Dashboard' }).waitFor();
     await page.getByLabel('Email').fill('viewer@example.com');

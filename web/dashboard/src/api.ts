@@ -67,7 +67,7 @@ export function initAPI(c: Config): void {
   cfg = c;
 }
 
-type QueryValue = string | number | boolean | undefined | null;
+export type QueryValue = string | number | boolean | undefined | null;
 
 interface Options {
   query?: Record<string, QueryValue>;
@@ -92,7 +92,8 @@ function buildURL(path: string, o: Options): string {
   return url;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, o: Options = {}): Promise<T> {
+/** request sends one dashboard API call (exported for the screens that keep their calls in their own files). */
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, o: Options = {}): Promise<T> {
   const headers: Record<string, string> = {};
   const bearer = o.bearer ?? storage.token();
   if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
@@ -270,6 +271,8 @@ export interface Session {
 export interface Tenant {
   tenantId: string;
   firstFactors?: string[];
+  /** The tenant's number of users (a Latchkey field of GET /tenants). */
+  userCount?: number;
 }
 
 type Status<S extends string, X = object> = { status: S } & X;

@@ -9,7 +9,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'user'; id: string }
   | { name: 'roles' }
-  | { name: 'tenants' }
+  | { name: 'tenants'; tenantId?: string }
   | { name: 'team' }
   | { name: 'overview' }
   | { name: 'activity' }
@@ -64,7 +64,7 @@ export function parse(pathname: string, search: string): Location {
     return { route: { name: 'user', id }, tenant };
   }
   if (rest === '/roles') return { route: { name: 'roles' }, tenant };
-  if (rest === '/tenants') return { route: { name: 'tenants' }, tenant };
+  if (rest === '/tenants') return { route: { name: 'tenants', tenantId: q.get('tenantId') || undefined }, tenant };
   if (rest === '/team') return { route: { name: 'team' }, tenant };
   if (rest === '/overview') return { route: { name: 'overview' }, tenant };
   if (rest === '/activity') return { route: { name: 'activity' }, tenant };
