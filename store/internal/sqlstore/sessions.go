@@ -219,15 +219,19 @@ func (s *DB) ListUsersByActivity(ctx context.Context, q store.ActivityListQuery)
 	if q.BySignIn {
 		col = "a.last_sign_in"
 	}
+	// CROSS JOIN keeps user_activity the outer loop on SQLite, walking
+	// its index in order; with a plain JOIN its planner, which has no
+	// statistics, walks the tenant and sorts every user who signed in
+	// (2 s on a million users). PostgreSQL plans both forms alike.
 	query := `SELECT a.user_id, ` + col + ` FROM user_activity a
-JOIN tenant_users t ON t.tenant_id = ` + a.add(q.TenantID) + ` AND t.user_id = a.user_id`
+CROSS JOIN tenant_users t WHERE t.tenant_id = ` + a.add(q.TenantID) + ` AND t.user_id = a.user_id`
 	dir, cmp, eq := "DESC", "<", "<="
 	if q.Ascending {
 		dir, cmp, eq = "ASC", ">", ">="
 	}
 	if q.After != nil {
 		at, id := a.add(ms(q.After.LastActive)), a.add(q.After.UserID)
-		query += fmt.Sprintf(" WHERE %[1]s %[2]s %[3]s AND (%[1]s %[4]s %[3]s OR a.user_id %[2]s %[5]s)", col, eq, at, cmp, id)
+		query += fmt.Sprintf(" AND %[1]s %[2]s %[3]s AND (%[1]s %[4]s %[3]s OR a.user_id %[2]s %[5]s)", col, eq, at, cmp, id)
 	}
 	query += fmt.Sprintf(" ORDER BY %[1]s %[2]s, a.user_id %[2]s LIMIT %[3]s", col, dir, a.add(q.Limit+1))
 	rows, err := s.reader.QueryContext(ctx, query, a.args...)

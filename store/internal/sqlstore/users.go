@@ -74,7 +74,7 @@ func (s *DB) roleIsSparse(ctx context.Context, q store.ListUsersQuery) (bool, er
 		return false, nil
 	}
 	var n int
-	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM user_roles WHERE role = $1 AND tenant_id = $2 LIMIT $3) AS p`,
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+s.dialect.RoleRowsFrom+` WHERE ro.role = $1 AND ro.tenant_id = $2 LIMIT $3) AS p`,
 		q.Role, q.TenantID, denseMatches(q.Limit)).Scan(&n)
 	if err != nil {
 		return false, s.wrap("list users", err)
