@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The core's limits on listing users (reference/cdi-core.md §2.2).
@@ -65,8 +66,49 @@ type ListUsersOptions struct {
 	// ByLastActive orders the list by the users' last activity instead of
 	// their join time (Order says the direction; NewestFirst is the most
 	// recently active first), listing only users who have signed in. A
-	// Latchkey extension; it does not combine with Search or RecipeIDs.
+	// Latchkey extension; it does not combine with Search, RecipeIDs or
+	// the filters below.
 	ByLastActive bool
+	// ByLastSignIn is ByLastActive by the users' last sign-in instead.
+	ByLastSignIn bool
+
+	// The filters below are Latchkey extensions (a SuperTokens core
+	// ignores them). They combine with each other, RecipeIDs and Search.
+
+	// EmailVerified, when set, keeps only users with an email login method
+	// whose email is verified (true) or is not (false); users with a phone
+	// number only match neither.
+	EmailVerified *bool
+	// Role, when not "", keeps only users who have this role in the
+	// tenant.
+	Role string
+	// JoinedFrom and JoinedTo, when not zero, keep only users who joined
+	// at or after JoinedFrom and before JoinedTo (millisecond precision).
+	JoinedFrom, JoinedTo time.Time
+}
+
+// filtered reports whether opts use a Latchkey filter.
+func (opts ListUsersOptions) filtered() bool {
+	return opts.EmailVerified != nil || opts.Role != "" || !opts.JoinedFrom.IsZero() || !opts.JoinedTo.IsZero()
+}
+
+// setFilters puts opts' recipe filter and Latchkey filters in q.
+func (opts ListUsersOptions) setFilters(q url.Values) {
+	if len(opts.RecipeIDs) > 0 {
+		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
+	}
+	if opts.EmailVerified != nil {
+		q.Set("latchkeyEmailVerified", strconv.FormatBool(*opts.EmailVerified))
+	}
+	if opts.Role != "" {
+		q.Set("latchkeyRole", opts.Role)
+	}
+	if !opts.JoinedFrom.IsZero() {
+		q.Set("latchkeyJoinedFrom", strconv.FormatInt(opts.JoinedFrom.UnixMilli(), 10))
+	}
+	if !opts.JoinedTo.IsZero() {
+		q.Set("latchkeyJoinedTo", strconv.FormatInt(opts.JoinedTo.UnixMilli(), 10))
+	}
 }
 
 // UsersPage is one page of users.
@@ -92,13 +134,14 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 	if opts.Order != "" {
 		q.Set("timeJoinedOrder", string(opts.Order))
 	}
-	if len(opts.RecipeIDs) > 0 {
-		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
-	}
+	opts.setFilters(q)
 	if opts.PagedSearch {
 		q.Set("pagedSearch", "true")
 	}
-	if opts.ByLastActive {
+	switch {
+	case opts.ByLastSignIn:
+		q.Set("latchkeyOrderBy", "lastSignIn")
+	case opts.ByLastActive:
 		q.Set("latchkeyOrderBy", "lastActive")
 	}
 	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
@@ -150,26 +193,25 @@ func (lk *Latchkey) CountUsers(ctx context.Context, opts CountUsersOptions) (int
 	return a.Count, nil
 }
 
-// SearchCount is how many users a search matches: N, or more than N
-// when Capped (a Latchkey core stops counting at 1,000).
+// SearchCount is how many users a search or a filter matches: N, or more
+// than N when Capped (a Latchkey core stops counting a search at 1,000).
 type SearchCount struct {
 	N      int64
 	Capped bool
 }
 
-// ErrSearchCountUnsupported: the core cannot count a search's matches (a
-// SuperTokens core counts every user instead).
+// ErrSearchCountUnsupported: the core cannot count a search's or a
+// filter's matches (a SuperTokens core counts every user instead).
 var ErrSearchCountUnsupported = errors.New("latchkey: the core cannot count a search's matches")
 
 // CountSearchResults returns how many of a tenant's users opts' search
-// (and recipe filter) matches; opts' paging fields are ignored. A Latchkey
-// extension of GET /{tenantId}/users/count: ErrSearchCountUnsupported from
-// another core.
+// and filters (RecipeIDs, EmailVerified, Role, JoinedFrom, JoinedTo)
+// match; opts' paging and order fields are ignored. A Latchkey extension of
+// GET /{tenantId}/users/count: ErrSearchCountUnsupported from another core
+// for a search or a Latchkey filter.
 func (lk *Latchkey) CountSearchResults(ctx context.Context, opts ListUsersOptions) (SearchCount, error) {
 	q := url.Values{}
-	if len(opts.RecipeIDs) > 0 {
-		q.Set("includeRecipeIds", strings.Join(opts.RecipeIDs, ","))
-	}
+	opts.setFilters(q)
 	searching := false
 	for tag, terms := range map[string][]string{"email": opts.Search.Emails, "phone": opts.Search.Phones, "provider": opts.Search.Providers} {
 		if terms != nil {
@@ -177,19 +219,20 @@ func (lk *Latchkey) CountSearchResults(ctx context.Context, opts ListUsersOption
 			searching = true
 		}
 	}
-	if !searching {
+	if !searching && !opts.filtered() {
 		n, err := lk.CountUsers(ctx, CountUsersOptions{TenantID: opts.TenantID, RecipeIDs: opts.RecipeIDs})
 		return SearchCount{N: n}, err
 	}
 	var a struct {
 		Count         int64 `json:"count"`
 		Searched      bool  `json:"searched"`
+		Filtered      bool  `json:"filtered"`
 		CountIsCapped bool  `json:"countIsCapped"`
 	}
 	if err := lk.core.Do(ctx, CoreRequest{Path: "/users/count", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
 		return SearchCount{}, err
 	}
-	if !a.Searched {
+	if (searching && !a.Searched) || (!searching && !a.Filtered) {
 		return SearchCount{}, ErrSearchCountUnsupported
 	}
 	return SearchCount{N: a.Count, Capped: a.CountIsCapped}, nil

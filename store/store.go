@@ -209,6 +209,22 @@ type ListUsersQuery struct {
 	RecipeIDs []string
 	// Search, when not empty, keeps only matching users.
 	Search UserSearch
+	// EmailVerified, when set, keeps only users with an email login
+	// method whose email is verified (true) or is not (false). A user with
+	// no email (a phone number only) matches neither. With account
+	// linking, the listed user's own login methods count.
+	EmailVerified *bool
+	// Role, when not "", keeps only users who have this role in TenantID.
+	Role string
+	// JoinedFrom and JoinedTo, when not zero, keep only users who joined
+	// at or after JoinedFrom and before JoinedTo.
+	JoinedFrom, JoinedTo time.Time
+}
+
+// Filtered reports whether q uses a filter that the counters in
+// user_counts cannot answer: email verified, role or joined range.
+func (q ListUsersQuery) Filtered() bool {
+	return q.EmailVerified != nil || q.Role != "" || !q.JoinedFrom.IsZero() || !q.JoinedTo.IsZero()
 }
 
 // DayCount is how many users joined on one UTC day.
@@ -260,8 +276,8 @@ type Users interface {
 	// ListUsers returns up to q.Limit users in q's order.
 	ListUsers(ctx context.Context, q ListUsersQuery) ([]User, error)
 	// CountUsersMatching counts the users ListUsers(q) would return (up
-	// to q.Limit) without reading them: how many users a search matches,
-	// capped.
+	// to q.Limit) without reading them: how many users a search or a
+	// filter matches, capped.
 	CountUsersMatching(ctx context.Context, q ListUsersQuery) (int, error)
 	// CountUsers counts users in tenantID ("" counts every tenant, each user
 	// once), only those with one of recipeIDs when it is non-empty.
@@ -1021,7 +1037,10 @@ type ActivityListQuery struct {
 	// Ascending lists the least recently active first; default: most
 	// recently active first.
 	Ascending bool
-	After     *ActivityCursor
+	// BySignIn orders by the last sign-in instead of the last activity
+	// (ActivityCursor.LastActive then holds the last sign-in).
+	BySignIn bool
+	After    *ActivityCursor
 }
 
 // ---------------------------------------------------------------------------

@@ -100,6 +100,7 @@ func runUsers(ctx context.Context, args []string) error {
 		{"overview, 30 days", "/recipe/latchkey/users/stats?days=30"},
 		{"overview, 365 days", "/recipe/latchkey/users/stats?days=365"},
 	}
+	cases = append(cases, filterCases(t0, t1, deep)...)
 	cases = append(cases, largestSearches()...)
 	fmt.Printf("store %s, %d users, %d requests per case, one client over loopback HTTP\n\n", openstore.Describe(*dsn), total, *n)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -207,4 +208,38 @@ func pct(sorted []time.Duration, p int) string {
 		i--
 	}
 	return sorted[i].Round(time.Microsecond).String()
+}
+
+// filterCases are the list's filters and sorts (Latchkey extensions):
+// each filter alone, first page both ways and a deep page, and its count;
+// a month of joins; the filters combined and with a search; the orders by
+// last sign-in and activity. bench/users1m -extras gives the store its
+// verified emails (11 in 16), roles (member 5 in 16, admin 1 in 4,096) and
+// sign-ins (half).
+func filterCases(t0, t1 int64, deep string) []struct{ name, path string } {
+	mid := t0 + (t1-t0)/2
+	month := fmt.Sprintf("latchkeyJoinedFrom=%d&latchkeyJoinedTo=%d", mid, mid+30*24*3600*1000)
+	var out []struct{ name, path string }
+	add := func(name, path string) { out = append(out, struct{ name, path string }{name, path}) }
+	for _, f := range []struct{ name, q string }{
+		{"verified", "latchkeyEmailVerified=true"},
+		{"not verified", "latchkeyEmailVerified=false"},
+		{"role member (common)", "latchkeyRole=member"},
+		{"role admin (rare)", "latchkeyRole=admin"},
+		{"joined one month", month},
+		{"verified+member+month", "latchkeyEmailVerified=true&latchkeyRole=member&" + month},
+		{"not verified+admin", "latchkeyEmailVerified=false&latchkeyRole=admin"},
+	} {
+		add("filter "+f.name+", newest first", "/users?limit=100&timeJoinedOrder=DESC&"+f.q)
+		add("filter "+f.name+", oldest first (last page)", "/users?limit=100&timeJoinedOrder=ASC&"+f.q)
+		add("filter "+f.name+", deep page", "/users?limit=100&timeJoinedOrder=DESC&paginationToken="+deep+"&"+f.q)
+		add("count filter "+f.name, "/users/count?"+f.q)
+	}
+	add("paged search email=john + verified", "/users?email=john&pagedSearch=true&limit=100&latchkeyEmailVerified=true")
+	add("paged search email=gmail + member", "/users?email=gmail&pagedSearch=true&limit=100&latchkeyRole=member")
+	for _, by := range []string{"lastSignIn", "lastActive"} {
+		add("by "+by+", newest first", "/users?limit=100&latchkeyOrderBy="+by+"&timeJoinedOrder=DESC")
+		add("by "+by+", oldest first", "/users?limit=100&latchkeyOrderBy="+by+"&timeJoinedOrder=ASC")
+	}
+	return out
 }

@@ -67,7 +67,8 @@ const (
 var bulkActions = []string{"revokeSessions", "suspend", "reinstate", "addRole", "removeRole", "delete"}
 
 // matchKeys are the list parameters a bulk match takes.
-var matchKeys = []string{"email", "phone", "provider", "recipeIds", "suspended", "paginationToken"}
+var matchKeys = []string{"email", "phone", "provider", "recipeIds", "emailVerified", "role", "joinedFrom", "joinedTo",
+	"suspended", "paginationToken"}
 
 // bulkFailure is one user a bulk action failed for.
 type bulkFailure struct {
@@ -251,8 +252,13 @@ func matchQuery(b body) (url.Values, error) {
 		if _, err := recipeFilter(q); err != nil {
 			return nil, err
 		}
-		if isSearch(searchOf(q)) || q.Get("recipeIds") != "" {
-			return nil, badInput("'match.suspended' does not combine with a search or 'recipeIds', as in the list")
+		var opts latchkey.ListUsersOptions
+		filtered, err := listFilters(q, &opts)
+		if err != nil {
+			return nil, err
+		}
+		if isSearch(searchOf(q)) || filtered || q.Get("recipeIds") != "" {
+			return nil, badInput("'match.suspended' does not combine with a search or filters, as in the list")
 		}
 	default:
 		return nil, badInput("'match.suspended' must be true or false")
@@ -286,12 +292,13 @@ func (rc *Recipe) walkMatch(ctx context.Context, q url.Values) (ids []string, ne
 		}
 		return ids, token, nil
 	}
-	recipes, err := recipeFilter(q)
-	if err != nil {
+	opts := latchkey.ListUsersOptions{TenantID: tenant, Order: latchkey.NewestFirst,
+		Search: searchOf(q), PagedSearch: true, PaginationToken: token}
+	// The same filters as the list (filters.go), so that "all that
+	// match" is exactly what the operator sees.
+	if _, err := listFilters(q, &opts); err != nil {
 		return nil, "", err
 	}
-	opts := latchkey.ListUsersOptions{TenantID: tenant, Order: latchkey.NewestFirst, RecipeIDs: recipes,
-		Search: searchOf(q), PagedSearch: true, PaginationToken: token}
 	for len(ids) < limit {
 		// Pages end where the cap does, so that the token goes on from
 		// the first user not acted on.

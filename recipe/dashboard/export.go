@@ -22,7 +22,8 @@ const exportPageDeadline = 30 * time.Second
 
 // exportUsers serves GET /dashboard/api/users/export?format=csv|json (a
 // Latchkey extension): every user that the list's search (email, phone,
-// provider), login-method filter (recipeIds) and order select, in the request's tenant, streamed as a
+// provider), filters (listFilters) and order select, in the request's
+// tenant, streamed as a
 // download with latchkey.ExportUsers, a page at a time. An error after the
 // first bytes cannot change the status, so it aborts the connection: the
 // browser then reports a failed download instead of keeping a short file.
@@ -35,8 +36,8 @@ func (rc *Recipe) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badInput("Invalid value received for 'format': use csv or json")
 	}
-	recipes, err := recipeFilter(q)
-	if err != nil {
+	list := latchkey.ListUsersOptions{Search: searchOf(q)}
+	if _, err := listFilters(q, &list); err != nil {
 		return err
 	}
 	order := q.Get("timeJoinedOrder")
@@ -54,6 +55,7 @@ func (rc *Recipe) exportUsers(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	tenant := latchkey.TenantID(r.Context())
+	list.TenantID, list.Order = tenant, latchkey.UserOrder(order)
 	rcw := http.NewResponseController(w)
 	h := w.Header()
 	if format == latchkey.ExportCSV {
@@ -66,9 +68,8 @@ func (rc *Recipe) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	_ = rcw.SetWriteDeadline(time.Now().Add(exportPageDeadline))
 	out := &countingWriter{w: w}
 	n, err := rc.lk.ExportUsers(r.Context(), out, latchkey.ExportOptions{
-		Format: format,
-		ListUsersOptions: latchkey.ListUsersOptions{TenantID: tenant, Order: latchkey.UserOrder(order),
-			Search: searchOf(q), RecipeIDs: recipes},
+		Format:           format,
+		ListUsersOptions: list,
 		AfterPage: func() error {
 			if err := rcw.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 				return err

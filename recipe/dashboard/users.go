@@ -75,22 +75,38 @@ func (rc *Recipe) users(w http.ResponseWriter, r *http.Request) error {
 	if order != "ASC" && order != "DESC" {
 		return badInput("Invalid value received for 'timeJoinedOrder': use ASC or DESC")
 	}
+	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
+	// recipeIds, emailVerified, role, joinedFrom, joinedTo: listFilters.
+	filtered, err := listFilters(q, &opts)
+	if err != nil {
+		return err
+	}
+	opts.Search = searchOf(q)
+	narrowed := filtered || len(opts.RecipeIDs) > 0 || isSearch(opts.Search)
 	if q.Get("suspended") == "true" {
+		if narrowed {
+			return badInput(errSuspendedFiltered)
+		}
 		return rc.suspendedUsers(w, r, limit)
 	}
-	opts := latchkey.ListUsersOptions{TenantID: latchkey.TenantID(r.Context()), Order: latchkey.UserOrder(order), PaginationToken: q.Get("paginationToken")}
 	max := latchkey.MaxUsersPerPage
 	// pagedSearch=true (a Latchkey extension) pages a search like the
 	// list; without it a search answers up to MaxSearchResults at once.
 	opts.PagedSearch = q.Get("pagedSearch") == "true"
-	// recipeIds filters by login method (the core's includeRecipeIds).
-	if opts.RecipeIDs, err = recipeFilter(q); err != nil {
-		return err
+	// orderBy=lastActive|lastSignIn (a Latchkey extension): the users who
+	// signed in, by last activity or sign-in, in timeJoinedOrder's
+	// direction, across the tenant.
+	switch v := q.Get("orderBy"); v {
+	case "", "timeJoined":
+	case "lastActive", "lastSignIn":
+		if narrowed {
+			return badInput(errActivityFiltered)
+		}
+		opts.ByLastActive, opts.ByLastSignIn = v == "lastActive", v == "lastSignIn"
+	default:
+		return badInput("Invalid value received for 'orderBy': use timeJoined, lastActive or lastSignIn")
 	}
-	// orderBy=lastActive (a Latchkey extension): the users who signed in,
-	// by last activity, in timeJoinedOrder's direction.
-	opts.ByLastActive = q.Get("orderBy") == "lastActive"
-	if opts.Search = searchOf(q); isSearch(opts.Search) && !opts.PagedSearch {
+	if isSearch(opts.Search) && !opts.PagedSearch {
 		max = latchkey.MaxSearchResults
 	}
 	// The UI's search asks for 1000; a larger number is capped rather than
@@ -199,21 +215,24 @@ func names(md map[string]any) (first, last string) {
 // usersCount serves GET /dashboard/api/users/count: the tenant's users.
 // CDI: GET /{tenantId}/users/count.
 //
-// With the list's search tags (a Latchkey extension) it counts the
-// search's matches instead, up to the core's cap ("countIsCapped": more
-// match); a core that cannot count a search leaves "count" out.
+// With the list's search tags or filters (Latchkey extensions) it counts
+// their matches instead, a search's up to the core's cap
+// ("countIsCapped": more match); a core that cannot count them leaves
+// "count" out.
 func (rc *Recipe) usersCount(w http.ResponseWriter, r *http.Request) error {
 	q, err := rc.searchQuery(r.URL.Query())
 	if err != nil {
 		return err
 	}
 	tenant := latchkey.TenantID(r.Context())
-	recipes, err := recipeFilter(q)
+	opts := latchkey.ListUsersOptions{TenantID: tenant, Search: searchOf(q)}
+	filtered, err := listFilters(q, &opts)
 	if err != nil {
 		return err
 	}
-	if search := searchOf(q); isSearch(search) {
-		c, err := rc.lk.CountSearchResults(r.Context(), latchkey.ListUsersOptions{TenantID: tenant, Search: search, RecipeIDs: recipes})
+	recipes := opts.RecipeIDs
+	if isSearch(opts.Search) || filtered {
+		c, err := rc.lk.CountSearchResults(r.Context(), opts)
 		if errors.Is(err, latchkey.ErrSearchCountUnsupported) {
 			writeStatus(w, "OK", nil)
 			return nil

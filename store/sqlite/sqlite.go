@@ -41,7 +41,8 @@ var _ store.Store = (*DB)(nil)
 // writer connection, so no row or advisory locks are needed.
 var dialect = sqlstore.Dialect{
 	GroupCommit:    true,
-	SearchWalkFrom: "account_infos INDEXED BY account_infos_walk",
+	SearchWalkFrom: "account_infos AS w INDEXED BY account_infos_walk",
+	RoleRowsFrom:   "user_roles ro INDEXED BY user_roles_role",
 	Classify:       classify,
 	InStrings:      inStrings,
 }

@@ -125,6 +125,37 @@ func testListUsersByActivity(t *testing.T, open Opener) {
 	if fmt.Sprint(n) != "[0 2 3]" {
 		t.Fatalf("ActiveUsers = %v, want [0 2 3]", n)
 	}
+
+	// A refresh makes c the most recently active, not the most recent
+	// sign-in: the two orders part.
+	_, err = s.UpdateSession(ctx, "s0", func(ss *store.Session) error { ss.LastRefreshed = at(500); return nil })
+	ok(t, err, "UpdateSession")
+	first := func(bySignIn, asc bool) []string {
+		var got []string
+		var after *store.ActivityCursor
+		for range 5 {
+			users, next, err := s.ListUsersByActivity(ctx, store.ActivityListQuery{TenantID: store.DefaultTenant, Limit: 2,
+				Ascending: asc, BySignIn: bySignIn, After: after})
+			ok(t, err, "ListUsersByActivity")
+			for _, u := range users {
+				got = append(got, u.LoginMethods[0].Email)
+			}
+			if next == nil {
+				break
+			}
+			after = next
+		}
+		return got
+	}
+	if got := first(false, false); len(got) != 3 || got[0] != "c@example.com" {
+		t.Errorf("by activity after c's refresh: %v, want c first", got)
+	}
+	if got := first(true, false); len(got) != 3 || got[2] != "c@example.com" {
+		t.Errorf("by sign-in, newest first: %v, want c last", got)
+	}
+	if got := first(true, true); len(got) != 3 || got[0] != "c@example.com" {
+		t.Errorf("by sign-in, oldest first: %v, want c first", got)
+	}
 }
 
 // testActivityOfLinkedUsers: a person with several login methods is one

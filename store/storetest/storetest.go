@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Search", testSearch},
 		{"SearchManyTerms", testSearchManyTerms},
 		{"CountUsersMatching", testCountUsersMatching},
+		{"ListFilters", testListFilters},
 		{"UsersByAccountInfo", testUsersByAccountInfo},
 		{"DeleteUser", testDeleteUser},
 		{"Sessions", testSessions},

@@ -70,8 +70,80 @@ type Handler struct {
 // New returns a Handler over s.
 func New(s *Service) *Handler { return &Handler{Service: s} }
 
+// maxRoleBytes caps latchkeyRole: no stored role is longer than a
+// search term.
+const maxRoleBytes = 256
+
+// filterCountCap is the most users a count with a filter (and no search)
+// counts: more than any one tenant holds, so the total is exact, while
+// the work stays bounded.
+const filterCountCap = 10_000_000
+
+// readFilters reads the list's Latchkey filters into fq, recording a 400
+// for a bad value, and reports whether any was given:
+//
+//   - latchkeyEmailVerified=true|false: users with a verified (or an
+//     unverified) email;
+//   - latchkeyRole=R: users who have role R in the tenant;
+//   - latchkeyJoinedFrom=ms, latchkeyJoinedTo=ms: users who joined in
+//     [from, to), Unix milliseconds.
+//
+// A SuperTokens core ignores them: the SDK sends them only to a Latchkey
+// core.
+func readFilters(q *cdi.Query, fq *store.ListUsersQuery) bool {
+	given := false
+	if v, ok := q.OptString("latchkeyEmailVerified"); ok {
+		given = true
+		switch v {
+		case "true", "false":
+			b := v == "true"
+			fq.EmailVerified = &b
+		default:
+			q.Fail(cdi.BadRequest("latchkeyEmailVerified must be true or false"))
+		}
+	}
+	if v, ok := q.OptString("latchkeyRole"); ok {
+		given = true
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+			q.Fail(cdi.BadRequest("latchkeyRole must not be empty"))
+		case len(v) > maxRoleBytes:
+			q.Fail(cdi.BadRequestf("latchkeyRole is too long: at most %d bytes are allowed", maxRoleBytes))
+		}
+		fq.Role = v
+	}
+	for _, b := range []struct {
+		name string
+		to   *time.Time
+	}{{"latchkeyJoinedFrom", &fq.JoinedFrom}, {"latchkeyJoinedTo", &fq.JoinedTo}} {
+		v, ok := q.OptString(b.name)
+		if !ok {
+			continue
+		}
+		given = true
+		ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || ms < 0 || ms > maxJoinedMillis {
+			q.Fail(cdi.BadRequest(b.name + " must be a time in Unix milliseconds, from 0"))
+			continue
+		}
+		*b.to = time.UnixMilli(ms)
+	}
+	if !fq.JoinedFrom.IsZero() && !fq.JoinedTo.IsZero() && !fq.JoinedFrom.Before(fq.JoinedTo) {
+		q.Fail(cdi.BadRequest("latchkeyJoinedFrom must be before latchkeyJoinedTo"))
+	}
+	return given
+}
+
+// maxJoinedMillis is the year 9999: a later bound is a typo.
+const maxJoinedMillis = 253402300799999
+
 // list answers GET /users. A search takes at most maxSearchTerms terms per
 // tag, each at most maxSearchTermBytes long: past that it is a 400.
+//
+// The Latchkey filters of readFilters combine with each other, the
+// recipe filter and a search, in either join-time order; not with
+// latchkeyOrderBy.
 //
 // pagedSearch=true is a Latchkey extension: a search then pages like the
 // list (limit, paginationToken, nextPaginationToken) instead of answering
@@ -91,6 +163,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		Phones:    terms(q, "phone", h.Service.normalisePhone),
 		Providers: terms(q, "provider", strings.ToLower),
 	}
+	var filters store.ListUsersQuery
+	filtered := readFilters(q, &filters)
 	if err := q.Err(); err != nil {
 		return err
 	}
@@ -105,15 +179,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		return cdi.BadRequest("timeJoinedOrder can be either ASC OR DESC")
 	}
 	if orderBy != "" {
-		return h.listByActivity(w, r, orderBy, limit, order == "ASC", token, hasToken, searching || len(recipeIDs) > 0)
+		return h.listByActivity(w, r, orderBy, limit, order == "ASC", token, hasToken, searching || len(recipeIDs) > 0 || filtered)
 	}
-	query := store.ListUsersQuery{
-		TenantID:   cdi.Tenant(r.Context()),
-		Limit:      limit + 1,
-		Descending: order == "DESC",
-		RecipeIDs:  recipeIDs,
-		Search:     search,
-	}
+	query := filters
+	query.TenantID = cdi.Tenant(r.Context())
+	query.Limit = limit + 1
+	query.Descending = order == "DESC"
+	query.RecipeIDs = recipeIDs
+	query.Search = search
 	if searching && search.Empty() {
 		// A tag given with no usable term matches nobody.
 		cdi.OK(w, map[string]any{"users": []userjson.User{}})
@@ -241,7 +314,8 @@ const searchCountCap = 1000
 // extension) it counts the tenant's users that the search matches, up to
 // searchCountCap, and says so with "searched": true (a SuperTokens core
 // ignores the tags and counts every user, without that field) and
-// "countIsCapped" when more match.
+// "countIsCapped" when more match. With the list's filters (readFilters)
+// and no search, it counts their users exactly, with "filtered": true.
 func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	recipes := recipeIDs(q)
@@ -251,10 +325,13 @@ func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 		Phones:    terms(q, "phone", h.Service.normalisePhone),
 		Providers: terms(q, "provider", strings.ToLower),
 	}
+	var query store.ListUsersQuery
+	filtered := readFilters(q, &query)
 	if err := q.Err(); err != nil {
 		return err
 	}
 	tenant := cdi.Tenant(r.Context())
+	query.TenantID, query.RecipeIDs, query.Search = tenant, recipes, search
 	if hasSearchTag(q) {
 		if all {
 			return cdi.BadRequest("a search counts the users of one tenant: drop includeAllTenants")
@@ -262,12 +339,26 @@ func (h *Handler) count(w http.ResponseWriter, r *http.Request) error {
 		n := 0
 		if !search.Empty() {
 			var err error
-			if n, err = h.Service.Store.CountUsersMatching(r.Context(), store.ListUsersQuery{TenantID: tenant,
-				Limit: searchCountCap + 1, RecipeIDs: recipes, Search: search}); err != nil {
+			query.Limit = searchCountCap + 1
+			if n, err = h.Service.Store.CountUsersMatching(r.Context(), query); err != nil {
 				return err
 			}
 		}
 		cdi.OK(w, map[string]any{"count": min(n, searchCountCap), "searched": true, "countIsCapped": n > searchCountCap})
+		return nil
+	}
+	if filtered {
+		// The filters (a Latchkey extension) are counted by reading their
+		// index ranges; "filtered": true says they were applied.
+		if all {
+			return cdi.BadRequest("a filtered count counts the users of one tenant: drop includeAllTenants")
+		}
+		query.Limit = filterCountCap + 1
+		n, err := h.Service.Store.CountUsersMatching(r.Context(), query)
+		if err != nil {
+			return err
+		}
+		cdi.OK(w, map[string]any{"count": min(n, filterCountCap), "filtered": true, "countIsCapped": n > filterCountCap})
 		return nil
 	}
 	if all {
@@ -363,22 +454,23 @@ func (h *Handler) byAccountInfo(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listByActivity answers GET /users?latchkeyOrderBy=lastActive (a
-// Latchkey extension): the tenant's users who have signed in, most
-// recently active first (timeJoinedOrder=ASC: least recently), in keyset
-// pages like the list. It does not combine with a search or a recipe
-// filter.
+// listByActivity answers GET /users?latchkeyOrderBy=lastActive|lastSignIn
+// (a Latchkey extension): the tenant's users who have signed in, most
+// recently active (or signed in) first (timeJoinedOrder=ASC: least
+// recently), in keyset pages like the list. It does not combine with a
+// search, a recipe filter or the Latchkey filters: the activity index
+// orders the whole app, and filtering it would scan it.
 func (h *Handler) listByActivity(w http.ResponseWriter, r *http.Request, orderBy string, limit int, asc bool, token string, hasToken, filtered bool) error {
-	if orderBy != "lastActive" {
-		return cdi.BadRequest("latchkeyOrderBy can only be lastActive")
+	if orderBy != "lastActive" && orderBy != "lastSignIn" {
+		return cdi.BadRequest("latchkeyOrderBy can only be lastActive or lastSignIn")
 	}
 	if filtered {
-		return cdi.BadRequest("latchkeyOrderBy does not combine with a search or includeRecipeIds")
+		return cdi.BadRequest("latchkeyOrderBy does not combine with a search, includeRecipeIds or the latchkey filters")
 	}
 	if h.Service.Activity == nil {
 		return cdi.BadRequest("this core keeps no activity to order by")
 	}
-	q := store.ActivityListQuery{TenantID: cdi.Tenant(r.Context()), Limit: limit, Ascending: asc}
+	q := store.ActivityListQuery{TenantID: cdi.Tenant(r.Context()), Limit: limit, Ascending: asc, BySignIn: orderBy == "lastSignIn"}
 	if hasToken {
 		c, err := decodeToken(token)
 		if err != nil {

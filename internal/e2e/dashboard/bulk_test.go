@@ -108,10 +108,10 @@ func TestBulkAPI(t *testing.T) {
 				{map[string]any{"action": "suspend", "userIds": pair}, "Required parameter 'reason' is missing or has an invalid type"},
 				{map[string]any{"action": "suspend", "userIds": pair, "reason": "r", "until": "soon"}, "'until' must be a time in milliseconds since the epoch, or absent"},
 				{map[string]any{"action": "delete", "match": "all"}, "'match' must be an object of the list's search and filter parameters"},
-				{map[string]any{"action": "delete", "match": map[string]any{"tenant": "x"}}, "Unknown parameter in 'match': 'tenant'; use email, phone, provider, recipeIds, suspended, paginationToken"},
+				{map[string]any{"action": "delete", "match": map[string]any{"tenant": "x"}}, "Unknown parameter in 'match': 'tenant'; use email, phone, provider, recipeIds, emailVerified, role, joinedFrom, joinedTo, suspended, paginationToken"},
 				{map[string]any{"action": "delete", "match": map[string]any{"email": 3}}, "'match.email' must be a string"},
 				{map[string]any{"action": "delete", "match": map[string]any{"suspended": "yes"}}, "'match.suspended' must be true or false"},
-				{map[string]any{"action": "delete", "match": map[string]any{"suspended": "true", "email": "ann"}}, "'match.suspended' does not combine with a search or 'recipeIds', as in the list"},
+				{map[string]any{"action": "delete", "match": map[string]any{"suspended": "true", "email": "ann"}}, "'match.suspended' does not combine with a search or filters, as in the list"},
 				{map[string]any{"action": "delete", "match": map[string]any{"recipeIds": "magic"}}, "Invalid value received for 'recipeIds': use emailpassword, passwordless, thirdparty or webauthn, separated by commas"},
 				{map[string]any{"action": "delete", "match": map[string]any{"paginationToken": "!"}}, "invalid pagination token"},
 			} {
@@ -282,4 +282,30 @@ func TestBulkCoreOutage(t *testing.T) {
 	if f := m["failed"].([]any); len(f) != c.failed {
 		t.Errorf("failures listed: %v", f)
 	}
+}
+
+// TestBulkMatchFilters: "every user that matches" takes the list's
+// filters (role, email verified, joined days), so that it acts on
+// exactly the users the operator sees; a bad filter is the list's 400,
+// and the suspended list takes no filter.
+func TestBulkMatchFilters(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{dash: dashboard.Config{Admins: []string{adminEmail}}})
+	ann := e.signUp("ann@a.example", "ann-pass-123")
+	bob := e.signUp("bob@a.example", "bob-pass-123")
+	cy := e.signUp("cy@a.example", "cy-pass-1234")
+	admin := e.signIn(adminEmail)
+	e.ok(admin, "PUT", "/dashboard/api/userroles/role", map[string]any{"role": "editor", "permissions": []string{}})
+	e.bulk(admin, map[string]any{"action": "addRole", "userIds": []string{ann, cy}, "role": "editor"}, bulkCounts{selected: 2, done: 2})
+
+	e.bulk(admin, map[string]any{"action": "suspend", "reason": "editors", "match": map[string]any{"role": "editor", "email": "a.example"}}, bulkCounts{selected: 2, done: 2})
+	if s := e.suspended(ann, bob, cy); !s[ann] || s[bob] || !s[cy] {
+		t.Fatalf("suspended by role: %v", s)
+	}
+	e.bulk(admin, map[string]any{"action": "revokeSessions", "match": map[string]any{"emailVerified": "true"}}, bulkCounts{})
+	e.bulk(admin, map[string]any{"action": "revokeSessions", "match": map[string]any{"joinedFrom": "1970-01-01"}}, bulkCounts{selected: 3, done: 3})
+	e.wantCode(admin, "POST", bulkPath, map[string]any{"action": "delete", "match": map[string]any{"emailVerified": "maybe"}},
+		http.StatusBadRequest, "Invalid value received for 'emailVerified': use true or false")
+	e.wantCode(admin, "POST", bulkPath, map[string]any{"action": "delete", "match": map[string]any{"suspended": "true", "role": "editor"}},
+		http.StatusBadRequest, "'match.suspended' does not combine with a search or filters, as in the list")
 }

@@ -2,10 +2,14 @@ package sqlstore
 
 import "github.com/latchkey-dev/latchkey/store"
 
-// ListSQL returns the query ListUsers runs for q without a search.
-func ListSQL(q store.ListUsersQuery) (string, []any) {
+// ListSQL returns the query ListUsers runs for q without a search, with
+// the plan for a rare role when sparseRole.
+func ListSQL(d Dialect, q store.ListUsersQuery, sparseRole bool) (string, []any) {
 	var a argList
-	return listQuery(&a, q), a.args
+	if d.RoleRowsFrom == "" {
+		d.RoleRowsFrom = "user_roles ro"
+	}
+	return listQuery(d, &a, q, sparseRole), a.args
 }
 
 // SearchSQL returns the queries ListUsers runs for q with a search: the
@@ -18,4 +22,14 @@ func SearchSQL(d Dialect, q store.ListUsersQuery, dense bool) (probe string, pro
 	probe, probeArgs = probeQuery(d, q, fields)
 	page, pageArgs = searchQuery(d, q, fields, dense)
 	return probe, probeArgs, page, pageArgs
+}
+
+// CountSQL returns the query CountUsersMatching runs for q without a
+// search.
+func CountSQL(d Dialect, q store.ListUsersQuery) (string, []any) {
+	var a argList
+	if d.RoleRowsFrom == "" {
+		d.RoleRowsFrom = "user_roles ro"
+	}
+	return countQuery(d, &a, q), a.args
 }

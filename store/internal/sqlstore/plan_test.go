@@ -13,7 +13,8 @@ import (
 )
 
 // sqliteDialect is the part of store/sqlite's dialect that shapes queries.
-var sqliteDialect = sqlstore.Dialect{SearchWalkFrom: "account_infos INDEXED BY account_infos_walk"}
+var sqliteDialect = sqlstore.Dialect{SearchWalkFrom: "account_infos AS w INDEXED BY account_infos_walk",
+	RoleRowsFrom: "user_roles ro INDEXED BY user_roles_role"}
 
 // TestSQLitePlans checks, with EXPLAIN QUERY PLAN on a real SQLite file,
 // that the listing and search queries are index range scans: no full
@@ -79,12 +80,67 @@ func TestSQLitePlans(t *testing.T) {
 		idx := map[bool]string{false: "asc", true: "desc"}[desc]
 		for _, after := range []*store.UserCursor{nil, cursor} {
 			name := fmt.Sprintf("list desc=%v cursor=%v", desc, after != nil)
-			query, args := sqlstore.ListSQL(q(desc, after))
+			query, args := sqlstore.ListSQL(sqliteDialect, q(desc, after), false)
 			checks = append(checks, check{name, query, args, []string{"COVERING INDEX tenant_users_page_" + idx}, noSort})
-			query, args = sqlstore.ListSQL(q(desc, after, store.RecipeEmailPassword))
+			query, args = sqlstore.ListSQL(sqliteDialect, q(desc, after, store.RecipeEmailPassword), false)
 			checks = append(checks, check{name + " one recipe", query, args, []string{"COVERING INDEX tenant_users_recipe_page_" + idx}, noSort})
-			query, args = sqlstore.ListSQL(q(desc, after, store.RecipeEmailPassword, store.RecipeThirdParty))
+			query, args = sqlstore.ListSQL(sqliteDialect, q(desc, after, store.RecipeEmailPassword, store.RecipeThirdParty), false)
 			checks = append(checks, check{name + " two recipes", query, args, []string{"COVERING INDEX tenant_users_recipe_page_" + idx}, anySort})
+		}
+		// The list's filters (issue 16): each an index range, the ones the
+		// rows do not come from a probe of a key per row.
+		walkSort := map[bool]string{false: partialSort, true: noSort}[desc]
+		for _, after := range []*store.UserCursor{nil, cursor} {
+			name := fmt.Sprintf("filters desc=%v cursor=%v", desc, after != nil)
+			yes, no := true, false
+			for _, v := range []*bool{&yes, &no} {
+				f := q(desc, after)
+				f.EmailVerified = v
+				query, args := sqlstore.ListSQL(sqliteDialect, f, false)
+				checks = append(checks, check{name + fmt.Sprintf(" verified=%v", *v), query, args,
+					[]string{"COVERING INDEX account_infos_verified (tenant_id=? AND info_type=? AND email_verified=?"}, walkSort})
+				f.JoinedFrom, f.JoinedTo = time.UnixMilli(10), time.UnixMilli(90)
+				f.Role = "admin"
+				query, args = sqlstore.ListSQL(sqliteDialect, f, false)
+				checks = append(checks, check{name + fmt.Sprintf(" verified=%v joined role", *v), query, args,
+					[]string{"COVERING INDEX account_infos_verified (tenant_id=? AND info_type=? AND email_verified=? AND time_joined>? AND time_joined<?)",
+						"user_roles"}, walkSort})
+			}
+			f := q(desc, after)
+			f.JoinedFrom, f.JoinedTo = time.UnixMilli(10), time.UnixMilli(90)
+			query, args := sqlstore.ListSQL(sqliteDialect, f, false)
+			checks = append(checks, check{name + " joined", query, args,
+				[]string{"COVERING INDEX tenant_users_page_" + idx + " (tenant_id=? AND time_joined>? AND time_joined<?)"}, noSort})
+			f.RecipeIDs = []string{store.RecipeEmailPassword}
+			query, args = sqlstore.ListSQL(sqliteDialect, f, false)
+			checks = append(checks, check{name + " joined one recipe", query, args,
+				[]string{"COVERING INDEX tenant_users_recipe_page_" + idx + " (tenant_id=? AND recipe_id=? AND time_joined>? AND time_joined<?)"}, noSort})
+			f = q(desc, after)
+			f.Role = "admin"
+			query, args = sqlstore.ListSQL(sqliteDialect, f, false)
+			checks = append(checks, check{name + " common role", query, args,
+				[]string{"COVERING INDEX tenant_users_page_" + idx, "user_roles"}, noSort})
+			query, args = sqlstore.ListSQL(sqliteDialect, f, true)
+			checks = append(checks, check{name + " rare role", query, args,
+				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, anySort})
+		}
+		if desc {
+			yes := true
+			f := q(desc, nil)
+			f.EmailVerified = &yes
+			f.JoinedFrom = time.UnixMilli(10)
+			query, args := sqlstore.CountSQL(sqliteDialect, f)
+			checks = append(checks, check{"count verified joined", query, args,
+				[]string{"COVERING INDEX account_infos_verified (tenant_id=? AND info_type=? AND email_verified=? AND time_joined>?)"}, noSort})
+			f.Role = "admin"
+			query, args = sqlstore.CountSQL(sqliteDialect, f)
+			checks = append(checks, check{"count role", query, args,
+				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, noSort})
+			f = q(desc, nil)
+			f.JoinedTo = time.UnixMilli(10)
+			query, args = sqlstore.CountSQL(sqliteDialect, f)
+			checks = append(checks, check{"count joined", query, args,
+				[]string{"(tenant_id=? AND time_joined<?)"}, noSort})
 		}
 		probe, pargs, few, fargs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user1", "exa"), false)
 		ranges := []string{"account_infos USING PRIMARY KEY (tenant_id=? AND info_type=? AND info_value>? AND info_value<?)",
@@ -93,7 +149,6 @@ func TestSQLitePlans(t *testing.T) {
 			check{"probe", probe, pargs, ranges, noSort},
 			check{fmt.Sprintf("search few desc=%v", desc), few, fargs, ranges, anySort})
 		_, _, many, margs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user"), true)
-		walkSort := map[bool]string{false: partialSort, true: noSort}[desc]
 		checks = append(checks, check{fmt.Sprintf("search many desc=%v", desc), many, margs,
 			[]string{"COVERING INDEX account_infos_walk (tenant_id=? AND info_type=?)"}, walkSort})
 	}

@@ -247,13 +247,10 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	return dedupe(ids), nil
 }
 
-// recipeCond restricts identifiers to the query's recipes, if any.
+// recipeCond restricts identifiers to the query's recipes, if any, and
+// to its joined range.
 func recipeCond(a *argList, q store.ListUsersQuery) string {
-	recipes := dedupe(q.RecipeIDs)
-	if len(recipes) == 0 {
-		return ""
-	}
-	return " AND recipe_id IN (" + a.in(recipes) + ")"
+	return recipeIn(a, dedupe(q.RecipeIDs)) + joinedCond(a, q)
 }
 
 // probeQuery counts the first field's matches, stopping at
@@ -276,12 +273,14 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 	if !dense {
 		// Sorting the matches is a top-limit sort: it keeps only a page.
 		b.WriteString("SELECT user_id FROM (" +
-			strings.Join(fields[0].branches(d, &a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS m WHERE 1 = 1")
+			strings.Join(fields[0].branches(d, &a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS m WHERE 1 = 1" +
+			verifiedCond(q, "m") + roleCond(&a, q, tenant, "m"))
 	} else {
 		// One pass in listing order over the tenant's identifiers of the
 		// field's type, filtering on the values the index carries.
 		b.WriteString("SELECT user_id FROM " + d.SearchWalkFrom + " WHERE tenant_id = " + tenant +
-			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a) + recipeCond(&a, q))
+			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a) + recipeCond(&a, q) +
+			verifiedCond(q, "w") + roleCond(&a, q, tenant, "w"))
 	}
 	b.WriteString(cursorCond(&a, q))
 	// Fields are ANDed: each further field is a semi-join on user id.

@@ -10,7 +10,7 @@ import (
 
 // postgresDialect is the part of store/postgres's dialect that shapes
 // queries.
-var postgresDialect = sqlstore.Dialect{SearchWalkFrom: "account_infos", SearchBranchPerRange: true}
+var postgresDialect = sqlstore.Dialect{SearchWalkFrom: "account_infos AS w", SearchBranchPerRange: true}
 
 // TestSearchSQLGrowsLinearly checks that the text and the arguments of
 // every search query grow in proportion to the number of terms: ten times

@@ -45,8 +45,13 @@ type Dialect struct {
 	// that walks the identifiers in listing order: on SQLite with INDEXED
 	// BY account_infos_walk, because without statistics its planner would
 	// rather sort every match; PostgreSQL's planner makes that choice from
-	// its statistics. Default: "account_infos".
+	// its statistics. Its alias is w. Default: "account_infos AS w".
 	SearchWalkFrom string
+	// RoleRowsFrom names user_roles (alias ro) where the list reads a rare
+	// role's users from it: on SQLite with INDEXED BY user_roles_role,
+	// whose planner would rather read every role of the tenant from the
+	// covering unique key. Default: "user_roles ro".
+	RoleRowsFrom string
 	// SearchBranchPerRange makes a search one SELECT per term's range,
 	// with its own bounds, rather than one join with a VALUES list of
 	// ranges: PostgreSQL's planner estimates a range from its statistics
@@ -94,7 +99,10 @@ var _ store.Store = (*DB)(nil)
 // are the same pool).
 func New(writer, reader *sql.DB, d Dialect) *DB {
 	if d.SearchWalkFrom == "" {
-		d.SearchWalkFrom = "account_infos"
+		d.SearchWalkFrom = "account_infos AS w"
+	}
+	if d.RoleRowsFrom == "" {
+		d.RoleRowsFrom = "user_roles ro"
 	}
 	if d.Classify == nil {
 		d.Classify = func(error) Violation { return NoViolation }

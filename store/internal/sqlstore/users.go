@@ -32,30 +32,58 @@ func (s *DB) User(ctx context.Context, userID string) (store.User, error) {
 }
 
 // ListUsers returns a keyset page of users. Pages are index range scans on
-// tenant_users (or on account_infos when searching), never OFFSET, so a
-// page deep in the listing costs what the first one does.
+// tenant_users (or on account_infos when searching or filtering by email
+// verification, or user_roles for a rare role), never OFFSET, so a page
+// deep in the listing costs what the first one does.
 func (s *DB) ListUsers(ctx context.Context, q store.ListUsersQuery) ([]store.User, error) {
 	if q.Limit <= 0 {
 		return nil, fmt.Errorf("sqlstore: list users: limit must be positive, got %d", q.Limit)
 	}
-	if !q.Search.Empty() {
-		ids, err := s.searchUserIDs(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		return s.loadUsers(ctx, s.reader, ids)
-	}
-	var a argList
-	query := listQuery(&a, q)
-	ids, err := scanStrings(s.reader.QueryContext(ctx, query, a.args...))
+	ids, err := s.listUserIDs(ctx, q, false)
 	if err != nil {
-		return nil, s.wrap("list users", err)
+		return nil, err
 	}
 	return s.loadUsers(ctx, s.reader, ids)
 }
 
+// listUserIDs returns the ids of ListUsers' page, or with count every id
+// the query selects up to q.Limit, in no particular order.
+func (s *DB) listUserIDs(ctx context.Context, q store.ListUsersQuery, count bool) ([]string, error) {
+	if !q.Search.Empty() {
+		return s.searchUserIDs(ctx, q)
+	}
+	sparse, err := s.roleIsSparse(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var a argList
+	query := listQuery(s.dialect, &a, q, sparse)
+	ids, err := scanStrings(s.reader.QueryContext(ctx, query, a.args...))
+	if err != nil {
+		return nil, s.wrap("list users", err)
+	}
+	return ids, nil
+}
+
+// roleIsSparse reports whether so few users of the tenant have q.Role that
+// reading all of them and sorting is cheaper than walking the listing and
+// testing each user: the choice the search makes (denseMatches), from a
+// count that stops there.
+func (s *DB) roleIsSparse(ctx context.Context, q store.ListUsersQuery) (bool, error) {
+	if q.Role == "" {
+		return false, nil
+	}
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+s.dialect.RoleRowsFrom+` WHERE ro.role = $1 AND ro.tenant_id = $2 LIMIT $3) AS p`,
+		q.Role, q.TenantID, denseMatches(q.Limit)).Scan(&n)
+	if err != nil {
+		return false, s.wrap("list users", err)
+	}
+	return n < denseMatches(q.Limit), nil
+}
+
 // CountUsersMatching counts ListUsers' users from their ids alone,
-// without loading them.
+// without loading them, up to q.Limit.
 func (s *DB) CountUsersMatching(ctx context.Context, q store.ListUsersQuery) (int, error) {
 	if q.Limit <= 0 {
 		return 0, fmt.Errorf("sqlstore: count users: limit must be positive, got %d", q.Limit)
@@ -65,11 +93,12 @@ func (s *DB) CountUsersMatching(ctx context.Context, q store.ListUsersQuery) (in
 		return len(ids), err
 	}
 	var a argList
-	ids, err := scanStrings(s.reader.QueryContext(ctx, listQuery(&a, q), a.args...))
-	if err != nil {
+	q.After = nil
+	var n int
+	if err := s.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+countQuery(s.dialect, &a, q)+") AS c", a.args...).Scan(&n); err != nil {
 		return 0, s.wrap("count users", err)
 	}
-	return len(ids), nil
+	return n, nil
 }
 
 // orderBy is the listing order: time joined in the chosen direction, then
@@ -97,30 +126,117 @@ func cursorCond(a *argList, q store.ListUsersQuery) string {
 	return fmt.Sprintf(" AND time_joined >= %[1]s AND (time_joined > %[1]s OR (time_joined = %[1]s AND user_id <= %[2]s))", t, id)
 }
 
-// listQuery selects one page of user ids from tenant_users. With a recipe
-// filter each recipe is its own ordered, limited range scan on the
-// (tenant, recipe, time, id) indexes, merged by a UNION ALL of at most
-// limit rows per recipe; an IN list would make the engines sort every
-// matching row instead.
-func listQuery(a *argList, q store.ListUsersQuery) string {
+// joinedCond is the joined range, on a row with time_joined: a bound on
+// the column every listing index orders by next, so it narrows the range
+// scanned.
+func joinedCond(a *argList, q store.ListUsersQuery) string {
+	var out string
+	if !q.JoinedFrom.IsZero() {
+		out += " AND time_joined >= " + a.add(ms(q.JoinedFrom))
+	}
+	if !q.JoinedTo.IsZero() {
+		out += " AND time_joined < " + a.add(ms(q.JoinedTo))
+	}
+	return out
+}
+
+// verifiedFlag is account_infos.email_verified for q.EmailVerified.
+func verifiedFlag(q store.ListUsersQuery) string {
+	if *q.EmailVerified {
+		return "1"
+	}
+	return "0"
+}
+
+// verifiedCond tests the row alias.user_id for q.EmailVerified, one probe
+// of account_infos_user per row, when the rows come from elsewhere.
+func verifiedCond(q store.ListUsersQuery, alias string) string {
+	if q.EmailVerified == nil {
+		return ""
+	}
+	return " AND EXISTS (SELECT 1 FROM account_infos ev WHERE ev.user_id = " + alias + ".user_id AND ev.info_type = 'email' AND ev.email_verified = " + verifiedFlag(q) + ")"
+}
+
+// roleCond tests the row alias.user_id for q.Role, one probe of
+// user_roles' key per row.
+func roleCond(a *argList, q store.ListUsersQuery, tenant, alias string) string {
+	if q.Role == "" {
+		return ""
+	}
+	return " AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.tenant_id = " + tenant + " AND ur.user_id = " + alias + ".user_id AND ur.role = " + a.add(q.Role) + ")"
+}
+
+// listQuery selects one page of user ids (without a search). The rows come
+// from one ordered, limited index range, filtered on the way:
+//
+//   - a rare role (sparse): the role's rows of user_roles, joined to
+//     tenant_users and sorted (there are few);
+//   - email verified: the tenant's email identifiers with that flag, on
+//     account_infos_verified, in listing order;
+//   - otherwise tenant_users. With a recipe filter each recipe is its own
+//     ordered, limited range scan on the (tenant, recipe, time, id)
+//     indexes, merged by a UNION ALL of at most limit rows per recipe; an
+//     IN list would make the engines sort every matching row instead.
+//
+// The joined range bounds the time of each range; a filter the rows do
+// not come from is a per-row EXISTS.
+func listQuery(d Dialect, a *argList, q store.ListUsersQuery, sparseRole bool) string {
 	tenant := a.add(q.TenantID)
 	limit := a.add(q.Limit)
-	cursor := cursorCond(a, q)
-	order := orderBy(q.Descending)
 	recipes := dedupe(q.RecipeIDs)
+	order := orderBy(q.Descending)
+	switch {
+	case sparseRole:
+		from := "(SELECT lu.user_id, lu.time_joined, lu.recipe_id FROM " + d.RoleRowsFrom + " CROSS JOIN tenant_users lu" +
+			" WHERE lu.tenant_id = ro.tenant_id AND lu.user_id = ro.user_id AND ro.role = " + a.add(q.Role) + " AND ro.tenant_id = " + tenant + ") AS m"
+		return "SELECT user_id FROM " + from + " WHERE 1 = 1" + recipeIn(a, recipes) + joinedCond(a, q) + verifiedCond(q, "m") +
+			cursorCond(a, q) + order + " LIMIT " + limit
+	case q.EmailVerified != nil:
+		return "SELECT user_id FROM account_infos AS lu WHERE tenant_id = " + tenant + " AND info_type = 'email' AND email_verified = " + verifiedFlag(q) +
+			recipeIn(a, recipes) + joinedCond(a, q) + roleCond(a, q, tenant, "lu") + cursorCond(a, q) + order + " LIMIT " + limit
+	}
+	conds := joinedCond(a, q) + roleCond(a, q, tenant, "lu") + cursorCond(a, q)
 	if len(recipes) == 0 {
-		return "SELECT user_id FROM tenant_users WHERE tenant_id = " + tenant + cursor + order + " LIMIT " + limit
+		return "SELECT user_id FROM tenant_users AS lu WHERE tenant_id = " + tenant + conds + order + " LIMIT " + limit
 	}
 	if len(recipes) == 1 {
-		return "SELECT user_id FROM tenant_users WHERE tenant_id = " + tenant + " AND recipe_id = " + a.add(recipes[0]) +
-			cursor + order + " LIMIT " + limit
+		return "SELECT user_id FROM tenant_users AS lu WHERE tenant_id = " + tenant + " AND recipe_id = " + a.add(recipes[0]) +
+			conds + order + " LIMIT " + limit
 	}
 	parts := make([]string, len(recipes))
 	for i, r := range recipes {
-		parts[i] = fmt.Sprintf("SELECT user_id, time_joined FROM (SELECT user_id, time_joined FROM tenant_users WHERE tenant_id = %s AND recipe_id = %s%s%s LIMIT %s) AS r%d",
-			tenant, a.add(r), cursor, order, limit, i)
+		parts[i] = fmt.Sprintf("SELECT user_id, time_joined FROM (SELECT user_id, time_joined FROM tenant_users AS lu WHERE tenant_id = %s AND recipe_id = %s%s%s LIMIT %s) AS r%d",
+			tenant, a.add(r), conds, order, limit, i)
 	}
 	return "SELECT user_id FROM (" + strings.Join(parts, " UNION ALL ") + ") AS u" + order + " LIMIT " + limit
+}
+
+// countQuery selects, in no order, up to q.Limit ids that listQuery would
+// list: a count reads every match, so a role always drives from its rows
+// in user_roles (as many as it has holders), and anything else walks its
+// index range.
+func countQuery(d Dialect, a *argList, q store.ListUsersQuery) string {
+	tenant := a.add(q.TenantID)
+	limit := a.add(q.Limit)
+	recipes := recipeIn(a, dedupe(q.RecipeIDs))
+	switch {
+	case q.Role != "":
+		return "SELECT user_id FROM (SELECT lu.user_id, lu.time_joined, lu.recipe_id FROM " + d.RoleRowsFrom + " CROSS JOIN tenant_users lu" +
+			" WHERE lu.tenant_id = ro.tenant_id AND lu.user_id = ro.user_id AND ro.role = " + a.add(q.Role) + " AND ro.tenant_id = " + tenant + ") AS m" +
+			" WHERE 1 = 1" + recipes + joinedCond(a, q) + verifiedCond(q, "m") + " LIMIT " + limit
+	case q.EmailVerified != nil:
+		return "SELECT user_id FROM account_infos AS lu WHERE tenant_id = " + tenant + " AND info_type = 'email' AND email_verified = " + verifiedFlag(q) +
+			recipes + joinedCond(a, q) + " LIMIT " + limit
+	}
+	return "SELECT user_id FROM tenant_users AS lu WHERE tenant_id = " + tenant + recipes + joinedCond(a, q) + " LIMIT " + limit
+}
+
+// recipeIn restricts rows to recipes, if any.
+func recipeIn(a *argList, recipes []string) string {
+	if len(recipes) == 0 {
+		return ""
+	}
+	return " AND recipe_id IN (" + a.in(recipes) + ")"
 }
 
 // prefixRange returns the range [lo, hi) of the strings that start with

@@ -1,5 +1,6 @@
 // The user list (reference/dashboard.md §5.5–§5.6): count, pages with a selectable size,
-// newest first, search chips by tag, empty/loading/error states, and "Add user".
+// newest first, search chips by tag, empty/loading/error states, and "Add user". Filters are in
+// UserFilters.tsx and the pager, with its jumps to the first and last page, in UsersPager.tsx.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, storage, type Tenant, type User } from '../api';
@@ -11,20 +12,13 @@ import { navigate, userPath } from '../router';
 import { loadTenants } from '../tenants';
 import { PlusIcon } from '../ui/icons';
 import { PageHeading } from '../ui/PageHeading';
-import { PagerButtons } from '../ui/Pager';
 import { WriteButton } from '../ui/WriteButton';
 import { CreateUserDialog } from './CreateUser';
 import { ExportUsers } from './ExportUsers';
+import { filterParams, hasFilters, METHODS, readFilters, UserFilters, writeFilters, type Filters } from './UserFilters';
+import { PAGE_SIZES, UsersPager } from './UsersPager';
 import { BulkBar } from './users/BulkBar';
 import { RowCheck, type Selection, useSelection } from './users/selection';
-
-const PAGE_SIZES = [10, 25, 50, 100];
-/** The login methods the list can be filtered by: recipe id and label. */
-const METHODS: [string, string][] = [
-  ['emailpassword', 'Email password'],
-  ['passwordless', 'Passwordless'],
-  ['thirdparty', 'Third-party'],
-];
 const TAG_LABELS: Record<string, string> = {
   email: 'Email',
   phone: 'Phone Number',
@@ -52,16 +46,20 @@ interface Page {
 interface Place {
   size: number;
   order: 'DESC' | 'ASC';
-  /** by is what the list is sorted by: join time, or last activity (Latchkey; users who signed in). */
-  by: 'joined' | 'active';
+  /** by is what the list is sorted by: join time, last activity or last sign-in (Latchkey; users who signed in). */
+  by: 'joined' | 'active' | 'signin';
   /** show is 'suspended' to list only suspended users, most recently suspended first (Latchkey). */
   show: 'all' | 'suspended';
   /** method keeps only users with this login method ('' for all). */
   method: string;
+  /** filters are email verified, role and the days joined (UserFilters). */
+  filters: Filters;
   chips: Chip[];
   /** index is the page shown, from 0; tokens[i] fetches page i ('' for the first). */
   index: number;
   tokens: string[];
+  /** end counts the pages from the last (index 0), fetched in the other order from the end. */
+  end: boolean;
 }
 
 /** readPlace reads the list's place from the URL (and the token chain from history.state). */
@@ -69,7 +67,7 @@ function readPlace(): Place {
   const q = new URLSearchParams(location.search);
   const size = PAGE_SIZES.includes(Number(q.get('size'))) ? Number(q.get('size')) : 10;
   const order = q.get('order') === 'asc' ? 'ASC' : 'DESC';
-  const by = q.get('sort') === 'active' ? 'active' : 'joined';
+  const by = q.get('sort') === 'active' ? 'active' : q.get('sort') === 'signin' ? 'signin' : 'joined';
   const show = q.get('show') === 'suspended' ? 'suspended' : 'all';
   const method = METHODS.some(([id]) => id === q.get('method')) ? q.get('method') ?? '' : '';
   const chips: Chip[] = q.getAll('s').flatMap((v) => {
@@ -86,7 +84,8 @@ function readPlace(): Place {
     // Reached from a link: this page is known, the ones before it are not (First page goes back).
     tokens = Array.from({ length: page }, (_, i) => (i === page - 1 ? at : i === 0 ? '' : '?'));
   }
-  return { size, order, by, show, method, chips, index: page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0, tokens };
+  const index = page > 1 && tokens[page - 1] !== '?' ? page - 1 : 0;
+  return { size, order, by, show, method, filters: readFilters(q), chips, index, tokens, end: q.get('end') === '1' };
 }
 
 /** writePlace puts the place in the URL, replacing the current history entry. */
@@ -94,9 +93,11 @@ function writePlace(p: Place): void {
   const q = new URLSearchParams();
   if (p.size !== 10) q.set('size', String(p.size));
   if (p.order === 'ASC') q.set('order', 'asc');
-  if (p.by === 'active') q.set('sort', 'active');
+  if (p.by !== 'joined') q.set('sort', p.by);
   if (p.show === 'suspended') q.set('show', 'suspended');
   if (p.method) q.set('method', p.method);
+  writeFilters(q, p.filters);
+  if (p.end) q.set('end', '1');
   for (const c of p.chips) q.append('s', `${c.tag}:${c.value}`);
   if (p.index > 0) {
     q.set('page', String(p.index + 1));
@@ -120,14 +121,20 @@ export function Users() {
   const [creating, setCreating] = useState(false);
   const { size: pageSize, order, chips, index } = place;
   const suspendedOnly = place.show === 'suspended' && chips.length === 0;
-  // Sorting by activity lists the whole tenant only: not with a search or the suspended filter.
-  const byActive = place.by === 'active' && chips.length === 0 && !suspendedOnly && !place.method;
-  // The login-method filter applies to the list, the search, the count and the export.
+  // A search or a filter narrows the list: the suspended list and the sorts by activity, which
+  // read their own indexes across the tenant, do not combine with it (the UI says so).
+  const filtering = !!place.method || hasFilters(place.filters);
+  const narrowed = chips.length > 0 || filtering;
+  const byActive = place.by !== 'joined' && !narrowed && !suspendedOnly;
+  const activityOff = narrowed || suspendedOnly;
+  // The filters apply to the list, the search, the count and the export.
   const filterQuery = useMemo(() => {
     const q: Record<string, string> = {};
-    if (place.method && !suspendedOnly) q.recipeIds = place.method;
-    return q;
-  }, [place.method, suspendedOnly]);
+    if (suspendedOnly) return q;
+    if (place.method) q.recipeIds = place.method;
+    return { ...q, ...filterParams(place.filters) };
+  }, [place.method, place.filters, suspendedOnly]);
+  const end = place.end && !suspendedOnly;
   useEffect(() => writePlace(place), [place]);
 
   // Tenants first: the list and count are per tenant.
@@ -163,8 +170,16 @@ export function Users() {
 
   // What is listed: the tenant, the search, the order and the page size. Answers are stored with
   // the key they answer, so a stale answer is never shown as the current one.
-  const listKey = `${tenant}|${pageSize}|${order}|${byActive}|${suspendedOnly}|${place.method}|${reload}|${JSON.stringify(chips)}`;
-  const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}`;
+  const countKey = `${tenant}|${reload}|${JSON.stringify(filterQuery)}|${JSON.stringify(chips)}`;
+  const total = count && count.key === countKey ? count : null;
+  const listKey = `${tenant}|${pageSize}|${order}|${byActive && place.by}|${suspendedOnly}|${end}|${JSON.stringify(filterQuery)}|${reload}|${JSON.stringify(chips)}`;
+  // The last page holds what is left after whole pages, so it needs the total first (unless
+  // there is none to have: a capped search count, the sorts by activity).
+  const exactN = total?.n != null && !total.capped && !byActive ? total.n : null;
+  const exact = exactN != null;
+  const needsTotal = end && index === 0 && !byActive && !total;
+  const limit = end && index === 0 && exactN != null ? exactN % pageSize || pageSize : pageSize;
+  const pageKey = `${listKey}|${index}|${place.tokens[index] ?? ''}|${limit}`;
   const [shown, setShown] = useState<{ key: string; page: Page } | null>(null);
   const [failed, setFailedKey] = useState('');
   const [failure, setFailure] = useState<unknown>(null);
@@ -177,7 +192,7 @@ export function Users() {
   useEffect(() => {
     if (!tenant) return;
     let live = true;
-    const key = `${tenant}|${reload}|${place.method}|${JSON.stringify(chips)}`;
+    const key = countKey;
     api
       .usersCount(tenant, { ...searchTerms, ...filterQuery })
       .then((c) => live && setCount({ key, n: c.count ?? null, capped: !!c.countIsCapped }))
@@ -185,7 +200,7 @@ export function Users() {
     return () => {
       live = false;
     };
-  }, [tenant, reload, searchTerms, filterQuery]);
+  }, [countKey]);
 
   // Pages already fetched for this list, so that Previous shows at once.
   const cache = useRef({ listKey: '', pages: new Map<string, Page>() });
@@ -194,7 +209,7 @@ export function Users() {
   // The page shown. A search pages like the list (pagedSearch, a Latchkey extension; another
   // core answers its one page of up to 1,000, without a token).
   useEffect(() => {
-    if (!tenant) return;
+    if (!tenant || needsTotal) return;
     const cached = cache.current.pages.get(pageKey);
     if (cached) {
       setShown({ key: pageKey, page: cached });
@@ -205,17 +220,18 @@ export function Users() {
     api
       .users(tenant, {
         ...searchTerms,
-        limit: pageSize,
-        timeJoinedOrder: order,
+        limit,
+        // From the end, the other order: its first page is the list's last.
+        timeJoinedOrder: end ? (order === 'ASC' ? 'DESC' : 'ASC') : order,
         paginationToken: token || undefined,
         pagedSearch: searching ? 'true' : undefined,
         suspended: suspendedOnly ? 'true' : undefined,
-        orderBy: byActive ? 'lastActive' : undefined,
+        orderBy: byActive ? (place.by === 'signin' ? 'lastSignIn' : 'lastActive') : undefined,
         ...filterQuery,
       })
       .then((u) => {
         if (!live) return;
-        const p = { users: u.users, next: u.nextPaginationToken };
+        const p = { users: end ? [...u.users].reverse() : u.users, next: u.nextPaginationToken };
         if (cache.current.listKey === listKey) cache.current.pages.set(pageKey, p);
         setShown({ key: pageKey, page: p });
       })
@@ -228,24 +244,35 @@ export function Users() {
   const page = shown?.key === pageKey ? shown.page : null;
   const status: 'loading' | 'ok' | 'error' = failed === pageKey ? 'error' : page ? 'ok' : 'loading';
   const list = page?.users ?? [];
-  const from = index * pageSize + 1;
   // While the next page loads, the buttons stay as they were (the one pressed keeps the focus).
   const sameList = shown?.key.startsWith(listKey + '|');
-  const hasNext = !!(page ?? (sameList ? shown?.page : null))?.next;
-  const hasPrev = index > 0 && place.tokens[index - 1] !== '?';
-  const total = count && count.key === `${tenant}|${reload}|${place.method}|${JSON.stringify(chips)}` ? count : null;
-  const pages = total?.n != null && !total.capped ? Math.max(1, Math.ceil(total.n / pageSize)) : null;
+  // more: the list goes on past this page, in the order fetched.
+  const more = !!(page ?? (sameList ? shown?.page : null))?.next;
+  const hasNext = end ? index > 0 : more;
+  const hasPrev = end ? more : index > 0 && place.tokens[index - 1] !== '?';
+  const pages = exactN != null ? Math.max(1, Math.ceil(exactN / pageSize)) : null;
+  // The rows shown, counted from the first user of the list.
+  const from = !end
+    ? index * pageSize + 1
+    : exactN != null
+      ? exactN - (index === 0 ? 0 : limitOfLast(exactN) + (index - 1) * pageSize) - list.length + 1
+      : 0;
   // The selection (users/selection.tsx) belongs to one search, filter and tenant.
-  const sel = useSelection(`${tenant}|${suspendedOnly}|${place.method}|${JSON.stringify(chips)}`, list);
+  const sel = useSelection(`${tenant}|${suspendedOnly}|${JSON.stringify(filterQuery)}|${JSON.stringify(chips)}`, list);
 
-  /** move changes the place from the first page: a new search, order or page size. */
-  const restart = (p: Partial<Place>) => setPlace({ ...place, ...p, index: 0, tokens: [''] });
-  const goNext = () => {
+  /** restart changes the place from the first page: a new search, order, filter or page size. */
+  const restart = (p: Partial<Place>) => setPlace({ ...place, ...p, index: 0, tokens: [''], end: false });
+  /** further moves one page on in the order fetched. */
+  const further = () => {
     if (!page?.next) return;
     const tokens = [...place.tokens.slice(0, index + 1), page.next];
     setPlace({ ...place, index: index + 1, tokens });
   };
-  const goPrev = () => hasPrev && setPlace({ ...place, index: index - 1 });
+  const goNext = () => (end ? index > 0 && setPlace({ ...place, index: index - 1 }) : further());
+  const goPrev = () => (end ? further() : hasPrev && setPlace({ ...place, index: index - 1 }));
+  function limitOfLast(n: number) {
+    return n % pageSize || pageSize;
+  }
   const chooseTenant = (t: string) => {
     storage.setTenant(t);
     setTenant(t);
@@ -282,11 +309,13 @@ export function Users() {
             <label for="show-select">Show</label>
             <select
               id="show-select"
-              value={place.show}
+              value={suspendedOnly ? 'suspended' : 'all'}
               onChange={(e) => restart({ show: e.currentTarget.value === 'suspended' ? 'suspended' : 'all' })}
             >
               <option value="all">All users</option>
-              <option value="suspended">Suspended users</option>
+              <option value="suspended" disabled={filtering && !suspendedOnly}>
+                {filtering && !suspendedOnly ? 'Suspended users (clear the filters first)' : 'Suspended users'}
+              </option>
             </select>
           </div>
         )}
@@ -306,39 +335,50 @@ export function Users() {
           <label for="order-select">Sort</label>
           <select
             id="order-select"
-            value={`${byActive ? 'active' : 'joined'}-${order}`}
+            value={`${byActive ? place.by : 'joined'}-${order}`}
+            aria-describedby={activityOff ? 'sort-reason' : undefined}
             onChange={(e) => {
               const [b, o] = e.currentTarget.value.split('-');
-              restart({ by: b === 'active' ? 'active' : 'joined', order: o === 'ASC' ? 'ASC' : 'DESC' });
+              restart({ by: b === 'active' || b === 'signin' ? b : 'joined', order: o === 'ASC' ? 'ASC' : 'DESC' });
             }}
           >
             <option value="joined-DESC">Newest first</option>
             <option value="joined-ASC">Oldest first</option>
-            {!searching && !suspendedOnly && !place.method && (
-              <>
-                <option value="active-DESC">Recently active first</option>
-                <option value="active-ASC">Least recently active first</option>
-              </>
-            )}
+            {(
+              [
+                ['active-DESC', 'Recently active first'],
+                ['active-ASC', 'Least recently active first'],
+                ['signin-DESC', 'Recently signed in first'],
+                ['signin-ASC', 'Least recently signed in first'],
+              ] as const
+            ).map(([v, label]) => (
+              <option key={v} value={v} disabled={activityOff}>
+                {activityOff ? `${label} (off: see below)` : label}
+              </option>
+            ))}
           </select>
         </div>
-        {!suspendedOnly && (
-          <div class="field-inline">
-            <label for="method-select">Login method</label>
-            <select id="method-select" value={place.method} onChange={(e) => restart({ method: e.currentTarget.value })}>
-              <option value="">All</option>
-              {METHODS.map(([id, label]) => (
-                <option key={id} value={id}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
         <ExportUsers tenant={tenant} query={{ ...searchTerms, ...filterQuery }} disabled={!tenant} />
       </div>
+      {activityOff && (
+        <p id="sort-reason" class="muted small">
+          {suspendedOnly
+            ? 'The suspended list is ordered by suspension: the sorts by activity do not apply to it.'
+            : 'Sorting by last activity or last sign-in lists every user who signed in, so it is off while a search or filter is set.'}
+        </p>
+      )}
+      <UserFilters
+        method={place.method}
+        filters={place.filters}
+        disabledReason={
+          suspendedOnly ? 'The suspended list shows every suspended user: choose All users under Show to filter.' : undefined
+        }
+        onChange={(p) => restart(p)}
+      />
 
-      {byActive && <p class="muted small">The users who have signed in, by their last activity.</p>}
+      {byActive && (
+        <p class="muted small">{`The users who have signed in, by their last ${place.by === 'signin' ? 'sign-in' : 'activity'}.`}</p>
+      )}
       {config.isSearchEnabled && <SearchBar tags={tags} chips={chips} onChange={(c) => restart({ chips: c })} />}
 
       <BulkBar
@@ -362,37 +402,37 @@ export function Users() {
       />
 
       {status !== 'error' && !(status === 'ok' && list.length === 0 && index === 0) && (
-        <div class="pager">
-          <div class="field-inline">
-            <label for="page-size">Rows per page</label>
-            <select id="page-size" value={String(pageSize)} onChange={(e) => restart({ size: Number(e.currentTarget.value) })}>
-              {PAGE_SIZES.map((n) => (
-                <option key={n} value={String(n)}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </div>
-          <p aria-live="polite" class="pager-range">
-            {list.length > 0
+        <UsersPager
+          size={pageSize}
+          onSize={(n) => restart({ size: n })}
+          range={
+            list.length > 0 && (!end || exact)
               ? `${fmtNumber(from)} - ${fmtNumber(from + list.length - 1)}` +
                 (total?.n != null && !suspendedOnly && !byActive ? ` of ${total.capped ? `more than ${fmtNumber(total.n)}` : fmtNumber(total.n)}` : '')
-              : ''}
-          </p>
-          {pages && pages > 1 && list.length > 0 && !suspendedOnly && !byActive && (
-            <p class="muted small pager-page">{`Page ${fmtNumber(index + 1)} of ${fmtNumber(pages)}`}</p>
-          )}
-          <button
-            type="button"
-            class="btn btn-small"
-            disabled={index === 0}
-            aria-label="First page"
-            onClick={() => setPlace({ ...place, index: 0 })}
-          >
-            First
-          </button>
-          <PagerButtons hasPrev={hasPrev} hasNext={hasNext} busy={status === 'loading'} onPrev={goPrev} onNext={goNext} />
-        </div>
+              : ''
+          }
+          pageLabel={
+            list.length === 0 || suspendedOnly
+              ? ''
+              : pages
+                ? pages > 1
+                  ? `Page ${fmtNumber(end ? pages - index : index + 1)} of ${fmtNumber(pages)}`
+                  : ''
+                : end && index === 0
+                  ? 'Last page'
+                  : ''
+          }
+          atFirst={end ? !hasPrev : index === 0}
+          atLast={end ? index === 0 : !hasNext}
+          canJump={!suspendedOnly}
+          hasPrev={hasPrev}
+          hasNext={hasNext}
+          busy={status === 'loading'}
+          onFirst={() => setPlace(end ? { ...place, index: 0, tokens: [''], end: false } : { ...place, index: 0 })}
+          onPrev={goPrev}
+          onNext={goNext}
+          onLast={() => setPlace({ ...place, index: 0, tokens: [''], end: true })}
+        />
       )}
 
       {creating && tenants && (
