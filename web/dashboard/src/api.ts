@@ -182,6 +182,11 @@ async function download(path: string, o: Options): Promise<{ blob: Blob; filenam
 /** saveDownload downloads a file, hands it to the browser to save, and returns its name. */
 export async function saveDownload(path: string, query: Record<string, QueryValue>, tenant?: string): Promise<string> {
   const { blob, filename } = await download(path, { query, tenant });
+  return saveBlob(blob, filename);
+}
+
+/** saveBlob hands a file made in the page to the browser to save, and returns its name. */
+export function saveBlob(blob: Blob, filename: string): string {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -2,7 +2,7 @@
 // same columns and cells as the server's export (export.go of the SDK): the server's export
 // selects by search and filters, not by ids, and a URL cannot carry 1,000 of them.
 
-import type { User } from '../../api';
+import { saveBlob, type User } from '../../api';
 
 const COLUMNS = ['user_id', 'time_joined', 'is_primary_user', 'tenant_ids', 'login_methods', 'emails', 'verified_emails', 'phone_numbers', 'third_party'];
 
@@ -56,14 +56,5 @@ export function exportSelection(users: User[], format: 'csv' | 'json', tenant: s
       ? [COLUMNS, ...users.map(row)].map((r) => r.map(quote).join(',')).join('\n') + '\n'
       : JSON.stringify(users.map(cdiUser), null, 1) + '\n';
   const blob = new Blob([text], { type: format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json' });
-  const filename = `users-${tenant}-selection-${new Date().toISOString().slice(0, 10)}.${format}`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return filename;
+  return saveBlob(blob, `users-${tenant}-selection-${new Date().toISOString().slice(0, 10)}.${format}`);
 }
