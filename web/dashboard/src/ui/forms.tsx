@@ -49,6 +49,46 @@ export function Field({ label, error, hint, onValue, id, type, ...rest }: InputP
   );
 }
 
+/** TextAreaField is Field for text of several lines, such as a suspension's reason. */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  error,
+  rows = 3,
+  maxLength,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  rows?: number;
+  maxLength?: number;
+  onValue: (v: string) => void;
+}) {
+  const errId = `${id}-err`;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={rows}
+        maxLength={maxLength}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? errId : undefined}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+      {error && (
+        <p id={errId} class="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function FormError({ text }: { text: string }) {
   if (!text) return null;
   return (

@@ -8,7 +8,7 @@ import { fmtDateTime, isoDate } from '../../format';
 import { Card, Status } from '../../ui/Card';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Dialog } from '../../ui/Dialog';
-import { FormActions, FormError } from '../../ui/forms';
+import { FormActions, FormError, TextAreaField } from '../../ui/forms';
 import { toast } from '../../ui/toast';
 import { WriteButton } from '../../ui/WriteButton';
 
@@ -137,23 +137,7 @@ function SuspendDialog({ user, onClose, onDone }: { user: User; onClose: () => v
           A suspended user cannot sign in, refresh a session or get a new one; their sessions are revoked now. Access
           tokens already issued work until they expire.
         </p>
-        <div class="field">
-          <label for="suspend-reason">Reason</label>
-          <textarea
-            id="suspend-reason"
-            rows={3}
-            maxLength={1000}
-            value={reason}
-            aria-invalid={reasonErr ? 'true' : undefined}
-            aria-describedby={reasonErr ? 'suspend-reason-err' : undefined}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-          {reasonErr && (
-            <p id="suspend-reason-err" class="field-error">
-              {reasonErr}
-            </p>
-          )}
-        </div>
+        <TextAreaField id="suspend-reason" label="Reason" maxLength={1000} value={reason} error={reasonErr} onValue={setReason} />
         <div class="field">
           <label for="suspend-until">Until (optional)</label>
           <input

@@ -8,7 +8,7 @@ import { errorText } from '../../errors';
 import { fmtNumber } from '../../format';
 import { useAction } from '../../hooks';
 import { Dialog } from '../../ui/Dialog';
-import { FormActions, FormError } from '../../ui/forms';
+import { FormActions, FormError, TextAreaField } from '../../ui/forms';
 
 /** BulkParams are an action's own parameters. */
 export interface BulkParams {
@@ -113,23 +113,7 @@ export function BulkDialog({
           </p>
         )}
         {action === 'suspend' && (
-          <div class="field">
-            <label for="bulk-reason">Reason</label>
-            <textarea
-              id="bulk-reason"
-              rows={3}
-              maxLength={1000}
-              value={reason}
-              aria-invalid={reasonErr ? 'true' : undefined}
-              aria-describedby={reasonErr ? 'bulk-reason-err' : undefined}
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-            {reasonErr && (
-              <p id="bulk-reason-err" class="field-error">
-                {reasonErr}
-              </p>
-            )}
-          </div>
+          <TextAreaField id="bulk-reason" label="Reason" maxLength={1000} value={reason} error={reasonErr} onValue={setReason} />
         )}
         {needsRole && roles === null && !err && (
           <p role="status" class="muted">
