@@ -130,6 +130,11 @@ type Config struct {
 	// AuditRetention is how long audit events are kept; the cleanup job
 	// prunes older ones. Default: 90 days. Negative keeps them forever.
 	AuditRetention time.Duration
+	// ActivityOff turns activity (a Latchkey extension) off: no last
+	// sign-in, sign-in count, last refresh or last-active time is
+	// recorded. Sessions still keep the client IP and user agent they were
+	// created from.
+	ActivityOff bool
 }
 
 // Throttling configures brute-force protection. After a number of

@@ -56,8 +56,8 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
 		Suspended:           suspensions.Suspended,
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
-		RefreshTokenValidity: c.cfg.RefreshTokenValidity,
-		PrimaryUserID:        c.store.PrimaryUserID, LinkedUserIDs: c.store.LinkedUserIDs})
+		RefreshTokenValidity: c.cfg.RefreshTokenValidity, ActivityOff: c.cfg.ActivityOff,
+		PrimaryUserID: c.store.PrimaryUserID, LinkedUserIDs: c.store.LinkedUserIDs})
 	if err != nil {
 		return err
 	}

@@ -420,13 +420,18 @@ type Session struct {
 	// LastRefreshed is when the session was last refreshed, as the core
 	// records it (at most once per few minutes); zero when never.
 	LastRefreshed time.Time
+	// NotSignIn, which is not stored, makes CreateSession record no
+	// sign-in: the session was made by back-office code, or activity is
+	// off.
+	NotSignIn bool
 }
 
 // Sessions stores session rows.
 type Sessions interface {
 	// CreateSession stores a new session. ErrAlreadyExists on a duplicate
 	// handle. In the same transaction it counts a sign-in of s.UserID at
-	// s.CreatedAt in the user's activity, when s.UserID is a stored user.
+	// s.CreatedAt in the user's activity, when s.UserID is a stored user
+	// and s.NotSignIn is false.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns a session by handle. ErrNotFound when unknown
 	// (expired rows are returned; the caller judges expiry).

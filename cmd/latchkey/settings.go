@@ -73,12 +73,7 @@ var coreSettingsTable = []setting{
 		return nil
 	}},
 	{key: "allow_keyless_remote", help: "true to start without api_keys on an address other machines can reach: anyone who reaches the core can then do anything (default false)", apply: func(s *coreSettings, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("must be true or false, not %q", v)
-		}
-		s.AllowKeylessRemote = b
-		return nil
+		return parseBool(v, &s.AllowKeylessRemote)
 	}},
 	{key: "base_path", help: "path prefix for every route, such as /core", apply: func(s *coreSettings, v string) error {
 		s.Core.BasePath = v
@@ -132,12 +127,13 @@ var coreSettingsTable = []setting{
 		return parsePositive(v, &s.Core.PasswordlessMaxCodesPerDevice)
 	}},
 	{key: "throttle_disabled", help: "true turns brute-force protection off (default false)", apply: func(s *coreSettings, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("must be true or false, not %q", v)
-		}
-		s.Core.Throttling.Disabled = b
-		return nil
+		return parseBool(v, &s.Core.Throttling.Disabled)
+	}},
+	{key: "audit_log_disabled", help: "true records no audit events (default false)", apply: func(s *coreSettings, v string) error {
+		return parseBool(v, &s.Core.AuditLogOff)
+	}},
+	{key: "activity_disabled", help: "true records no last sign-in, sign-in count or last-active time (default false)", apply: func(s *coreSettings, v string) error {
+		return parseBool(v, &s.Core.ActivityOff)
 	}},
 	{key: "throttle_account_failures", help: "failed sign-ins that lock an account (default 5)", apply: func(s *coreSettings, v string) error {
 		return parsePositive(v, &s.Core.Throttling.AccountFailures)
@@ -219,6 +215,15 @@ func parseUnit(v string, unit time.Duration, dst *time.Duration) error {
 		return fmt.Errorf("must be a positive whole number, not %q", v)
 	}
 	*dst = time.Duration(n) * unit
+	return nil
+}
+
+func parseBool(v string, dst *bool) error {
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return fmt.Errorf("must be true or false, not %q", v)
+	}
+	*dst = b
 	return nil
 }
 

@@ -394,7 +394,7 @@ func (rc *Recipe) createNewSession(w http.ResponseWriter, r *http.Request, tenan
 		}
 	}
 	cs, err := rc.Service().CreateNewSession(ctx, CreateInput{TenantID: tenantID, UserID: recipeUserID, Payload: p, DataInDatabase: dataInDatabase,
-		DisableAntiCSRF: m == TransferHeader, ClientIP: clientIP(r, rc.proxies), UserAgent: r.UserAgent()})
+		DisableAntiCSRF: m == TransferHeader, ClientIP: clientIP(r, rc.proxies), UserAgent: r.UserAgent(), SignIn: true})
 	if err != nil {
 		return nil, err
 	}

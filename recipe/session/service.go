@@ -73,6 +73,11 @@ type CreateInput struct {
 	// core records them (a Latchkey extension, which other cores ignore).
 	ClientIP  string
 	UserAgent string
+	// SignIn counts the session as a sign-in of its user, in the last
+	// sign-in time and sign-in count the dashboard shows. CreateNewSession
+	// sets it; back-office code that creates a session for a user (who did
+	// not sign in) leaves it false. Other cores ignore it and count nothing.
+	SignIn bool
 }
 
 // CoreSession is a session with its tokens, as the core returns it.
@@ -181,6 +186,9 @@ func (s coreService) CreateNewSession(ctx context.Context, in CreateInput) (*Cor
 	}
 	if in.ClientIP != "" || in.UserAgent != "" {
 		body["latchkeyClient"] = map[string]string{"ip": in.ClientIP, "userAgent": in.UserAgent}
+	}
+	if !in.SignIn {
+		body["latchkeySignIn"] = false
 	}
 	err := s.call(ctx, "POST", "/recipe/session", tenant, nil, body, &a)
 	if err != nil {

@@ -32,11 +32,20 @@ func testActivity(t *testing.T, open Opener) {
 	// A session of an id that is no user records nothing, and fails nothing.
 	ok(t, s.CreateSession(ctx, session("s3", store.DefaultTenant, "not-a-user", base.Add(time.Hour))), "CreateSession of a non-user")
 
+	// A session that is no sign-in (back-office code, activity off) is
+	// stored and counts nothing.
+	s4 := session("s4", store.DefaultTenant, alice.ID, base.Add(time.Hour))
+	s4.CreatedAt, s4.NotSignIn = at(30), true
+	ok(t, s.CreateSession(ctx, s4), "CreateSession that is no sign-in")
+	if _, err := s.Session(ctx, "s4"); err != nil {
+		t.Fatalf("a session that is no sign-in was not stored: %v", err)
+	}
+
 	m, err = s.ActivityForUsers(ctx, []string{alice.ID, "not-a-user", alice.ID})
 	ok(t, err, "ActivityForUsers")
 	a := m[alice.ID]
 	if len(m) != 1 || a.SignIns != 2 || !a.LastSignIn.Equal(at(20)) || !a.LastActive.Equal(at(20)) {
-		t.Fatalf("activity after two sign-ins: %+v", m)
+		t.Fatalf("activity after two sign-ins and one session that is none: %+v", m)
 	}
 
 	// A refresh that moves LastRefreshed moves LastActive; the origin

@@ -51,6 +51,12 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 		in.UseDynamicKey = v
 	}
 	client, hasClient := b.OptObject("latchkeyClient")
+	// "latchkeySignIn": false (a Latchkey extension) marks a session made
+	// by back-office code, which is no sign-in of its user. Absent, as
+	// from the official SDKs, a session is a sign-in.
+	if v, ok := b.OptBool("latchkeySignIn"); ok {
+		in.NotSignIn = !v
+	}
 	if err := b.Err(); err != nil {
 		return err
 	}

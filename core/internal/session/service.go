@@ -104,6 +104,10 @@ type Config struct {
 	// refresh and its user's last-active time: a refresh within this of
 	// the last recorded one writes nothing more. Default: 5 minutes.
 	ActivityInterval time.Duration
+	// ActivityOff records no activity: no sign-ins, no last refresh, no
+	// last-active time (a Latchkey setting, for operators who must not
+	// keep them).
+	ActivityOff bool
 	// Suspended, when set, reports whether a user is suspended (a Latchkey
 	// extension): a suspended user gets no new session (403) and no
 	// refresh (UNAUTHORISED). Nil: nobody is.
@@ -123,6 +127,7 @@ type Service struct {
 	linked   func(ctx context.Context, userID string) ([]string, error)
 	// activityEvery is Config.ActivityInterval.
 	activityEvery time.Duration
+	activityOff   bool
 	// suspended is Config.Suspended, never nil.
 	suspended func(ctx context.Context, userID string) (bool, error)
 
@@ -169,6 +174,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	return &Service{
 		activityEvery: cfg.ActivityInterval,
+		activityOff:   cfg.ActivityOff,
 		suspended:     cfg.Suspended,
 		store:         cfg.Store,
 		keys:          cfg.Keys,
@@ -228,6 +234,9 @@ type NewSession struct {
 	// Latchkey extension); "" when the caller does not say.
 	ClientIP  string
 	UserAgent string
+	// NotSignIn says that the session is no sign-in of its user (made by
+	// back-office code, a Latchkey extension): it counts in no activity.
+	NotSignIn bool
 }
 
 // Create starts a session for in.UserID in tenantID (CDI: POST
@@ -269,6 +278,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 		ExpiresAt:         now.Add(s.rtLife).Truncate(time.Millisecond),
 		ClientIP:          in.ClientIP,
 		UserAgent:         in.UserAgent,
+		NotSignIn:         in.NotSignIn || s.activityOff,
 	}
 	// Sign before storing, so that a failure to sign leaves no row behind.
 	at, err := s.mint(ctx, row, accessToken{RTH1: rtHash, AntiCSRF: csrf}, now, true)
@@ -443,7 +453,7 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 		}
 		// Activity: recorded at most once per interval per session, so a
 		// busy client's refreshes cost no more writes.
-		if now.Sub(r.LastRefreshed) >= s.activityEvery {
+		if !s.activityOff && now.Sub(r.LastRefreshed) >= s.activityEvery {
 			r.LastRefreshed = now.Truncate(time.Millisecond)
 			changed = true
 		}

@@ -1,11 +1,13 @@
 package suspension_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/core/coretest"
 )
 
@@ -24,6 +26,11 @@ func TestActivityAndSessionOrigin(t *testing.T) {
 		clk.Advance(time.Second)
 		want(t, create(obj{"userAgent": strings.Repeat("x", 600)}), "OK")
 		want(t, create(nil), "OK")
+		// A session made by back-office code is no sign-in.
+		backOffice := obj{"userId": alice, "enableAntiCsrf": false, "userDataInJWT": obj{}, "userDataInDatabase": obj{}, "latchkeySignIn": false}
+		want(t, c.Post(t, "/recipe/session", backOffice), "OK")
+		backOffice["latchkeySignIn"] = "no"
+		wantText(t, c.Post(t, "/recipe/session", backOffice), http.StatusBadRequest, "Field name 'latchkeySignIn' is invalid in JSON input")
 		for _, bad := range []any{obj{"ip": "not-an-ip"}, obj{"ip": 7}, "x", obj{"userAgent": []int{1}}} {
 			wantText(t, create(bad), http.StatusBadRequest, "Field name 'latchkeyClient' is invalid in JSON input")
 		}
@@ -46,7 +53,7 @@ func TestActivityAndSessionOrigin(t *testing.T) {
 			return want(t, c.Get(t, "/recipe/latchkey/user/sessions?userId="+alice), "OK")["sessions"].([]any)
 		}
 		list := sessions()
-		if len(list) != 3 {
+		if len(list) != 4 {
 			t.Fatalf("sessions: %v", list)
 		}
 		var first obj
@@ -94,4 +101,30 @@ func TestActivityAndSessionOrigin(t *testing.T) {
 		wantText(t, c.Get(t, "/recipe/latchkey/user/sessions"), http.StatusBadRequest, "Field name 'userId' is missing in GET request")
 		wantText(t, c.Post(t, "/recipe/latchkey/user/activity/bulk", obj{}), http.StatusBadRequest, "Field name 'userIds' is invalid in JSON input")
 	})
+}
+
+// TestActivityOff: with ActivityOff, sign-ins and refreshes record no
+// activity and no last refresh; sessions still keep their origin.
+func TestActivityOff(t *testing.T) {
+	for _, m := range coretest.Modes() {
+		t.Run(m.String(), func(t *testing.T) {
+			t.Parallel()
+			clk := &clock{}
+			c := coretest.Start(t, m, func(cfg *core.Config) { cfg.Now, cfg.ActivityOff = clk.Now, true })
+			alice := signUp(t, c, "alice@example.com")
+			s := want(t, c.Post(t, "/recipe/session", obj{"userId": alice, "enableAntiCsrf": false, "userDataInJWT": obj{},
+				"userDataInDatabase": obj{}, "latchkeyClient": obj{"ip": "203.0.113.7"}}), "OK")
+			for range 2 {
+				clk.Advance(10 * time.Minute)
+				s = want(t, refresh(t, c, s), "OK")
+			}
+			if m := want(t, c.Post(t, "/recipe/latchkey/user/activity/bulk", obj{"userIds": []string{alice}}), "OK")["activity"].(obj); len(m) != 0 {
+				t.Fatalf("activity with ActivityOff: %v", m)
+			}
+			list := want(t, c.Get(t, "/recipe/latchkey/user/sessions?userId="+alice), "OK")["sessions"].([]any)
+			if got := fmt.Sprintf("%d %v %v", len(list), list[0].(obj)["clientIp"], list[0].(obj)["lastRefreshed"]); got != "1 203.0.113.7 0" {
+				t.Fatalf("sessions with ActivityOff (count, ip, last refreshed): %s", got)
+			}
+		})
+	}
 }

@@ -43,6 +43,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		if err != nil {
 			return s.wrap("create session", err)
 		}
+		if ss.NotSignIn {
+			return nil
+		}
 		// A session of an id that is no stored user (a session-only app)
 		// selects no row here and records nothing. A linked login
 		// method's sign-in is the person's: it is counted on the primary
