@@ -94,7 +94,8 @@ type CoreConfig struct {
 	// APIKey is sent to the core in the api-key header. Default: none.
 	APIKey string
 	// HTTPClient makes the calls to the core over HTTP. Default: a client
-	// with a 30s timeout.
+	// with a 30s timeout over NewCoreTransport, which keeps connections to
+	// the core open for reuse.
 	HTTPClient *http.Client
 }
 

@@ -128,9 +128,28 @@ func newCoreClient(cfg CoreConfig, app *App) (*CoreClient, error) {
 	}
 	c.client = cfg.HTTPClient
 	if c.client == nil {
-		c.client = &http.Client{Timeout: 30 * time.Second}
+		c.client = &http.Client{Timeout: 30 * time.Second, Transport: NewCoreTransport()}
 	}
 	return c, errors.Join(errs...)
+}
+
+// coreIdleConns is how many idle connections the default transport keeps
+// to each core. A backend calls the core from every request it serves at
+// once; http.DefaultTransport keeps 2 per host and closes the others after
+// each call, so under load most calls paid for a new TCP connection (and
+// the core for a new goroutine and buffers).
+const coreIdleConns = 256
+
+// NewCoreTransport returns the transport the SDK's default core client
+// uses: http.DefaultTransport's settings (proxy from the environment,
+// dial and TLS timeouts, HTTP/2 when the core offers it), keeping up to 256
+// idle connections to each core instead of 2. Wrap it when you set
+// CoreConfig.HTTPClient yourself, to keep that.
+func NewCoreTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = coreIdleConns
+	t.MaxIdleConnsPerHost = coreIdleConns
+	return t
 }
 
 // Do sends req and decodes the core's JSON answer into out (unless out is

@@ -53,7 +53,7 @@ func serveBackend(args []string) error {
 		return err
 	}
 	apiDomain := "http://" + ln.Addr().String()
-	counter := &callCounter{next: http.DefaultTransport, byRoute: map[string]int64{}}
+	counter := &callCounter{next: latchkey.NewCoreTransport(), byRoute: map[string]int64{}}
 	sess := session.New(session.Config{})
 	lk, err := latchkey.New(latchkey.Config{
 		AppInfo: latchkey.AppInfo{AppName: "bench", APIDomain: apiDomain, WebsiteDomain: websiteDomain},
@@ -61,7 +61,7 @@ func serveBackend(args []string) error {
 			ConnectionURI: *coreURL,
 			APIKey:        *apiKey,
 			// The SDK's default client (a 30 s timeout over
-			// http.DefaultTransport), counting every round trip.
+			// latchkey.NewCoreTransport), counting every round trip.
 			HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: counter},
 		},
 		Recipes: []latchkey.Recipe{

@@ -206,6 +206,44 @@ func readMemory(pid int) (memory, error) {
 	return memory{RSS: int64(st.VmRSS), Peak: int64(st.VmHWM)}, nil
 }
 
+// cpuTime returns the CPU time (user and system) a process has used so
+// far; 0 when it cannot be read.
+func cpuTime(pid int) time.Duration {
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return 0
+	}
+	st, err := p.Stat()
+	if err != nil {
+		return 0
+	}
+	return time.Duration(st.CPUTime() * float64(time.Second))
+}
+
+// cpuMeter reads the CPU time of some processes before and after a
+// measurement, to tell where each operation's CPU goes.
+type cpuMeter struct {
+	pids   []int
+	before []time.Duration
+}
+
+func meterCPU(pids ...int) *cpuMeter {
+	m := &cpuMeter{pids: pids, before: make([]time.Duration, len(pids))}
+	for i, pid := range pids {
+		m.before[i] = cpuTime(pid)
+	}
+	return m
+}
+
+// used returns each process's CPU time since meterCPU.
+func (m *cpuMeter) used() []time.Duration {
+	out := make([]time.Duration, len(m.pids))
+	for i, pid := range m.pids {
+		out[i] = cpuTime(pid) - m.before[i]
+	}
+	return out
+}
+
 // rssSampler samples the resident sets of some processes every 100 ms and
 // keeps each one's largest.
 type rssSampler struct {

@@ -85,7 +85,13 @@ type figureRow struct {
 	CoreCallsPerOp  float64 `json:"coreCallsPerOp"`
 	CoreRSSMB       float64 `json:"coreRssMB"`
 	BackendRSSMB    float64 `json:"backendRssMB"`
-	Rounds          int     `json:"rounds"`
+	// CoreCPUMs, BackendCPUMs and ClientCPUMs are the CPU milliseconds
+	// each process used per operation (the core's includes SQLite's; a
+	// PostgreSQL server's own is not counted).
+	CoreCPUMs    float64 `json:"coreCpuMsPerOp"`
+	BackendCPUMs float64 `json:"backendCpuMsPerOp"`
+	ClientCPUMs  float64 `json:"clientCpuMsPerOp"`
+	Rounds       int     `json:"rounds"`
 }
 
 type processRow struct {
@@ -111,10 +117,12 @@ func newFigureRow(f *figure) figureRow {
 		Errors: sys.Errors, FirstError: sys.FirstError, Rounds: len(f.system),
 	}
 	var calls, attempts int64
+	var coreCPU, backendCPU, clientCPU time.Duration
 	var ratios []float64
 	for i, m := range f.system {
 		calls += m.CoreCalls
 		attempts += m.Ops + m.Errors
+		coreCPU, backendCPU, clientCPU = coreCPU+m.CoreCPU, backendCPU+m.BackendCPU, clientCPU+m.ClientCPU
 		row.CoreRSSMB = max(row.CoreRSSMB, mb(m.CoreRSS))
 		row.BackendRSSMB = max(row.BackendRSSMB, mb(m.BackendRSS))
 		if row.BackendLog == "" {
@@ -129,6 +137,8 @@ func newFigureRow(f *figure) figureRow {
 	}
 	if attempts > 0 {
 		row.CoreCallsPerOp = float64(calls) / float64(attempts)
+		n := float64(attempts)
+		row.CoreCPUMs, row.BackendCPUMs, row.ClientCPUMs = ms(coreCPU)/n, ms(backendCPU)/n, ms(clientCPU)/n
 	}
 	row.Target, row.Met = checkTarget(row)
 	return row
@@ -225,7 +235,7 @@ func writeMarkdown(w io.Writer, rep report) {
 	ft.render(w)
 	fmt.Fprintln(w)
 
-	st := newTable([]string{"figure", "store", "clients", "per s", "floor per s", "× floor (rounds)", "target", "met", "p50 ms", "p99 ms", "errors", "core calls/op", "core RSS MB", "backend RSS MB"}, "llrrrrllrrrrrr")
+	st := newTable([]string{"figure", "store", "clients", "per s", "floor per s", "× floor (rounds)", "target", "met", "p50 ms", "p99 ms", "errors", "core calls/op", "CPU ms/op core+backend+client", "core RSS MB", "backend RSS MB"}, "llrrrrllrrrrrrr")
 	for _, f := range rep.Figures {
 		ratio := fmt.Sprintf("%.2f", f.Ratio)
 		if f.Rounds > 1 {
@@ -241,7 +251,7 @@ func writeMarkdown(w io.Writer, rep report) {
 		}
 		st.add(f.Scenario, store, fmt.Sprint(f.Clients), fmtRate(f.Throughput), fmtRate(f.FloorThroughput), ratio,
 			f.Target, met, fmtMs(f.P50Ms), fmtMs(f.P99Ms), fmt.Sprint(f.Errors), fmt.Sprintf("%.2f", f.CoreCallsPerOp),
-			fmtMB(f.CoreRSSMB), fmtMB(f.BackendRSSMB))
+			fmt.Sprintf("%.2f+%.2f+%.2f", f.CoreCPUMs, f.BackendCPUMs, f.ClientCPUMs), fmtMB(f.CoreRSSMB), fmtMB(f.BackendRSSMB))
 	}
 	st.render(w)
 	for _, f := range rep.Figures {

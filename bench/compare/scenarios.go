@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -108,6 +110,9 @@ type measurement struct {
 	CoreRSS, BackendRSS int64
 	// CoreCalls is how many calls the backend made to the core.
 	CoreCalls int64
+	// CoreCPU, BackendCPU and ClientCPU are the CPU time the core, the
+	// backend and this process (the load client) used while it ran.
+	CoreCPU, BackendCPU, ClientCPU time.Duration
 	// BackendLog is the last line the backend logged, when some requests
 	// failed: the SDK logs the cause of each 500.
 	BackendLog string
@@ -130,13 +135,16 @@ func (h *harness) measureSystem(ctx context.Context, it item) (measurement, erro
 	}
 	newOp := h.systemOp(ctx, it)
 	s := sampleRSS(e.core.pid(), e.backend.pid())
+	cpu := meterCPU(e.core.pid(), e.backend.pid(), os.Getpid())
 	r := load.Run(ctx, it.clients, h.opts.duration, newOp)
+	used := cpu.used()
 	rss := s.finish()
 	after, err := h.coreCalls(ctx, e)
 	if err != nil {
 		return measurement{}, err
 	}
-	m := measurement{Result: r, CoreRSS: rss[0], BackendRSS: rss[1], CoreCalls: after.minus(before).Total}
+	m := measurement{Result: r, CoreRSS: rss[0], BackendRSS: rss[1], CoreCalls: after.minus(before).Total,
+		CoreCPU: used[0], BackendCPU: used[1], ClientCPU: used[2]}
 	if r.Errors > 0 {
 		m.BackendLog = lastLine(e.backend.logPath)
 	}
