@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -54,7 +55,10 @@ func (c *Core) mount(hasher *password.Hasher) error {
 	// Suspensions (a Latchkey extension) are checked by every way in.
 	suspensions := &suspension.Service{Store: c.store, Now: c.now}
 	sessions, err := session.NewService(session.Config{Store: c.store, Keys: keys, Now: c.now,
-		Suspended:           suspensions.Suspended,
+		Suspended: suspensions.Suspended,
+		Standing: func(ctx context.Context, id string) (string, bool, error) {
+			return c.store.UserStanding(ctx, id, c.now())
+		},
 		AccessTokenValidity: c.cfg.AccessTokenValidity, AccessTokenValidityJitter: *c.cfg.AccessTokenValidityJitter,
 		RefreshTokenValidity: c.cfg.RefreshTokenValidity, ActivityOff: c.cfg.ActivityOff,
 		PrimaryUserID: c.store.PrimaryUserID, LinkedUserIDs: c.store.LinkedUserIDs})

@@ -991,6 +991,11 @@ type Suspensions interface {
 	// Suspension returns the user's suspension active at now. ErrNotFound
 	// when there is none.
 	Suspension(ctx context.Context, userID string, now time.Time) (Suspension, error)
+	// UserStanding returns, in one read, the primary user of a recipe
+	// user id (the id itself when it is no linked user, or no stored user
+	// at all) and whether that primary user has a suspension active at
+	// now: what every session mint and refresh asks.
+	UserStanding(ctx context.Context, userID string, now time.Time) (primary string, suspended bool, err error)
 	// SuspensionsForUsers returns the suspensions active at now of those of
 	// userIDs that have one, by user id, in one read. Callers cap how many
 	// ids a request may ask for.

@@ -59,6 +59,33 @@ func testSuspensions(t *testing.T, open Opener) {
 	_, err = s.Suspension(ctx, bob.ID, at(100))
 	is(t, err, store.ErrNotFound, "Suspension bob at its end")
 
+	// UserStanding: the primary user and whether it is suspended, for a
+	// suspended user, one whose suspension has ended, a linked member of
+	// a suspended primary user, and an id that is no user.
+	carol := createEP(t, ctx, s, epUser("carol@example.com", at(3)))
+	_, _, err = s.CreatePrimaryUser(ctx, alice.ID, false)
+	ok(t, err, "CreatePrimaryUser alice")
+	_, _, err = s.LinkAccounts(ctx, carol.ID, alice.ID, false)
+	ok(t, err, "LinkAccounts carol to alice")
+	nobody := newID()
+	for _, tc := range []struct {
+		id, primary string
+		when        time.Time
+		suspended   bool
+	}{
+		{alice.ID, alice.ID, at(30), true},
+		{carol.ID, alice.ID, at(30), true},
+		{bob.ID, bob.ID, at(99), true},
+		{bob.ID, bob.ID, at(100), false},
+		{nobody, nobody, at(30), false},
+	} {
+		primary, suspended, err := s.UserStanding(ctx, tc.id, tc.when)
+		ok(t, err, "UserStanding")
+		if primary != tc.primary || suspended != tc.suspended {
+			t.Errorf("UserStanding(%s, %v) = %s, %v; want %s, %v", tc.id, tc.when, primary, suspended, tc.primary, tc.suspended)
+		}
+	}
+
 	m, err := s.SuspensionsForUsers(ctx, []string{alice.ID, bob.ID, newID(), alice.ID}, at(50))
 	ok(t, err, "SuspensionsForUsers")
 	if len(m) != 2 {

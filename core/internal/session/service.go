@@ -112,6 +112,10 @@ type Config struct {
 	// extension): a suspended user gets no new session (403) and no
 	// refresh (UNAUTHORISED). Nil: nobody is.
 	Suspended func(ctx context.Context, userID string) (bool, error)
+	// Standing, when set, answers PrimaryUserID and Suspended for one user
+	// in one read, which session creation and refresh ask on every call.
+	// Default: the two in turn.
+	Standing func(ctx context.Context, recipeUserID string) (primary string, suspended bool, err error)
 }
 
 // Service is the session logic. Its errors are the outcomes above, cdi
@@ -130,6 +134,8 @@ type Service struct {
 	activityOff   bool
 	// suspended is Config.Suspended, never nil.
 	suspended func(ctx context.Context, userID string) (bool, error)
+	// standing is Config.Standing, never nil.
+	standing func(ctx context.Context, recipeUserID string) (string, bool, error)
 
 	rtKeyMu sync.Mutex
 	rtKey   atomic.Pointer[[]byte] // HMAC key for refresh tokens, derived once
@@ -172,10 +178,22 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.ActivityInterval <= 0 {
 		cfg.ActivityInterval = 5 * time.Minute
 	}
+	if cfg.Standing == nil {
+		primary, suspended := cfg.PrimaryUserID, cfg.Suspended
+		cfg.Standing = func(ctx context.Context, id string) (string, bool, error) {
+			p, err := primary(ctx, id)
+			if err != nil {
+				return "", false, err
+			}
+			sus, err := suspended(ctx, id)
+			return p, sus, err
+		}
+	}
 	return &Service{
 		activityEvery: cfg.ActivityInterval,
 		activityOff:   cfg.ActivityOff,
 		suspended:     cfg.Suspended,
+		standing:      cfg.Standing,
 		store:         cfg.Store,
 		keys:          cfg.Keys,
 		now:           cfg.Now,
@@ -248,7 +266,8 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 	if _, err := objectMembers(in.UserDataInDatabase); err != nil {
 		return Tokens{}, errInvalidPayload
 	}
-	if suspended, err := s.suspended(ctx, in.UserID); err != nil {
+	primary, suspended, err := s.standing(ctx, in.UserID)
+	if err != nil {
 		return Tokens{}, err
 	} else if suspended {
 		return Tokens{}, errSuspended
@@ -281,15 +300,11 @@ func (s *Service) Create(ctx context.Context, tenantID string, in NewSession) (T
 		NotSignIn:         in.NotSignIn || s.activityOff,
 	}
 	// Sign before storing, so that a failure to sign leaves no row behind.
-	at, err := s.mint(ctx, row, accessToken{RTH1: rtHash, AntiCSRF: csrf}, now, true)
+	at, inf, err := s.mint(ctx, row, primary, accessToken{RTH1: rtHash, AntiCSRF: csrf}, now, true)
 	if err != nil {
 		return Tokens{}, err
 	}
 	if err := s.store.CreateSession(ctx, row); err != nil {
-		return Tokens{}, err
-	}
-	inf, err := s.info(ctx, row)
-	if err != nil {
 		return Tokens{}, err
 	}
 	return Tokens{
@@ -380,11 +395,11 @@ func (s *Service) Verify(ctx context.Context, in VerifyInput) (Tokens, error) {
 	}
 	// Minted by promotion: full validity, no jitter, no parent, the
 	// stored payload.
-	at, err := s.mint(ctx, row, accessToken{RTH1: t.RTH1, AntiCSRF: t.AntiCSRF}, now, false)
+	primary, err := s.primary(ctx, row.UserID)
 	if err != nil {
 		return Tokens{}, err
 	}
-	inf, err := s.info(ctx, row)
+	at, inf, err := s.mint(ctx, row, primary, accessToken{RTH1: t.RTH1, AntiCSRF: t.AntiCSRF}, now, false)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -477,7 +492,8 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 	}
 	// Suspending revokes the user's sessions; this catches a session
 	// created while the suspension was being written.
-	if suspended, err := s.suspended(ctx, row.UserID); err != nil {
+	primary, suspended, err := s.standing(ctx, row.UserID)
+	if err != nil {
 		return Tokens{}, err
 	} else if suspended {
 		if _, err := s.store.DeleteSessions(ctx, []string{row.Handle}); err != nil {
@@ -494,15 +510,11 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (Tokens, error) 
 	if err != nil {
 		return Tokens{}, err
 	}
-	at, err := s.mint(ctx, row, accessToken{RTH1: childHash, ParentRTH1: presented, AntiCSRF: csrf}, now, true)
+	at, inf, err := s.mint(ctx, row, primary, accessToken{RTH1: childHash, ParentRTH1: presented, AntiCSRF: csrf}, now, true)
 	if err != nil {
 		return Tokens{}, err
 	}
 	created := now.Truncate(time.Millisecond)
-	inf, err := s.info(ctx, row)
-	if err != nil {
-		return Tokens{}, err
-	}
 	return Tokens{
 		Session:     inf,
 		AccessToken: at,
@@ -683,23 +695,20 @@ func (s *Service) verifyAccessToken(ctx context.Context, text string) (accessTok
 	return t, nil
 }
 
-// mint signs an access token for row, completing t with the row's user,
-// tenant, handle and payload. With jitter the validity is shortened by a
+// mint signs an access token for row, completing t with the row's user
+// (primary, its primary user, is the token's sub), tenant, handle and
+// payload, and returns it with the session's Info. With jitter the validity is shortened by a
 // random fraction (create and refresh); without, it is full (promotion).
-func (s *Service) mint(ctx context.Context, row store.Session, t accessToken, now time.Time, jitter bool) (*Token, error) {
+func (s *Service) mint(ctx context.Context, row store.Session, primary string, t accessToken, now time.Time, jitter bool) (*Token, Info, error) {
 	key, err := s.keys.SigningKey(ctx, s.keys.Algorithm(), !row.UseStaticKey)
 	if err != nil {
-		return nil, err
+		return nil, Info{}, err
 	}
 	validity := s.validity.Milliseconds()
 	if jitter && s.jitter > 0 {
 		validity -= int64(rand.Float64() * s.jitter * float64(validity))
 	}
 	nowMS := now.UnixMilli()
-	primary, err := s.primary(ctx, row.UserID)
-	if err != nil {
-		return nil, err
-	}
 	t.UserID, t.RecipeUserID, t.TenantID = primary, row.UserID, row.TenantID
 	t.SessionHandle = row.Handle
 	t.Payload = row.JWTPayload
@@ -707,9 +716,9 @@ func (s *Service) mint(ctx context.Context, row store.Session, t accessToken, no
 	t.Expiry = (nowMS + validity) / 1000
 	text, err := t.mint(key)
 	if err != nil {
-		return nil, err
+		return nil, Info{}, err
 	}
-	return &Token{Token: text, Expiry: time.UnixMilli(t.Expiry * 1000), CreatedTime: time.UnixMilli(t.IssuedAt * 1000)}, nil
+	return &Token{Token: text, Expiry: time.UnixMilli(t.Expiry * 1000), CreatedTime: time.UnixMilli(t.IssuedAt * 1000)}, infoOf(row, primary), nil
 }
 
 // newRefreshToken encodes t and returns it with its RTH1 (hex).
@@ -762,10 +771,15 @@ func (s *Service) info(ctx context.Context, row store.Session) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
+	return infoOf(row, primary), nil
+}
+
+// infoOf is row's Info, with primary its user's primary user id.
+func infoOf(row store.Session, primary string) Info {
 	return Info{
 		Handle: row.Handle, UserID: primary, RecipeUserID: row.UserID,
 		UserDataInJWT: orEmptyObject(row.JWTPayload), TenantID: row.TenantID,
-	}, nil
+	}
 }
 
 // PrimaryUserID returns the primary user of a recipe user id.

@@ -115,6 +115,25 @@ WHERE user_id = $1 AND `+activeAt("$2"), userID, ms(now)))
 	return su, s.wrap("suspension", err)
 }
 
+// UserStanding reads a recipe user's primary user and whether it is
+// suspended; see [store.Suspensions].
+func (s *DB) UserStanding(ctx context.Context, userID string, now time.Time) (string, bool, error) {
+	var primary string
+	var suspended bool
+	err := s.reader.QueryRowContext(ctx, `SELECT p.id, EXISTS (SELECT 1 FROM user_suspensions
+WHERE user_id = p.id AND `+activeAt("$2")+`)
+FROM (SELECT COALESCE(primary_user_id, user_id) AS id FROM users WHERE user_id = $1) AS p`, userID, ms(now)).Scan(&primary, &suspended)
+	if errNoRows(err) {
+		// No stored user (a session-only app): its own primary, and never
+		// suspended, since only stored users can be.
+		return userID, false, nil
+	}
+	if err != nil {
+		return "", false, s.wrap("user standing", err)
+	}
+	return primary, suspended, nil
+}
+
 // SuspensionsForUsers reads the active suspensions of these users.
 func (s *DB) SuspensionsForUsers(ctx context.Context, userIDs []string, now time.Time) (map[string]store.Suspension, error) {
 	userIDs = dedupe(userIDs)
