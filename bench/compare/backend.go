@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -45,8 +46,19 @@ func serveBackend(args []string) error {
 	fs := flag.NewFlagSet("compare serve-backend", flag.ContinueOnError)
 	coreURL := fs.String("core", "", "core URL")
 	apiKey := fs.String("api-key", "", "core API key")
+	profile := fs.String("cpuprofile", "", "write a CPU profile to this file until the backend stops")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -131,8 +131,11 @@ func (h *harness) startEngine(ctx context.Context, name, alg string) (*engine, e
 		return e, err
 	}
 	e.idleCore, _ = readMemory(e.core.pid())
-	e.backend, err = startProc(ctx, h.tmp, "backend-"+name+suffix, h.self, []string{"serve-backend",
-		"-core", e.core.url, "-api-key", apiKey}, nil, false, childReady)
+	args := []string{"serve-backend", "-core", e.core.url, "-api-key", apiKey}
+	if h.opts.profileDir != "" {
+		args = append(args, "-cpuprofile", filepath.Join(h.opts.profileDir, "backend-"+name+suffix+".prof"))
+	}
+	e.backend, err = startProc(ctx, h.tmp, "backend-"+name+suffix, h.self, args, nil, false, childReady)
 	if err != nil {
 		return e, err
 	}

@@ -87,6 +87,7 @@ type options struct {
 	engines     []string
 	postgresURL string
 	jsonPath    string
+	profileDir  string
 	latchkeyBin string
 	// algorithms are the access-token signing algorithms refresh is
 	// measured with; every other figure uses RS256, the default.
@@ -140,6 +141,7 @@ func parseFlags(args []string) (options, error) {
 	engines := fs.String("engines", "sqlite,postgres", "comma-separated store engines: sqlite, postgres (skipped with a note when no URL is given)")
 	fs.StringVar(&o.postgresURL, "postgres", os.Getenv("LATCHKEY_TEST_POSTGRES_URL"), "PostgreSQL URL; the run makes and drops a schema of its own (default $LATCHKEY_TEST_POSTGRES_URL)")
 	fs.StringVar(&o.jsonPath, "json", "", "also write every figure as JSON to this file")
+	fs.StringVar(&o.profileDir, "cpuprofile", "", "write each SDK backend's CPU profile over the whole run into this directory")
 	algorithms := fs.String("algorithms", strings.Join(allAlgorithms, ","), "comma-separated access-token signing algorithms to measure refresh with: "+strings.Join(allAlgorithms, ", ")+" (each besides RS256 gets a core and backend of its own)")
 	fs.StringVar(&o.latchkeyBin, "latchkey", "", "latchkey binary to run the core with (default: build ./cmd/latchkey into a temp dir)")
 	if err := fs.Parse(args); err != nil {
