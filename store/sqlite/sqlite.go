@@ -40,11 +40,12 @@ var _ store.Store = (*DB)(nil)
 // dialect: write transactions are serialised by BEGIN IMMEDIATE on the one
 // writer connection, so no row or advisory locks are needed.
 var dialect = sqlstore.Dialect{
-	GroupCommit:    true,
-	SearchWalkFrom: "account_infos AS w INDEXED BY account_infos_walk",
-	RoleRowsFrom:   "user_roles ro INDEXED BY user_roles_role",
-	Classify:       classify,
-	InStrings:      inStrings,
+	GroupCommit:     true,
+	CacheStatements: true,
+	SearchWalkFrom:  "account_infos AS w INDEXED BY account_infos_walk",
+	RoleRowsFrom:    "user_roles ro INDEXED BY user_roles_role",
+	Classify:        classify,
+	InStrings:       inStrings,
 }
 
 // inStrings passes a list as one JSON array, unpacked by json_each.

@@ -71,6 +71,9 @@ type Dialect struct {
 	// every write (a refresh, a sign-up) at about 600 a second. See
 	// groupcommit.go.
 	GroupCommit bool
+	// CacheStatements prepares each plain read's SQL once and reuses it
+	// (readPool), for a driver that does not cache statements itself.
+	CacheStatements bool
 	// Classify reports which constraint, if any, err violated.
 	Classify func(err error) Violation
 	// InStrings returns a predicate that expr is one of vs, written with
@@ -88,7 +91,7 @@ type Dialect struct {
 // reader. An engine with one pool passes it twice.
 type DB struct {
 	writer  *sql.DB
-	reader  *sql.DB
+	reader  *readPool
 	dialect Dialect
 	batch   batcher // with Dialect.GroupCommit
 }
@@ -107,7 +110,7 @@ func New(writer, reader *sql.DB, d Dialect) *DB {
 	if d.Classify == nil {
 		d.Classify = func(error) Violation { return NoViolation }
 	}
-	return &DB{writer: writer, reader: reader, dialect: d}
+	return &DB{writer: writer, reader: newReadPool(reader, d.CacheStatements), dialect: d}
 }
 
 // Writer returns the pool that write transactions use, for engine-specific
@@ -119,8 +122,8 @@ func (s *DB) Ping(ctx context.Context) error {
 	if err := s.writer.PingContext(ctx); err != nil {
 		return fmt.Errorf("sqlstore: ping writer: %w", err)
 	}
-	if s.reader != s.writer {
-		if err := s.reader.PingContext(ctx); err != nil {
+	if s.reader.db != s.writer {
+		if err := s.reader.db.PingContext(ctx); err != nil {
 			return fmt.Errorf("sqlstore: ping reader: %w", err)
 		}
 	}
@@ -129,9 +132,9 @@ func (s *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *DB) Close() error {
-	err := s.writer.Close()
-	if s.reader != s.writer {
-		err = errors.Join(err, s.reader.Close())
+	err := errors.Join(s.reader.close(), s.writer.Close())
+	if s.reader.db != s.writer {
+		err = errors.Join(err, s.reader.db.Close())
 	}
 	return err
 }
