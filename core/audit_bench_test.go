@@ -17,6 +17,7 @@ import (
 // issue 15's targets are 0.97× for sign-in and 0.95× for refresh.
 //
 //	go test -run '^$' -bench AuditOverhead -count 8 ./core/ | benchstat -col /mode -
+//
 // benchUsers numbers the users the benchmarks sign up, across runs.
 var benchUsers atomic.Int64
 
