@@ -152,9 +152,16 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 	var a struct {
 		Users               []User `json:"users"`
 		NextPaginationToken string `json:"nextPaginationToken"`
+		Filtered            bool   `json:"latchkeyFiltered"`
+		OrderBy             string `json:"latchkeyOrderBy"`
 	}
 	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
 		return nil, err
+	}
+	// Another core ignores the Latchkey parameters and lists everyone:
+	// say so rather than pass that off as the filtered list.
+	if (opts.filtered() && !a.Filtered) || ((opts.ByLastSignIn || opts.ByLastActive) && a.OrderBy == "") {
+		return nil, ErrListExtensionUnsupported
 	}
 	if a.Users == nil {
 		a.Users = []User{}
@@ -199,6 +206,13 @@ type SearchCount struct {
 	N      int64
 	Capped bool
 }
+
+// ErrListExtensionUnsupported is ListUsers' answer to the Latchkey filters
+// (EmailVerified, Role, JoinedFrom, JoinedTo) or orders (ByLastSignIn,
+// ByLastActive) from a core that ignored them, as every core but
+// Latchkey's does.
+// It is a *BadInputError, so that WriteError answers 400 with its message.
+var ErrListExtensionUnsupported error = &BadInputError{Message: "The email-verified, role and joined filters and the sorts by activity need a Latchkey core; this core ignores them"}
 
 // ErrSearchCountUnsupported: the core cannot count a search's or a
 // filter's matches (a SuperTokens core counts every user instead).

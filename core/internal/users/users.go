@@ -150,6 +150,11 @@ const maxJoinedMillis = 253402300799999
 // up to searchLimit users at once, so every match can be reached. A
 // SuperTokens core ignores the parameter and answers the CDI's one page,
 // without a token, which a client reads as the last page.
+//
+// An answer that applied the Latchkey filters says so with
+// "latchkeyFiltered": true, and one ordered by activity with
+// "latchkeyOrderBy", so that a client can tell them from another core's
+// answer, which ignores those parameters and lists everyone.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	q := cdi.ReadQuery(r)
 	limit := q.Int("limit", defaultLimit)
@@ -187,9 +192,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	query.Descending = order == "DESC"
 	query.RecipeIDs = recipeIDs
 	query.Search = search
+	resp := map[string]any{}
+	if filtered {
+		resp["latchkeyFiltered"] = true
+	}
 	if searching && search.Empty() {
 		// A tag given with no usable term matches nobody.
-		cdi.OK(w, map[string]any{"users": []userjson.User{}})
+		resp["users"] = []userjson.User{}
+		cdi.OK(w, resp)
 		return nil
 	}
 	if searching && !paged {
@@ -200,7 +210,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		cdi.OK(w, map[string]any{"users": userjson.FromAll(found)})
+		resp["users"] = userjson.FromAll(found)
+		cdi.OK(w, resp)
 		return nil
 	}
 	if hasToken {
@@ -214,7 +225,6 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := map[string]any{}
 	if len(found) > limit {
 		next := found[limit]
 		resp["nextPaginationToken"] = encodeToken(next.ID, next.TimeJoined)
@@ -482,7 +492,7 @@ func (h *Handler) listByActivity(w http.ResponseWriter, r *http.Request, orderBy
 	if err != nil {
 		return err
 	}
-	resp := map[string]any{"users": userjson.FromAll(users)}
+	resp := map[string]any{"users": userjson.FromAll(users), "latchkeyOrderBy": orderBy}
 	if next != nil {
 		resp["nextPaginationToken"] = encodeToken(next.UserID, next.LastActive)
 	}
