@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/latchkey-dev/latchkey/internal/dashcheck"
 	"github.com/latchkey-dev/latchkey/internal/redact"
 )
 
@@ -235,6 +236,13 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 			return fmt.Errorf("latchkey: encoding the request to %s: %w", req.Path, err)
 		}
 	}
+	// While serving a dashboard read, every GET carries the dashboard
+	// session for the core to verify (internal/dashcheck). Other methods
+	// never do: the core refuses the header on them.
+	chk := dashcheck.From(ctx)
+	if method != http.MethodGet {
+		chk = nil
+	}
 	n := len(c.hosts)
 	for try := 0; try < n; try++ {
 		h := c.hosts[int((c.next.Add(1)-1)%uint64(n))]
@@ -243,7 +251,7 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 			u += "?" + req.Query.Encode()
 		}
 		for attempt := 0; ; attempt++ {
-			resp, err := c.send(ctx, method, u, body, req.RecipeID, sendVersion)
+			resp, err := c.send(ctx, method, u, body, req.RecipeID, sendVersion, chk)
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -259,6 +267,17 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 			resp.Body.Close()
 			if err != nil {
 				return fmt.Errorf("latchkey: reading the core's answer to %s %s: %w", method, req.Path, err)
+			}
+			if chk != nil {
+				// A Latchkey core confirmed or refused the dashboard
+				// session that send put in the request.
+				if resp.Header.Get(dashcheck.Header) == dashcheck.Verified {
+					chk.Confirm()
+				}
+				if resp.StatusCode == http.StatusUnauthorized && strings.TrimSpace(string(raw)) == dashcheck.InvalidMessage {
+					chk.Refuse()
+					return fmt.Errorf("%w (refused by the core with %s %s)", ErrDashboardSessionInvalid, method, req.Path)
+				}
 			}
 			if resp.StatusCode == http.StatusTooManyRequests && attempt < 5 {
 				// reference/cdi-core.md §1.6: 10 + 250*attempt ms.
@@ -294,7 +313,7 @@ func (c *CoreClient) do(ctx context.Context, req CoreRequest, out any, sendVersi
 	return ErrNoCoreAvailable
 }
 
-func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, rid string, sendVersion bool) (*http.Response, error) {
+func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, rid string, sendVersion bool, chk *dashcheck.Check) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -314,6 +333,9 @@ func (c *CoreClient) send(ctx context.Context, method, u string, body []byte, ri
 	}
 	if rid != "" {
 		r.Header.Set("rid", rid)
+	}
+	if chk != nil {
+		r.Header.Set(dashcheck.Header, chk.SessionID)
 	}
 	// While serving a request, tell the core whose it is, so that it can
 	// throttle sign-ins per client IP (a Latchkey extension header, which

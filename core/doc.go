@@ -18,6 +18,11 @@
 //     the tenant, found through one lookup
 //     (core/internal/tenants: a short-lived cache in front of
 //     store.Tenants) so that an unknown tenant gets the reference's 400.
+//     A GET that carries latchkey-dashboard-session (a Latchkey extension,
+//     internal/dashcheck; dashboard_session.go) runs only for a dashboard
+//     session that POST /recipe/dashboard/session/verify would accept, and
+//     its answer says "Latchkey-Dashboard-Session: verified"; otherwise 401
+//     "dashboard session invalid". Other methods with the header get 400.
 //     It caps the body and puts the request's tenant, version, id and
 //     logger in the context (cdi.WithRequest).
 //  2. Router (core/internal/cdi.Router, filled in routes.go): one exact

@@ -187,6 +187,14 @@ func (c *Core) serve(w http.ResponseWriter, r *http.Request, requestID string) s
 		fail(cdi.ErrMethodNotSupported)
 		return rt.path
 	}
+	if !noKeyPaths[rt.path] {
+		// Paths without the api-key check never verify a dashboard
+		// session: that would let anyone test session ids.
+		if err := c.checkDashboardSession(w, r); err != nil {
+			fail(err)
+			return rt.path
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
 	ctx := cdi.WithRequest(r.Context(), cdi.Request{
 		AppID: rt.appID, TenantID: rt.tenantID, Version: version, RequestID: requestID, Logger: logger,

@@ -156,6 +156,7 @@ func TestRoundTripTarget(t *testing.T) {
 		{rtProtectedCookie, 0, true},
 		{rtProtectedHeader, 1, false},
 		{rtDashboardPage, 14, false},
+		{rtDashboardPage, 3, true},
 		{rtSignUp, 6, true}, // no target
 	}
 	for _, tt := range tests {

@@ -131,7 +131,9 @@ const dashboardPageSize = 10
 
 // dashboardPage returns what the dashboard UI does to show its first page
 // of users: GET users/count and GET users, as a signed-in dashboard
-// account (so each call also checks the dashboard session).
+// account. Each checks the dashboard session: against a Latchkey core in
+// the same round trip as its first core GET (latchkey-dashboard-session),
+// so the page is 3 calls, not 5.
 func (h *harness) dashboardPage(ctx context.Context, e *engine) func() error {
 	hdr := http.Header{"Authorization": {"Bearer " + e.dashboardSID}}
 	base := e.backend.url + "/auth/dashboard/api"

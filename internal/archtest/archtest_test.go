@@ -50,6 +50,7 @@ func TestDependencyDirection(t *testing.T) {
 // import nothing of the module but each other: not the core, the store,
 // the SDK root or its recipes.
 var shared = []string{
+	module + "/internal/dashcheck",
 	module + "/internal/phone",
 	module + "/internal/tenantid",
 	module + "/internal/validate",

@@ -17,8 +17,15 @@ type access int
 const (
 	// open: anyone (sign-in, key validation).
 	open access = iota
-	// read: any signed-in account.
+	// read: any signed-in account, its session verified by a call of its
+	// own before the handler runs (what a handler that reads the caller's
+	// email or role needs, and a streamed answer).
 	read
+	// view: any signed-in account, its session verified by the core in
+	// the same round trips as the handler's own reads (view.go). Only for
+	// GET APIs that change nothing, read nothing of the caller, and answer
+	// a bounded body.
+	view
 	// write: an account that may change things (Config.Admins).
 	write
 )
@@ -65,6 +72,9 @@ func (rc *Recipe) guard(a access, h apiFunc) latchkey.HandlerFunc {
 		w.Header().Set("Cache-Control", "no-store")
 		if a == open {
 			return h(w, r)
+		}
+		if a == view && rc.cfg.APIKey == "" {
+			return rc.serveView(w, r, h) // API-key mode asks the core nothing
 		}
 		c, ok, err := rc.authenticate(r)
 		if err != nil {

@@ -50,6 +50,22 @@
 // is not an admin is 403 {"message":"You are not permitted to perform this
 // operation"}.
 //
+// # Verifying the session in the read's round trip
+//
+// The read APIs that change nothing and read nothing of the caller (the
+// routes with access view: the user list and count, a user and its
+// details, tenants, roles, the audit page, the overview; view.go) do not
+// verify the dashboard session in a call of their own. Their core GETs
+// carry it in the header latchkey-dashboard-session (a Latchkey extension,
+// internal/dashcheck), which a Latchkey core verifies before serving the
+// read. The answer is held back (up to 8 MiB, then decided and streamed)
+// and sent only when a core answer confirmed the session and none refused
+// it; otherwise the explicit verify decides, so against another core, or
+// for a handler that made no GET to the core, nothing changes but the
+// order. Sessions are never cached. Writes, sign-out, the exports (streams)
+// and GET /thirdparty/config (it depends on the account's role) keep the
+// explicit verify.
+//
 // # Tenant management
 //
 // The tenant APIs (tenants.go, tenants_thirdparty.go) follow
