@@ -124,6 +124,21 @@ type UsersPage struct {
 // pagination token, an unknown recipe id) is a *CoreError with Code 400.
 // CDI: GET /{tenantId}/users.
 func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*UsersPage, error) {
+	var a struct {
+		Users               []User `json:"users"`
+		NextPaginationToken string `json:"nextPaginationToken"`
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: opts.query()}, &a); err != nil {
+		return nil, err
+	}
+	if a.Users == nil {
+		a.Users = []User{}
+	}
+	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+}
+
+// query is the query string of GET /{tenantId}/users for opts.
+func (opts ListUsersOptions) query() url.Values {
 	q := url.Values{}
 	if opts.Limit != 0 {
 		q.Set("limit", strconv.Itoa(opts.Limit))
@@ -149,17 +164,7 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 			q.Set(tag, strings.Join(terms, ";"))
 		}
 	}
-	var a struct {
-		Users               []User `json:"users"`
-		NextPaginationToken string `json:"nextPaginationToken"`
-	}
-	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
-		return nil, err
-	}
-	if a.Users == nil {
-		a.Users = []User{}
-	}
-	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+	return q
 }
 
 // CountUsersOptions select the users that CountUsers counts.
