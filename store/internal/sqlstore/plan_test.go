@@ -122,7 +122,7 @@ func TestSQLitePlans(t *testing.T) {
 				[]string{"COVERING INDEX tenant_users_page_" + idx, "user_roles"}, noSort})
 			query, args = sqlstore.ListSQL(sqliteDialect, f, true)
 			checks = append(checks, check{name + " rare role", query, args,
-				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, anySort})
+				[]string{"ro USING COVERING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, anySort})
 		}
 		if desc {
 			yes := true
@@ -135,7 +135,7 @@ func TestSQLitePlans(t *testing.T) {
 			f.Role = "admin"
 			query, args = sqlstore.CountSQL(sqliteDialect, f)
 			checks = append(checks, check{"count role", query, args,
-				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, noSort})
+				[]string{"ro USING COVERING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, noSort})
 			f = q(desc, nil)
 			f.JoinedTo = time.UnixMilli(10)
 			query, args = sqlstore.CountSQL(sqliteDialect, f)
