@@ -52,6 +52,11 @@ var exportColumns = []string{"user_id", "time_joined", "is_primary_user", "tenan
 // at most MaxSearchResults users. It returns how many users it wrote; on
 // an error, w holds the users before it (a JSON export is then not
 // closed, so it cannot be mistaken for a whole one).
+//
+// The next page is fetched while one is written, so that the core reads
+// while the SDK writes: at most three pages are held at once. A JSON
+// export writes the core's user objects as they came, without decoding
+// them.
 func (lk *Latchkey) ExportUsers(ctx context.Context, w io.Writer, opts ExportOptions) (int, error) {
 	if _, err := ParseExportFormat(string(opts.Format)); err != nil {
 		return 0, err
@@ -60,38 +65,95 @@ func (lk *Latchkey) ExportUsers(ctx context.Context, w io.Writer, opts ExportOpt
 	out := newExportWriter(bw, opts.Format)
 	list := opts.ListUsersOptions
 	list.Limit, list.PaginationToken, list.PagedSearch = MaxUsersPerPage, "", true
-	n := 0
-	for {
-		page, err := lk.ListUsers(ctx, list)
-		if err != nil {
-			return n, err
+	pages, stop := lk.exportPages(ctx, list, opts.Format == ExportJSON)
+	defer stop()
+	for page := range pages {
+		if page.err != nil {
+			return out.n, page.err
 		}
-		for i := range page.Users {
-			if err := out.user(&page.Users[i]); err != nil {
-				return n, err
-			}
-			n++
-		}
-		if err := out.flush(); err != nil {
-			return n, err
+		if err := out.page(&page); err != nil {
+			return out.n, err
 		}
 		if err := bw.Flush(); err != nil {
-			return n, err
+			return out.n, err
 		}
 		if opts.AfterPage != nil {
 			if err := opts.AfterPage(); err != nil {
-				return n, err
+				return out.n, err
 			}
 		}
-		if page.NextPaginationToken == "" {
-			break
-		}
-		list.PaginationToken = page.NextPaginationToken
 	}
 	if err := out.end(); err != nil {
-		return n, err
+		return out.n, err
 	}
-	return n, bw.Flush()
+	return out.n, bw.Flush()
+}
+
+// exportPage is one page of an export: decoded users (CSV), or the core's
+// user objects as they came (JSON), or the error that ends the export.
+type exportPage struct {
+	users []User
+	raws  []json.RawMessage
+	next  string
+	err   error
+}
+
+// exportPage fetches one page of list: its users decoded, or, with raw,
+// as the core wrote them, which spares decoding and encoding them again
+// (the exporter's time goes to JSON).
+func (lk *Latchkey) exportPage(ctx context.Context, list ListUsersOptions, raw bool) exportPage {
+	req := CoreRequest{Path: "/users", TenantID: TenantOrDefault(list.TenantID), Query: list.query()}
+	if raw {
+		var a struct {
+			Users               []json.RawMessage `json:"users"`
+			NextPaginationToken string            `json:"nextPaginationToken"`
+			listMarks
+		}
+		err := lk.core.Do(ctx, req, &a)
+		if err == nil {
+			err = a.check(list)
+		}
+		return exportPage{raws: a.Users, next: a.NextPaginationToken, err: err}
+	}
+	var a struct {
+		Users               []User `json:"users"`
+		NextPaginationToken string `json:"nextPaginationToken"`
+		listMarks
+	}
+	err := lk.core.Do(ctx, req, &a)
+	if err == nil {
+		err = a.check(list)
+	}
+	return exportPage{users: a.Users, next: a.NextPaginationToken, err: err}
+}
+
+// exportPages fetches the pages of list in order, one ahead of the reader
+// of the returned channel, and closes it after the last page or an error
+// (sent as a page). stop cancels the fetching and waits until it ended, so
+// that no request outlives the export.
+func (lk *Latchkey) exportPages(ctx context.Context, list ListUsersOptions, raw bool) (<-chan exportPage, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	pages := make(chan exportPage, 1)
+	go func() {
+		defer close(pages)
+		for {
+			p := lk.exportPage(ctx, list, raw)
+			select {
+			case pages <- p:
+			case <-ctx.Done():
+				return
+			}
+			if p.err != nil || p.next == "" {
+				return
+			}
+			list.PaginationToken = p.next
+		}
+	}()
+	return pages, func() {
+		cancel()
+		for range pages { // until the fetcher has returned
+		}
+	}
 }
 
 // exportWriter writes users in one format.
@@ -113,8 +175,25 @@ func newExportWriter(w *bufio.Writer, f ExportFormat) *exportWriter {
 	return e
 }
 
+// page writes the users of one page, counting them in e.n, and flushes
+// the CSV writer into e.w.
+func (e *exportWriter) page(p *exportPage) error {
+	for i := range p.users {
+		if err := e.user(&p.users[i]); err != nil {
+			return err
+		}
+		e.n++
+	}
+	for _, raw := range p.raws {
+		if err := e.rawUser(raw); err != nil {
+			return err
+		}
+		e.n++
+	}
+	return e.flush()
+}
+
 func (e *exportWriter) user(u *User) error {
-	defer func() { e.n++ }()
 	if e.format == ExportCSV {
 		if e.n == 0 {
 			if err := e.csv.Write(exportColumns); err != nil {
@@ -131,6 +210,22 @@ func (e *exportWriter) user(u *User) error {
 		return err
 	}
 	return e.enc.Encode(u) // Encode ends the object with a newline
+}
+
+// rawUser writes one of the core's user objects to the JSON array as it
+// came, on its own line as user writes them.
+func (e *exportWriter) rawUser(u json.RawMessage) error {
+	sep := ",\n"
+	if e.n == 0 {
+		sep = "[\n"
+	}
+	if _, err := e.w.WriteString(sep); err != nil {
+		return err
+	}
+	if _, err := e.w.Write(u); err != nil {
+		return err
+	}
+	return e.w.WriteByte('\n')
 }
 
 func (e *exportWriter) flush() error {

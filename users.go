@@ -124,6 +124,42 @@ type UsersPage struct {
 // pagination token, an unknown recipe id) is a *CoreError with Code 400.
 // CDI: GET /{tenantId}/users.
 func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*UsersPage, error) {
+	var a struct {
+		Users               []User `json:"users"`
+		NextPaginationToken string `json:"nextPaginationToken"`
+		listMarks
+	}
+	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: opts.query()}, &a); err != nil {
+		return nil, err
+	}
+	if err := a.check(opts); err != nil {
+		return nil, err
+	}
+	if a.Users == nil {
+		a.Users = []User{}
+	}
+	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+}
+
+// listMarks are the fields with which a Latchkey core says that it
+// applied the list's Latchkey filters or order.
+type listMarks struct {
+	Filtered bool   `json:"latchkeyFiltered"`
+	OrderBy  string `json:"latchkeyOrderBy"`
+}
+
+// check refuses an answer that ignored what opts asked of a Latchkey
+// core: another core ignores those parameters and lists everyone, which
+// must not pass for the filtered list.
+func (m listMarks) check(opts ListUsersOptions) error {
+	if (opts.filtered() && !m.Filtered) || ((opts.ByLastSignIn || opts.ByLastActive) && m.OrderBy == "") {
+		return ErrListExtensionUnsupported
+	}
+	return nil
+}
+
+// query is the query string of GET /{tenantId}/users for opts.
+func (opts ListUsersOptions) query() url.Values {
 	q := url.Values{}
 	if opts.Limit != 0 {
 		q.Set("limit", strconv.Itoa(opts.Limit))
@@ -149,24 +185,7 @@ func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*User
 			q.Set(tag, strings.Join(terms, ";"))
 		}
 	}
-	var a struct {
-		Users               []User `json:"users"`
-		NextPaginationToken string `json:"nextPaginationToken"`
-		Filtered            bool   `json:"latchkeyFiltered"`
-		OrderBy             string `json:"latchkeyOrderBy"`
-	}
-	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: q}, &a); err != nil {
-		return nil, err
-	}
-	// Another core ignores the Latchkey parameters and lists everyone:
-	// say so rather than pass that off as the filtered list.
-	if (opts.filtered() && !a.Filtered) || ((opts.ByLastSignIn || opts.ByLastActive) && a.OrderBy == "") {
-		return nil, ErrListExtensionUnsupported
-	}
-	if a.Users == nil {
-		a.Users = []User{}
-	}
-	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+	return q
 }
 
 // CountUsersOptions select the users that CountUsers counts.
@@ -210,8 +229,8 @@ type SearchCount struct {
 // ErrListExtensionUnsupported is ListUsers' answer to the Latchkey filters
 // (EmailVerified, Role, JoinedFrom, JoinedTo) or orders (ByLastSignIn,
 // ByLastActive) from a core that ignored them, as every core but
-// Latchkey's does.
-// It is a *BadInputError, so that WriteError answers 400 with its message.
+// Latchkey's does. It is a *BadInputError, so that WriteError answers 400
+// with its message.
 var ErrListExtensionUnsupported error = &BadInputError{Message: "The email-verified, role and joined filters and the sorts by activity need a Latchkey core; this core ignores them"}
 
 // ErrSearchCountUnsupported: the core cannot count a search's or a

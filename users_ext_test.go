@@ -2,6 +2,7 @@ package latchkey
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -54,6 +55,15 @@ func TestListUsersRefusesIgnoredExtensions(t *testing.T) {
 			var bad *BadInputError
 			if refused := errors.Is(err, ErrListExtensionUnsupported) && errors.As(err, &bad); refused != tc.refused || (!tc.refused && err != nil) {
 				t.Fatalf("ListUsers: %v, want refused %v", err, tc.refused)
+			}
+			if tc.opts.ByLastSignIn || tc.opts.ByLastActive {
+				return // exports list by join time
+			}
+			for _, f := range []ExportFormat{ExportCSV, ExportJSON} {
+				_, err = lk.ExportUsers(t.Context(), io.Discard, ExportOptions{Format: f, ListUsersOptions: tc.opts})
+				if refused := errors.Is(err, ErrListExtensionUnsupported); refused != tc.refused || (!tc.refused && err != nil) {
+					t.Fatalf("ExportUsers %s: %v, want refused %v", f, err, tc.refused)
+				}
 			}
 		})
 	}

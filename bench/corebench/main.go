@@ -12,6 +12,12 @@
 //
 //	go run ./bench/corebench auth -db sqlite:/tmp/auth.db -clients 16 -duration 20s
 //
+// The dashboard's users page and export through the SDK at that size: the
+// core and a backend with the dashboard recipe in their own processes, on
+// loopback HTTP, with their resident sets:
+//
+//	go run ./bench/corebench dashboard -db sqlite:/tmp/users1m.db
+//
 // Each prints a table; run it on an otherwise idle machine.
 package main
 
@@ -28,7 +34,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	if len(os.Args) < 2 {
-		log.Fatal("usage: corebench users|auth [flags]")
+		log.Fatal("usage: corebench users|auth|dashboard [flags]")
 	}
 	var err error
 	switch os.Args[1] {
@@ -36,8 +42,14 @@ func main() {
 		err = runUsers(context.Background(), os.Args[2:])
 	case "auth":
 		err = runAuth(context.Background(), os.Args[2:])
+	case "dashboard":
+		err = runDashboard(context.Background(), os.Args[2:])
+	case "dashboard-core": // started by dashboard
+		err = runDashboardCore(context.Background(), os.Args[2:])
+	case "dashboard-backend": // started by dashboard
+		err = runDashboardBackend(context.Background(), os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown benchmark %q: use users or auth", os.Args[1])
+		err = fmt.Errorf("unknown benchmark %q: use users, auth or dashboard", os.Args[1])
 	}
 	if err != nil {
 		log.Fatalf("corebench: %v", err)

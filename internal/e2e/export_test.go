@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -87,6 +88,19 @@ func TestExportUsers(t *testing.T) {
 			}
 			if tc.want > 0 && list[0].LoginMethods[0].RecipeID != "emailpassword" {
 				t.Errorf("%s: json: %+v", tc.name, list[0])
+			}
+		}
+		// An error after a page (a download the browser dropped) ends the
+		// export there, with the next page, fetched meanwhile, unwritten.
+		for _, f := range []latchkey.ExportFormat{latchkey.ExportCSV, latchkey.ExportJSON} {
+			var out bytes.Buffer
+			stopped := errors.New("stopped")
+			n, err := a.lk.ExportUsers(ctx, &out, latchkey.ExportOptions{Format: f, AfterPage: func() error { return stopped }})
+			if !errors.Is(err, stopped) || n != latchkey.MaxUsersPerPage {
+				t.Errorf("%s: AfterPage's error: %d users, %v; want %d and the error", f, n, err, latchkey.MaxUsersPerPage)
+			}
+			if f == latchkey.ExportJSON && json.Valid(out.Bytes()) {
+				t.Errorf("json: a stopped export is a whole array: %.100s", out.String())
 			}
 		}
 		if _, err := a.lk.ExportUsers(ctx, &bytes.Buffer{}, latchkey.ExportOptions{Format: "xml"}); err == nil || !strings.Contains(err.Error(), "csv or json") {

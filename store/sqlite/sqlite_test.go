@@ -87,6 +87,15 @@ func TestPragmas(t *testing.T) {
 			t.Errorf("PRAGMA %s = %s, want %s", tc.pragma, got, tc.want)
 		}
 	}
+	// Readers map as much of the file as SQLite can (2 GiB, where 1 GiB
+	// left most of a million-user store to syscalls).
+	var mmap int64
+	if err := db.Reader().QueryRowContext(t.Context(), "PRAGMA mmap_size").Scan(&mmap); err != nil {
+		t.Fatal(err)
+	}
+	if mmap != 2147418112 {
+		t.Errorf("readers' PRAGMA mmap_size = %d, want 2147418112", mmap)
+	}
 }
 
 func TestOpenRejectsBadPaths(t *testing.T) {

@@ -169,5 +169,69 @@ func testListFilters(t *testing.T, open Opener) {
 		if n != 12 {
 			t.Errorf("members joined in [13, 26): %d, want 12", n)
 		}
+
+		// A search with a filter starts from the filter's users when they
+		// are few for the page size, and from the search's matches when
+		// not: each way, pages and counts must agree. Three users are
+		// verified; the search "m0" matches users 0 to 99.
+		yes, no := true, false
+		for _, i := range []int{5, 50, 95} {
+			ok(t, s.SetEmailVerified(ctx, users[i].ID, users[i].Email, true), "SetEmailVerified")
+		}
+		pageAll := func(q store.ListUsersQuery) []string {
+			var out []string
+			for range 200 {
+				page, err := s.ListUsers(ctx, q)
+				ok(t, err, "ListUsers search with a filter")
+				out = append(out, ids(page[:min(q.Limit-1, len(page))])...)
+				if len(page) < q.Limit {
+					break
+				}
+				q.After = &store.UserCursor{UserID: page[q.Limit-1].ID, TimeJoined: page[q.Limit-1].TimeJoined}
+			}
+			return out
+		}
+		wantOf := func(keep func(i int) bool) []string {
+			var out []string
+			for i := 99; i >= 0; i-- {
+				if keep(i) {
+					out = append(out, users[i].ID)
+				}
+			}
+			return out
+		}
+		search := store.UserSearch{Emails: []string{"m0"}}
+		verified := func(i int) bool { return i == 5 || i == 50 || i == 95 }
+		for _, tc := range []struct {
+			name string
+			q    store.ListUsersQuery
+			want []string
+		}{
+			{"member", store.ListUsersQuery{Role: "member"}, wantOf(func(i int) bool { return i%13 != 0 })},
+			{"verified", store.ListUsersQuery{EmailVerified: &yes}, wantOf(verified)},
+			{"not verified", store.ListUsersQuery{EmailVerified: &no}, wantOf(func(i int) bool { return !verified(i) })},
+			{"verified member", store.ListUsersQuery{EmailVerified: &yes, Role: "member"}, wantOf(func(i int) bool { return verified(i) && i%13 != 0 })},
+			{"not verified member joined", store.ListUsersQuery{EmailVerified: &no, Role: "member", JoinedFrom: at(40), JoinedTo: at(60)},
+				wantOf(func(i int) bool { return !verified(i) && i%13 != 0 && i >= 40 && i < 60 })},
+		} {
+			// By 2, the role's 120 holders are many (50 a row of the
+			// page or more) and the search reads its matches; by 101
+			// it reads the holders. The flag's 3 users are few for any
+			// limit, its 127 others only by 101.
+			for _, limit := range []int{2, 101} {
+				q := tc.q
+				q.TenantID, q.Descending, q.Search, q.Limit = store.DefaultTenant, true, search, limit
+				if got := pageAll(q); !slices.Equal(got, tc.want) {
+					t.Errorf("search m0, %s, by %d: got %d users, want %d", tc.name, limit, len(got), len(tc.want))
+				}
+				// A count counts up to its limit.
+				q.After = nil
+				n, err := s.CountUsersMatching(ctx, q)
+				ok(t, err, "CountUsersMatching search with a filter")
+				if n != min(limit, len(tc.want)) {
+					t.Errorf("search m0, %s, count up to %d: %d, want %d", tc.name, limit, n, min(limit, len(tc.want)))
+				}
+			}
+		}
 	})
 }

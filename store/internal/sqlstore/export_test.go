@@ -33,3 +33,20 @@ func CountSQL(d Dialect, q store.ListUsersQuery) (string, []any) {
 	}
 	return countQuery(d, &a, q), a.args
 }
+
+// FilterSearchSQL returns the page query ListUsers runs for q with a
+// search when its role (role) or its verified flag is rare.
+func FilterSearchSQL(d Dialect, q store.ListUsersQuery, role bool) (string, []any) {
+	if d.RoleRowsFrom == "" {
+		d.RoleRowsFrom = "user_roles ro"
+	}
+	fields, ok := searchFields(q.Search)
+	if !ok {
+		return "", nil
+	}
+	driver := verifiedDriver
+	if role {
+		driver = roleDriver
+	}
+	return filterSearchQuery(d, q, fields, driver)
+}

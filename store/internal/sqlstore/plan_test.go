@@ -122,7 +122,7 @@ func TestSQLitePlans(t *testing.T) {
 				[]string{"COVERING INDEX tenant_users_page_" + idx, "user_roles"}, noSort})
 			query, args = sqlstore.ListSQL(sqliteDialect, f, true)
 			checks = append(checks, check{name + " rare role", query, args,
-				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, anySort})
+				[]string{"ro USING COVERING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, anySort})
 		}
 		if desc {
 			yes := true
@@ -135,7 +135,7 @@ func TestSQLitePlans(t *testing.T) {
 			f.Role = "admin"
 			query, args = sqlstore.CountSQL(sqliteDialect, f)
 			checks = append(checks, check{"count role", query, args,
-				[]string{"ro USING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, noSort})
+				[]string{"ro USING COVERING INDEX user_roles_role (role=? AND tenant_id=?)", "lu USING PRIMARY KEY (tenant_id=? AND user_id=?)"}, noSort})
 			f = q(desc, nil)
 			f.JoinedTo = time.UnixMilli(10)
 			query, args = sqlstore.CountSQL(sqliteDialect, f)
@@ -148,9 +148,29 @@ func TestSQLitePlans(t *testing.T) {
 		checks = append(checks,
 			check{"probe", probe, pargs, ranges, noSort},
 			check{fmt.Sprintf("search few desc=%v", desc), few, fargs, ranges, anySort})
+		// A later page of few matches still reads them by their ranges,
+		// not the walk index's range of time from the cursor on.
+		later := search(desc, "user1", "exa")
+		later.After = cursor
+		_, _, few, fargs = sqlstore.SearchSQL(sqliteDialect, later, false)
+		checks = append(checks, check{fmt.Sprintf("search few, later page desc=%v", desc), few, fargs, ranges, anySort})
 		_, _, many, margs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user"), true)
 		checks = append(checks, check{fmt.Sprintf("search many desc=%v", desc), many, margs,
 			[]string{"COVERING INDEX account_infos_walk (tenant_id=? AND info_type=?)"}, walkSort})
+		// A rare filter with a search: its users, then each one's
+		// identifiers by user id.
+		yes := true
+		rare := search(desc, "user", "exa")
+		rare.Role, rare.EmailVerified = "admin", &yes
+		for _, role := range []bool{true, false} {
+			query, args := sqlstore.FilterSearchSQL(sqliteDialect, rare, role)
+			from := "ev USING COVERING INDEX account_infos_verified (tenant_id=? AND info_type=? AND email_verified=?)"
+			if role {
+				from = "ro USING COVERING INDEX user_roles_role (role=? AND tenant_id=?)"
+			}
+			checks = append(checks, check{fmt.Sprintf("search rare filter role=%v desc=%v", role, desc), query, args,
+				[]string{from, "account_infos USING INDEX account_infos_user (user_id=? AND tenant_id=? AND info_type=?)"}, anySort})
+		}
 	}
 
 	for _, c := range checks {

@@ -117,6 +117,10 @@ func New(writer, reader *sql.DB, d Dialect) *DB {
 // code such as bulk loading.
 func (s *DB) Writer() *sql.DB { return s.writer }
 
+// Reader returns the pool that reads use, for engine-specific checks such
+// as of its settings.
+func (s *DB) Reader() *sql.DB { return s.reader.db }
+
 // Ping touches the database through both pools.
 func (s *DB) Ping(ctx context.Context) error {
 	if err := s.writer.PingContext(ctx); err != nil {
