@@ -260,7 +260,7 @@ func probeQuery(d Dialect, q store.ListUsersQuery, fields []searchField) (string
 	tenant := a.add(q.TenantID)
 	branches := fields[0].branches(d, &a, tenant, recipeCond(&a, q))
 	return "SELECT COUNT(*) FROM (" + strings.Join(branches, " UNION ALL ") +
-		" LIMIT " + a.add(denseMatches(q.Limit)) + ") AS p", a.args
+		" LIMIT " + literalLimit(denseMatches(q.Limit)) + ") AS p", a.args
 }
 
 // searchQuery selects one page of matching user ids: by sorting every
@@ -289,6 +289,14 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 			strings.Join(f.branches(d, &a, tenant, recipeCond(&a, q)), " UNION ALL ") + ") AS f)")
 	}
 	b.WriteString(orderBy(q.Descending))
-	b.WriteString(" LIMIT " + a.add(q.Limit))
+	b.WriteString(" LIMIT " + literalLimit(q.Limit))
 	return b.String(), a.args
 }
+
+// literalLimit writes a search's LIMIT into its SQL rather than binding
+// it. SQLite plans a LIMIT it may push into a subquery by its value, so a
+// bound one marks the statement to be prepared again once bound: the
+// search's SQL, up to 70 KB, was parsed twice, a quarter of its time. A
+// search's text is new nearly every time anyway, so nothing is lost to a
+// statement cache; the value is our own int, never the client's text.
+func literalLimit(n int) string { return strconv.Itoa(n) }
