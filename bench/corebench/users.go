@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ func runUsers(ctx context.Context, args []string) error {
 	dsn := fs.String("db", "", "sqlite:PATH or postgres:// URL of a loaded store")
 	n := fs.Int("n", 300, "requests per case")
 	only := fs.String("only", "", "run only the cases whose name contains this")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed requests to this file")
 	fs.Parse(args)
 	st, err := openstore.Open(ctx, *dsn)
 	if err != nil {
@@ -103,6 +105,19 @@ func runUsers(ctx context.Context, args []string) error {
 	cases = append(cases, filterCases(t0, t1, deep)...)
 	cases = append(cases, largestSearches()...)
 	fmt.Printf("store %s, %d users, %d requests per case, one client over loopback HTTP\n\n", openstore.Describe(*dsn), total, *n)
+	if *cpuProfile != "" {
+		// The core runs in this process, so the profile is the core's (and
+		// the client's, which reads bodies and nothing more).
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tbody\t")
 	for _, tc := range cases {
