@@ -273,10 +273,13 @@ func (s *DB) searchUserIDs(ctx context.Context, q store.ListUsersQuery) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	sides := matchSides{value: values > 0, domain: fields[0].domains}
+	sides := matchSides{value: values > 0}
 	n := values
-	if fields[0].domains && values < limit {
-		domains, err := count(true, limit-values)
+	if fields[0].domains {
+		// Past the count that picks the walk, only whether any domain
+		// matches still matters, to leave its test out of the walk: one
+		// index probe per term.
+		domains, err := count(true, max(limit-values, 1))
 		if err != nil {
 			return nil, err
 		}
