@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -119,14 +120,18 @@ func runUsers(ctx context.Context, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tbody\t")
+	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tcpu/req\tbody\t")
 	for _, tc := range cases {
 		if !strings.Contains(tc.name, *only) {
 			continue
 		}
 		var lat []time.Duration
 		var raw []byte
+		var cpu0 time.Duration
 		for i := 0; i < *n+10; i++ {
+			if i == 10 {
+				cpu0 = cpuTime()
+			}
 			start := time.Now()
 			raw, err = fetch(tc.path)
 			if err != nil {
@@ -136,6 +141,7 @@ func runUsers(ctx context.Context, args []string) error {
 				lat = append(lat, time.Since(start))
 			}
 		}
+		cpu := (cpuTime() - cpu0) / time.Duration(*n)
 		var body map[string]any
 		if err := json.Unmarshal(raw, &body); err != nil {
 			return err
@@ -149,7 +155,8 @@ func runUsers(ctx context.Context, args []string) error {
 			results = int(body["count"].(float64))
 		}
 		slices.Sort(lat)
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d KB\t\n", tc.name, results, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), len(raw)/1024)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d KB\t\n", tc.name, results, pct(lat, 50), pct(lat, 90), pct(lat, 99),
+			lat[len(lat)-1].Round(time.Microsecond), cpu.Round(time.Microsecond), len(raw)/1024)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -215,6 +222,17 @@ func firstNames() []string {
 		matthew betty anthony margaret mark sandra donald ashley steven kimberly paul emily andrew donna
 		joshua michelle kenneth carol kevin amanda brian melissa george deborah timothy stephanie ronald
 		rebecca edward sharon jason laura jeffrey cynthia`)
+}
+
+// cpuTime is the CPU time this process (the core and its one client) has
+// used, user and system. Per request, it is a figure that a busy machine
+// moves much less than latency, which then includes waiting for a CPU.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func pct(sorted []time.Duration, p int) string {
