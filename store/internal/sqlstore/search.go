@@ -20,9 +20,10 @@ import (
 //     values, and stop after limit matches. The cost grows with how far
 //     apart the matches are, which is short exactly when there are many.
 //
-// A bounded count (at most denseMatches(limit) index entries) picks the
-// plan, so neither plan meets the case that is slow for it, whatever the
-// engines' planners estimate.
+// A bounded count (at most denseMatches(limit) index entries, by value
+// and then by domain) picks the plan, so neither plan meets the case that
+// is slow for it, whatever the engines' planners estimate; a side that
+// matches nothing is left out of the page query (matchSides).
 //
 // Terms cost in proportion to their number, in SQL text, arguments and
 // time: each range is bound once and read by its own index range scan, and

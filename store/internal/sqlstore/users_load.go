@@ -16,7 +16,8 @@ const loadChunk = 1000
 // loadUsers returns the full users with these ids, in the order of ids,
 // skipping unknown ids. It costs two queries per loadChunk ids whatever the
 // number of login methods, tenants or identifiers: one for the users and
-// their tenants, one for their identifiers and verified flags.
+// their tenants, one for their identifiers and verified flags; and two
+// more when one of the ids is linked (loadChunk).
 func (s *DB) loadUsers(ctx context.Context, q querier, ids []string) ([]store.User, error) {
 	out := make([]store.User, 0, len(ids))
 	for len(ids) > 0 {
