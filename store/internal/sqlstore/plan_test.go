@@ -145,8 +145,10 @@ func TestSQLitePlans(t *testing.T) {
 		probe, pargs, few, fargs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user1", "exa"), false)
 		ranges := []string{"account_infos USING PRIMARY KEY (tenant_id=? AND info_type=? AND info_value>? AND info_value<?)",
 			"account_infos USING COVERING INDEX account_infos_domain (tenant_id=? AND info_type=? AND email_domain>? AND email_domain<?)"}
+		dprobe, dargs := sqlstore.DomainProbeSQL(sqliteDialect, search(desc, "user1", "exa"))
 		checks = append(checks,
-			check{"probe", probe, pargs, ranges, noSort},
+			check{"probe", probe, pargs, ranges[:1], noSort},
+			check{"domain probe", dprobe, dargs, ranges[1:], noSort},
 			check{fmt.Sprintf("search few desc=%v", desc), few, fargs, ranges, anySort})
 		// A later page of few matches still reads them by their ranges,
 		// not the walk index's range of time from the cursor on.
@@ -154,6 +156,12 @@ func TestSQLitePlans(t *testing.T) {
 		later.After = cursor
 		_, _, few, fargs = sqlstore.SearchSQL(sqliteDialect, later, false)
 		checks = append(checks, check{fmt.Sprintf("search few, later page desc=%v", desc), few, fargs, ranges, anySort})
+		// A side the probes found empty is left out.
+		_, _, byDomain, bargs := sqlstore.SearchSidesSQL(sqliteDialect, search(desc, "user1", "exa"), false, false, true)
+		_, _, byValue, vargs := sqlstore.SearchSidesSQL(sqliteDialect, search(desc, "user1", "exa"), false, true, false)
+		checks = append(checks,
+			check{fmt.Sprintf("search few by domain desc=%v", desc), byDomain, bargs, ranges[1:], anySort},
+			check{fmt.Sprintf("search few by value desc=%v", desc), byValue, vargs, ranges[:1], anySort})
 		_, _, many, margs := sqlstore.SearchSQL(sqliteDialect, search(desc, "user"), true)
 		checks = append(checks, check{fmt.Sprintf("search many desc=%v", desc), many, margs,
 			[]string{"COVERING INDEX account_infos_walk (tenant_id=? AND info_type=?)"}, walkSort})
