@@ -103,7 +103,13 @@ func TestProviderFailures(t *testing.T) {
 	})
 	t.Run("wrong pkce verifier", func(t *testing.T) {
 		_, info := good(t)
-		info.PKCECodeVerifier = "x" + info.PKCECodeVerifier[1:]
+		// Change the first character to another, always: a fixed "x"
+		// left 1 verifier in 64 (those starting with x) right.
+		first := "x"
+		if info.PKCECodeVerifier[0] == 'x' {
+			first = "y"
+		}
+		info.PKCECodeVerifier = first + info.PKCECodeVerifier[1:]
 		if _, err := p.ExchangeCode(ctx, info); !isProviderError(err, "token") {
 			t.Fatalf("got %v", err)
 		}
