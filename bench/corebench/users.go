@@ -130,7 +130,7 @@ func runUsers(ctx context.Context, args []string) error {
 		var cpu0 time.Duration
 		for i := 0; i < *n+10; i++ {
 			if i == 10 {
-				cpu0 = cpuTime()
+				cpu0 = selfCPU()
 			}
 			start := time.Now()
 			raw, err = fetch(tc.path)
@@ -141,7 +141,7 @@ func runUsers(ctx context.Context, args []string) error {
 				lat = append(lat, time.Since(start))
 			}
 		}
-		cpu := (cpuTime() - cpu0) / time.Duration(*n)
+		cpu := (selfCPU() - cpu0) / time.Duration(*n)
 		var body map[string]any
 		if err := json.Unmarshal(raw, &body); err != nil {
 			return err
@@ -224,10 +224,10 @@ func firstNames() []string {
 		rebecca edward sharon jason laura jeffrey cynthia`)
 }
 
-// cpuTime is the CPU time this process (the core and its one client) has
+// selfCPU is the CPU time this process (the core and its one client) has
 // used, user and system. Per request, it is a figure that a busy machine
 // moves much less than latency, which then includes waiting for a CPU.
-func cpuTime() time.Duration {
+func selfCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
