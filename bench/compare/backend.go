@@ -1,22 +1,19 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"runtime/pprof"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/bench/internal/procs"
 	"github.com/latchkey-dev/latchkey/recipe/dashboard"
 	"github.com/latchkey-dev/latchkey/recipe/emailpassword"
 	"github.com/latchkey-dev/latchkey/recipe/emailverification"
@@ -99,36 +96,11 @@ func serveBackend(args []string) error {
 	})))
 	mux.Handle("GET "+coreCallsPath, counter)
 	mux.HandleFunc("GET "+pingPath, ping)
-	return serveUntilSignal(ln, lk.Middleware(mux))
+	return procs.ServeUntilSignal(ln, lk.Middleware(mux), time.Minute)
 }
 
 // ping answers the load client's connection warm-up.
 func ping(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "pong") }
-
-// serveUntilSignal serves h on ln, prints "listening URL" for the parent,
-// and shuts down on SIGTERM or SIGINT.
-func serveUntilSignal(ln net.Listener, h http.Handler) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       5 * time.Minute,
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Printf("listening http://%s\n", ln.Addr())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
-}
 
 // callCounter is an http.RoundTripper on the SDK's core client that counts
 // round trips by method and path, and serves the counts as JSON.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/latchkey-dev/latchkey/bench/internal/procs"
 )
 
 // Paths of the bare handler: the token in the sAccessToken cookie, or in
@@ -81,7 +82,7 @@ func serveBare(args []string) error {
 	if err != nil {
 		return err
 	}
-	return serveUntilSignal(ln, mux)
+	return procs.ServeUntilSignal(ln, mux, time.Minute)
 }
 
 // parseJWKS returns the RSA public keys of a JWKS document by kid.

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/procfs"
+	"github.com/latchkey-dev/latchkey/bench/internal/procs"
 )
 
 // buildLatchkey builds ./cmd/latchkey into dir and returns the binary.
@@ -185,40 +185,11 @@ func lastLine(path string) string {
 	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
-// memory is a process's resident set, from /proc/PID/status.
-type memory struct {
-	// RSS is the resident set now, in bytes.
-	RSS int64
-	// Peak is the largest resident set since the process started (VmHWM).
-	Peak int64
-}
+// memory is a process's resident set (procs.Memory).
+type memory = procs.Memory
 
 // readMemory reads pid's resident set.
-func readMemory(pid int) (memory, error) {
-	p, err := procfs.NewProc(pid)
-	if err != nil {
-		return memory{}, err
-	}
-	st, err := p.NewStatus()
-	if err != nil {
-		return memory{}, err
-	}
-	return memory{RSS: int64(st.VmRSS), Peak: int64(st.VmHWM)}, nil
-}
-
-// cpuTime returns the CPU time (user and system) a process has used so
-// far; 0 when it cannot be read.
-func cpuTime(pid int) time.Duration {
-	p, err := procfs.NewProc(pid)
-	if err != nil {
-		return 0
-	}
-	st, err := p.Stat()
-	if err != nil {
-		return 0
-	}
-	return time.Duration(st.CPUTime() * float64(time.Second))
-}
+func readMemory(pid int) (memory, error) { return procs.ReadMemory(pid) }
 
 // cpuMeter reads the CPU time of some processes before and after a
 // measurement, to tell where each operation's CPU goes.
@@ -230,7 +201,7 @@ type cpuMeter struct {
 func meterCPU(pids ...int) *cpuMeter {
 	m := &cpuMeter{pids: pids, before: make([]time.Duration, len(pids))}
 	for i, pid := range pids {
-		m.before[i] = cpuTime(pid)
+		m.before[i] = procs.CPUTime(pid)
 	}
 	return m
 }
@@ -239,57 +210,14 @@ func meterCPU(pids ...int) *cpuMeter {
 func (m *cpuMeter) used() []time.Duration {
 	out := make([]time.Duration, len(m.pids))
 	for i, pid := range m.pids {
-		out[i] = cpuTime(pid) - m.before[i]
+		out[i] = procs.CPUTime(pid) - m.before[i]
 	}
 	return out
 }
 
-// rssSampler samples the resident sets of some processes every 100 ms and
-// keeps each one's largest.
-type rssSampler struct {
-	pids []int
-	max  []int64
-	stop chan struct{}
-	done chan struct{}
-}
-
-func sampleRSS(pids ...int) *rssSampler {
-	s := &rssSampler{pids: pids, max: make([]int64, len(pids)), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			s.sample()
-			select {
-			case <-s.stop:
-				s.sample()
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s *rssSampler) sample() {
-	for i, pid := range s.pids {
-		if pid == 0 {
-			continue
-		}
-		if m, err := readMemory(pid); err == nil {
-			s.max[i] = max(s.max[i], m.RSS)
-		}
-	}
-}
-
-// finish stops sampling and returns each process's largest resident set,
-// in the order of the pids (0 for a pid of 0).
-func (s *rssSampler) finish() []int64 {
-	close(s.stop)
-	<-s.done
-	return s.max
-}
+// sampleRSS samples the resident sets of pids every 100 ms (a pid of 0 is
+// skipped) until Finish.
+func sampleRSS(pids ...int) *procs.RSSSampler { return procs.SampleRSS(100*time.Millisecond, pids...) }
 
 var errNoProcFS = errors.New("no /proc: memory figures need Linux")
 

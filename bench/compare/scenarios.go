@@ -138,7 +138,7 @@ func (h *harness) measureSystem(ctx context.Context, it item) (measurement, erro
 	cpu := meterCPU(e.core.pid(), e.backend.pid(), os.Getpid())
 	r := load.Run(ctx, it.clients, h.opts.duration, newOp)
 	used := cpu.used()
-	rss := s.finish()
+	rss := s.Finish()
 	after, err := h.coreCalls(ctx, e)
 	if err != nil {
 		return measurement{}, err
@@ -280,7 +280,7 @@ func (h *harness) measureFloor(ctx context.Context, it item) (measurement, error
 	r := load.Run(ctx, it.clients, h.opts.duration, func(w int) load.Op {
 		return h.getOK(ctx, h.bare.url+path, k.mode == "header", it.engine, w)
 	})
-	return measurement{Result: r, BackendRSS: s.finish()[1]}, ctx.Err()
+	return measurement{Result: r, BackendRSS: s.Finish()[1]}, ctx.Err()
 }
 
 // prepareFloors makes the RS256 floor's key, and starts the bare handler

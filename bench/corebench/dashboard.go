@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/signal"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 	"time"
 
 	"github.com/latchkey-dev/latchkey"
+	"github.com/latchkey-dev/latchkey/bench/internal/procs"
 	"github.com/latchkey-dev/latchkey/core"
 	"github.com/latchkey-dev/latchkey/internal/openstore"
 	"github.com/latchkey-dev/latchkey/recipe/dashboard"
@@ -120,20 +120,20 @@ func runDashboard(ctx context.Context, args []string) error {
 		}
 		var lat []time.Duration
 		var raw []byte
-		sampler := sampleRSS(backend.pid(), coreProc.pid())
+		sampler := procs.SampleRSS(50*time.Millisecond, backend.pid(), coreProc.pid())
 		began := time.Now()
 		for i := 0; i < *n+5 && (i < 15 || time.Since(began) < *budget); i++ {
 			start := time.Now()
 			raw, err = d.get(ctx, tc.path)
 			if err != nil {
-				sampler.finish()
+				sampler.Finish()
 				return fmt.Errorf("%s: %w", tc.name, err)
 			}
 			if i >= 5 { // the first few warm caches
 				lat = append(lat, time.Since(start))
 			}
 		}
-		rss := sampler.finish()
+		rss := sampler.Finish()
 		slices.Sort(lat)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d KB\t%s\t%s\t\n", tc.name, results(raw), pct(lat, 50), pct(lat, 99),
 			lat[len(lat)-1].Round(time.Microsecond), len(lat), len(raw)/1024, mib(rss[0]), mib(rss[1]))
@@ -206,33 +206,33 @@ func dashboardCases(t0, t1 int64, deep string) []struct{ name, path string } {
 // dashboard's button does, and prints its time, size and the largest
 // resident set of each process meanwhile.
 func (d *dashClient) timeExport(ctx context.Context, format string, backend, coreProc *child) error {
-	sampler := sampleRSS(backend.pid(), coreProc.pid())
-	backendCPU, coreCPU := cpuTime(backend.pid()), cpuTime(coreProc.pid())
+	sampler := procs.SampleRSS(50*time.Millisecond, backend.pid(), coreProc.pid())
+	backendCPU, coreCPU := procs.CPUTime(backend.pid()), procs.CPUTime(coreProc.pid())
 	start := time.Now()
 	req, err := d.request(ctx, "/users/export?format="+format)
 	if err != nil {
-		sampler.finish()
+		sampler.Finish()
 		return err
 	}
 	resp, err := d.http.Do(req)
 	if err != nil {
-		sampler.finish()
+		sampler.Finish()
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		sampler.finish()
+		sampler.Finish()
 		raw, _ := io.ReadAll(resp.Body)
 		return fmt.Errorf("export %s: %d %s", format, resp.StatusCode, raw)
 	}
 	lc := &lineCounter{}
 	if _, err := io.Copy(lc, resp.Body); err != nil {
-		sampler.finish()
+		sampler.Finish()
 		return fmt.Errorf("export %s: %w", format, err)
 	}
 	took := time.Since(start)
-	rss := sampler.finish()
-	backendCPU, coreCPU = cpuTime(backend.pid())-backendCPU, cpuTime(coreProc.pid())-coreCPU
+	rss := sampler.Finish()
+	backendCPU, coreCPU = procs.CPUTime(backend.pid())-backendCPU, procs.CPUTime(coreProc.pid())-coreCPU
 	users := lc.lines - 1 // CSV: one line a user after the header
 	if format == "json" {
 		users = lc.objects
@@ -495,20 +495,7 @@ func serveChild(h http.Handler) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 5 * time.Minute}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Printf("%shttp://%s\n", listeningPrefix, ln.Addr())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
+	return procs.ServeUntilSignal(ln, h, time.Minute)
 }
 
 // child is a process the dashboard benchmark started.
@@ -568,78 +555,4 @@ func (c *child) stop() {
 		_ = c.cmd.Process.Kill()
 		<-c.exited
 	}
-}
-
-// rssSampler samples the resident sets of some processes every 50 ms and
-// keeps each one's largest.
-type rssSampler struct {
-	pids []int
-	max  []int64
-	stop chan struct{}
-	done chan struct{}
-}
-
-func sampleRSS(pids ...int) *rssSampler {
-	s := &rssSampler{pids: pids, max: make([]int64, len(pids)), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			s.sample()
-			select {
-			case <-s.stop:
-				s.sample()
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s *rssSampler) sample() {
-	for i, pid := range s.pids {
-		s.max[i] = max(s.max[i], residentSet(pid))
-	}
-}
-
-// finish stops sampling and returns each process's largest resident set.
-func (s *rssSampler) finish() []int64 {
-	close(s.stop)
-	<-s.done
-	return s.max
-}
-
-// cpuTime is the CPU time (user and system) pid has used, from
-// /proc/PID/stat: unlike the wall time it hardly depends on what else the
-// machine runs. It assumes the usual 100 clock ticks a second.
-func cpuTime(pid int) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
-// residentSet is VmRSS of /proc/PID/status in bytes, 0 when unknown.
-func residentSet(pid int) int64 {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
