@@ -367,13 +367,22 @@ func filterSearchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, 
 	b.WriteString("SELECT user_id FROM (SELECT user_id, time_joined FROM " + from + " CROSS JOIN account_infos" +
 		" WHERE user_id = fr.fid AND tenant_id = " + tenant + " AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a, bothSides) + recipeCond(&a, q) +
 		") AS m WHERE 1 = 1" + verifiedCond(q, "m") + roleCond(&a, q, tenant, "m") + sortedCursorCond(&a, q))
+	b.WriteString(otherFieldsAndPage(d, &a, tenant, q, fields))
+	return b.String(), a.args
+}
+
+// otherFieldsAndPage ends a search's SELECT of matches of its first
+// field: the further fields, ANDed, each a semi-join on user id; then the
+// page's order and limit.
+func otherFieldsAndPage(d Dialect, a *argList, tenant string, q store.ListUsersQuery, fields []searchField) string {
+	var b strings.Builder
 	for _, f := range fields[1:] {
 		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
-			strings.Join(f.branches(d, &a, tenant, recipeCond(&a, q), bothSides), " UNION ALL ") + ") AS f)")
+			strings.Join(f.branches(d, a, tenant, recipeCond(a, q), bothSides), " UNION ALL ") + ") AS f)")
 	}
 	b.WriteString(orderBy(q.Descending))
 	b.WriteString(" LIMIT " + literalLimit(q.Limit))
-	return b.String(), a.args
+	return b.String()
 }
 
 // recipeCond restricts identifiers to the query's recipes, if any, and
@@ -420,13 +429,7 @@ func searchQuery(d Dialect, q store.ListUsersQuery, fields []searchField, dense 
 			" AND info_type = '" + fields[0].infoType + "' AND " + fields[0].matchCond(&a, sides) + recipeCond(&a, q) +
 			verifiedCond(q, "w") + roleCond(&a, q, tenant, "w") + cursorCond(&a, q))
 	}
-	// Fields are ANDed: each further field is a semi-join on user id.
-	for _, f := range fields[1:] {
-		b.WriteString(" AND user_id IN (SELECT user_id FROM (" +
-			strings.Join(f.branches(d, &a, tenant, recipeCond(&a, q), bothSides), " UNION ALL ") + ") AS f)")
-	}
-	b.WriteString(orderBy(q.Descending))
-	b.WriteString(" LIMIT " + literalLimit(q.Limit))
+	b.WriteString(otherFieldsAndPage(d, &a, tenant, q, fields))
 	return b.String(), a.args
 }
 
