@@ -102,29 +102,12 @@ type exportPage struct {
 // as the core wrote them, which spares decoding and encoding them again
 // (the exporter's time goes to JSON).
 func (lk *Latchkey) exportPage(ctx context.Context, list ListUsersOptions, raw bool) exportPage {
-	req := CoreRequest{Path: "/users", TenantID: TenantOrDefault(list.TenantID), Query: list.query()}
 	if raw {
-		var a struct {
-			Users               []json.RawMessage `json:"users"`
-			NextPaginationToken string            `json:"nextPaginationToken"`
-			listMarks
-		}
-		err := lk.core.Do(ctx, req, &a)
-		if err == nil {
-			err = a.check(list)
-		}
-		return exportPage{raws: a.Users, next: a.NextPaginationToken, err: err}
+		raws, next, err := listPage[json.RawMessage](ctx, lk, list)
+		return exportPage{raws: raws, next: next, err: err}
 	}
-	var a struct {
-		Users               []User `json:"users"`
-		NextPaginationToken string `json:"nextPaginationToken"`
-		listMarks
-	}
-	err := lk.core.Do(ctx, req, &a)
-	if err == nil {
-		err = a.check(list)
-	}
-	return exportPage{users: a.Users, next: a.NextPaginationToken, err: err}
+	users, next, err := listPage[User](ctx, lk, list)
+	return exportPage{users: users, next: next, err: err}
 }
 
 // exportPages fetches the pages of list in order, one ahead of the reader

@@ -124,21 +124,32 @@ type UsersPage struct {
 // pagination token, an unknown recipe id) is a *CoreError with Code 400.
 // CDI: GET /{tenantId}/users.
 func (lk *Latchkey) ListUsers(ctx context.Context, opts ListUsersOptions) (*UsersPage, error) {
+	users, next, err := listPage[User](ctx, lk, opts)
+	if err != nil {
+		return nil, err
+	}
+	if users == nil {
+		users = []User{}
+	}
+	return &UsersPage{Users: users, NextPaginationToken: next}, nil
+}
+
+// listPage reads one page of GET /{tenantId}/users for opts, each user
+// decoded as T (a User, or the core's JSON as it came), and refuses an
+// answer that ignored the Latchkey filters or order opts asked for.
+func listPage[T any](ctx context.Context, lk *Latchkey, opts ListUsersOptions) ([]T, string, error) {
 	var a struct {
-		Users               []User `json:"users"`
+		Users               []T    `json:"users"`
 		NextPaginationToken string `json:"nextPaginationToken"`
 		listMarks
 	}
 	if err := lk.core.Do(ctx, CoreRequest{Path: "/users", TenantID: TenantOrDefault(opts.TenantID), Query: opts.query()}, &a); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := a.check(opts); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if a.Users == nil {
-		a.Users = []User{}
-	}
-	return &UsersPage{Users: a.Users, NextPaginationToken: a.NextPaginationToken}, nil
+	return a.Users, a.NextPaginationToken, nil
 }
 
 // listMarks are the fields with which a Latchkey core says that it
